@@ -1,0 +1,33 @@
+using System.CommandLine;
+using FalcoCheck.Runtime;
+
+namespace FalcoCheck.Cli;
+
+/// <summary><c>falcocheck validate</c>: reads the configuration only and lists every problem with file:line:column.</summary>
+internal static class ValidateCommand
+{
+    public static Command Create()
+    {
+        var config = new ConfigOptions();
+        var command = new Command("validate", "Check falcocheck.yaml and conf.d/falco.d/conf.yaml without scraping");
+        config.AddTo(command);
+        command.SetAction(parse =>
+        {
+            var (agent, check) = ConfigOptions.Load(parse.GetValue(config.Config), Environment.GetEnvironmentVariable, Console.Error);
+            if (agent is null || check is null)
+            {
+                return CheckRunner.ExitConfigError;
+            }
+
+            foreach (var error in check.Errors)
+            {
+                Console.Error.WriteLine(error.ToString());
+            }
+
+            Console.Out.WriteLine($"{agent.SourceFile}: ok ({agent.Sinks.Count} sink(s))");
+            Console.Out.WriteLine($"{check.SourceFile}: {check.Instances.Count} of {check.DeclaredInstanceCount} instance(s) valid, {check.Errors.Count} error(s)");
+            return check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,127 @@
+namespace FalcoCheck.Counters;
+
+/// <summary>
+/// Turns cumulative counters into per-interval increases (CONVENTIONS 8). Falco's own start and reload
+/// timestamps tell a restart from a decrease, and whether a counter seen for the first time began inside the
+/// interval (then its whole value is the increase) or long before (then it only sets a baseline).
+/// </summary>
+internal sealed class CounterState
+{
+    private readonly Dictionary<string, CounterValue> _values = new(StringComparer.Ordinal);
+    private readonly CounterStateOptions _options;
+    private bool _restarted;
+    private bool _flushFirstValues;
+    private long _runMs;
+
+    public CounterState(CounterStateOptions? options = null)
+    {
+        _options = options ?? new CounterStateOptions();
+    }
+
+    /// <summary>Falco's start timestamp at the previous run, nanoseconds.</summary>
+    public long? FalcoStartNs { get; private set; }
+
+    /// <summary>Falco's reload timestamp at the previous run, nanoseconds.</summary>
+    public long? FalcoReloadNs { get; private set; }
+
+    /// <summary>When the previous run happened, Unix milliseconds.</summary>
+    public long? LastRunMs { get; private set; }
+
+    /// <summary>Counters kept.</summary>
+    public int Count => _values.Count;
+
+    /// <summary>Counters not kept because <see cref="CounterStateOptions.MaxContexts"/> was reached, this run.</summary>
+    public int Refused { get; private set; }
+
+    /// <summary>True when this run saw a new Falco start or reload: every counter restarted.</summary>
+    public bool Restarted => _restarted;
+
+    /// <summary>Starts a run: reads Falco's timestamps to decide how counters seen now are to be read.</summary>
+    public void BeginRun(long nowMs, TimeSpan interval, long? startNs, long? reloadNs)
+    {
+        _runMs = nowMs;
+        Refused = 0;
+        _restarted = LastRunMs is not null &&
+            ((startNs is not null && FalcoStartNs is not null && startNs != FalcoStartNs) ||
+             (reloadNs is not null && FalcoReloadNs is not null && reloadNs != FalcoReloadNs));
+
+        // A counter that began after the previous run (or, on a first run, within one interval) counted only
+        // inside this interval: its raw value is the increase (Datadog's flush_first_value).
+        var windowStartMs = LastRunMs ?? nowMs - (long)interval.TotalMilliseconds;
+        var lastStartNs = Math.Max(startNs ?? long.MinValue, reloadNs ?? long.MinValue);
+        _flushFirstValues = lastStartNs != long.MinValue && lastStartNs / 1_000_000 >= windowStartMs;
+
+        FalcoStartNs = startNs ?? FalcoStartNs;
+        FalcoReloadNs = reloadNs ?? FalcoReloadNs;
+    }
+
+    /// <summary>
+    /// The increase of one counter since the previous run. False on first sight when the counter predates the
+    /// interval (a baseline is recorded instead).
+    /// </summary>
+    public bool TryGetDelta(string key, double cumulative, out double delta)
+    {
+        if (_values.TryGetValue(key, out var previous))
+        {
+            _values[key] = new CounterValue(cumulative, _runMs);
+            // A restart or a decrease is a reset: everything counted since is the increase, never a negative.
+            delta = _restarted || cumulative < previous.Value ? cumulative : cumulative - previous.Value;
+            return true;
+        }
+
+        if (_values.Count >= _options.MaxContexts)
+        {
+            Refused++;
+            delta = 0;
+            return false;
+        }
+
+        _values.Add(key, new CounterValue(cumulative, _runMs));
+        delta = cumulative;
+        return _restarted || _flushFirstValues;
+    }
+
+    /// <summary>Ends a run: forgets counters not seen for <see cref="CounterStateOptions.Ttl"/>.</summary>
+    public void EndRun()
+    {
+        LastRunMs = _runMs;
+        var oldestMs = _runMs - (long)_options.Ttl.TotalMilliseconds;
+        List<string>? stale = null;
+        foreach (var (key, value) in _values)
+        {
+            if (value.SeenMs < oldestMs)
+            {
+                (stale ??= []).Add(key);
+            }
+        }
+
+        if (stale is not null)
+        {
+            foreach (var key in stale)
+            {
+                _values.Remove(key);
+            }
+        }
+    }
+
+    /// <summary>Every kept counter, for the state file.</summary>
+    public IEnumerable<KeyValuePair<string, CounterValue>> Values => _values;
+
+    /// <summary>Restores what a state file holds.</summary>
+    public void Restore(long? startNs, long? reloadNs, long? lastRunMs, IEnumerable<KeyValuePair<string, CounterValue>> values)
+    {
+        FalcoStartNs = startNs;
+        FalcoReloadNs = reloadNs;
+        LastRunMs = lastRunMs;
+        _values.Clear();
+        foreach (var (key, value) in values)
+        {
+            if (_values.Count >= _options.MaxContexts)
+            {
+                break;
+            }
+
+            _values[key] = value;
+        }
+    }
+}

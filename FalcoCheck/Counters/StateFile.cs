@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace FalcoCheck.Counters;
+
+/// <summary>
+/// Counter state of one instance on disk, so that cron-style one-shot runs still give correct counts.
+/// One file per instance (named from its endpoint), held under an exclusive lock file for the whole run so two
+/// overlapping runs take turns, and written atomically (temp file + rename).
+/// </summary>
+internal sealed class StateFile : IDisposable
+{
+    private const int FormatVersion = 1;
+    private readonly FileStream _lock;
+
+    private StateFile(string path, FileStream lockStream)
+    {
+        Path = path;
+        _lock = lockStream;
+    }
+
+    public string Path { get; }
+
+    /// <summary>The state file name for an endpoint: readable host and port plus a hash of the whole URL.</summary>
+    public static string FileNameFor(string endpoint)
+    {
+        var uri = new Uri(endpoint);
+        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(endpoint)))[..12];
+        var host = new StringBuilder();
+        foreach (var c in uri.Host)
+        {
+            host.Append(char.IsAsciiLetterOrDigit(c) || c == '.' || c == '-' ? c : '_');
+        }
+
+        return $"falco_{host}_{uri.Port}_{hash}.json";
+    }
+
+    /// <summary>Takes the instance's lock, waiting while another run holds it, up to <paramref name="wait"/>.</summary>
+    public static async Task<StateFile> AcquireAsync(string directory, string endpoint, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        Directory.CreateDirectory(directory);
+        var path = System.IO.Path.Combine(directory, FileNameFor(endpoint));
+        var deadline = DateTimeOffset.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                var stream = new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new StateFile(path, stream);
+            }
+            catch (IOException) when (DateTimeOffset.UtcNow < deadline)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Loads the saved state into <paramref name="state"/>; a missing or unreadable file leaves it empty.</summary>
+    /// <returns>Null when loaded (or absent), else why the file was ignored.</returns>
+    public string? LoadInto(CounterState state)
+    {
+        if (!File.Exists(Path))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(File.ReadAllBytes(Path));
+            var root = document.RootElement;
+            if (root.GetProperty("version").GetInt32() != FormatVersion)
+            {
+                return $"state file {Path} has an unknown format version; starting afresh";
+            }
+
+            var values = new List<KeyValuePair<string, CounterValue>>();
+            foreach (var counter in root.GetProperty("counters").EnumerateArray())
+            {
+                values.Add(new(counter.GetProperty("k").GetString()!, new CounterValue(counter.GetProperty("v").GetDouble(), counter.GetProperty("t").GetInt64())));
+            }
+
+            state.Restore(OptionalLong(root, "falco_start_ns"), OptionalLong(root, "falco_reload_ns"), OptionalLong(root, "last_run_ms"), values);
+            return null;
+        }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        {
+            return $"state file {Path} is unreadable ({e.Message}); starting afresh";
+        }
+    }
+
+    /// <summary>Writes the state atomically: readers see the old file or the new one, never half of one.</summary>
+    public void Save(CounterState state)
+    {
+        var temp = Path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        using (var json = new Utf8JsonWriter(stream))
+        {
+            json.WriteStartObject();
+            json.WriteNumber("version", FormatVersion);
+            WriteOptional(json, "falco_start_ns", state.FalcoStartNs);
+            WriteOptional(json, "falco_reload_ns", state.FalcoReloadNs);
+            WriteOptional(json, "last_run_ms", state.LastRunMs);
+            json.WriteStartArray("counters");
+            foreach (var (key, value) in state.Values)
+            {
+                json.WriteStartObject();
+                json.WriteString("k", key);
+                json.WriteNumber("v", value.Value);
+                json.WriteNumber("t", value.SeenMs);
+                json.WriteEndObject();
+            }
+
+            json.WriteEndArray();
+            json.WriteEndObject();
+            json.Flush();
+            stream.Flush(flushToDisk: true);
+        }
+
+        File.Move(temp, Path, overwrite: true);
+    }
+
+    public void Dispose() => _lock.Dispose();
+
+    private static long? OptionalLong(JsonElement root, string name) =>
+        root.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt64() : null;
+
+    private static void WriteOptional(Utf8JsonWriter json, string name, long? value)
+    {
+        if (value is { } v)
+        {
+            json.WriteNumber(name, v);
+        }
+    }
+}

@@ -1,0 +1,183 @@
+using System.Text;
+using FalcoCheck.Parsing;
+
+namespace FalcoCheck.Mapping;
+
+/// <summary>
+/// Turns one scraped payload into falco.* contexts and values. One mapper per instance: it keeps the series
+/// cache, so a steady-state scrape is a parse plus one hash lookup per sample.
+/// </summary>
+/// <remarks>
+/// Falco ≤ 0.40 with several event sources writes its libscap series once per source, in blocks, and repeats
+/// its own (process-wide) series too. A libscap series seen again inside the current block opens the next block;
+/// block N belongs to the N-th <c>scap_engine_name_info</c> line and is tagged <c>engine_name:</c>. Any other
+/// context seen twice keeps the later value (the fresher reading) and is counted in
+/// <see cref="ScrapeFacts.DuplicateSeries"/>: values are never summed and a context is never sent twice.
+/// </remarks>
+internal sealed class FalcoMapper
+{
+    /// <summary>Parse errors kept per scrape for the report; the rest are only counted.</summary>
+    private const int MaxReportedErrors = 10;
+
+    private readonly MappingOptions _options;
+    private readonly SeriesEntryFactory _factory;
+    private readonly Dictionary<byte[], SeriesEntry> _cache = new(ByteKeyComparer.Instance);
+    private readonly Dictionary<byte[], SeriesEntry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly List<(SeriesEntry Entry, int Block, double Value)> _pending = [];
+    private readonly Dictionary<SeriesContext, int> _slots = new(ReferenceEqualityComparer.Instance);
+    private readonly List<KeyValuePair<string, string>> _labels = [];
+    private readonly List<MappedSample> _samples = [];
+    private readonly ScrapeFacts _facts = new();
+    private int _scrapeId;
+
+    public FalcoMapper(MappingOptions options)
+    {
+        _options = options;
+        _factory = new SeriesEntryFactory(options);
+        _lookup = _cache.GetAlternateLookup<ReadOnlySpan<byte>>();
+    }
+
+    /// <summary>Distinct series in the cache.</summary>
+    public int CachedSeries => _cache.Count;
+
+    /// <summary>Samples of the last <see cref="Map"/>; valid until the next call.</summary>
+    public IReadOnlyList<MappedSample> Samples => _samples;
+
+    /// <summary>Facts of the last <see cref="Map"/>; valid until the next call.</summary>
+    public ScrapeFacts Facts => _facts;
+
+    public void Map(ReadOnlySpan<byte> body, TextFormat format)
+    {
+        _scrapeId++;
+        _facts.Clear();
+        _pending.Clear();
+        _samples.Clear();
+        _slots.Clear();
+
+        var parser = new TextParser(body, format);
+        var familyOffset = -1;
+        var familyLength = 0;
+        var familyType = MetricType.Unknown;
+        var block = 0;
+        while (parser.Read())
+        {
+            switch (parser.Kind)
+            {
+                case EntryKind.Type:
+                    // Remember where the family name sits in the body rather than copying it.
+                    body.Overlaps(parser.MetricName, out familyOffset);
+                    familyLength = parser.MetricName.Length;
+                    familyType = parser.Type;
+                    break;
+                case EntryKind.Sample:
+                    var family = familyOffset >= 0 && parser.MetricName.StartsWith(body.Slice(familyOffset, familyLength))
+                        ? body.Slice(familyOffset, familyLength)
+                        : default;
+                    var entry = Lookup(ref parser, family, family.IsEmpty ? MetricType.Unknown : familyType);
+                    Accept(ref parser, entry, ref block);
+                    break;
+                case EntryKind.Invalid:
+                    _facts.InvalidLines++;
+                    if (_facts.Errors.Count < MaxReportedErrors)
+                    {
+                        _facts.Errors.Add(parser.Error);
+                    }
+
+                    break;
+            }
+        }
+
+        Resolve();
+    }
+
+    private SeriesEntry Lookup(ref TextParser parser, ReadOnlySpan<byte> family, MetricType familyType)
+    {
+        if (_lookup.TryGetValue(parser.Series, out var entry))
+        {
+            return entry;
+        }
+
+        _labels.Clear();
+        foreach (var label in parser.Labels)
+        {
+            var value = label.ValueIsEscaped ? TextParser.UnescapeLabelValue(label.Value) : Encoding.UTF8.GetString(label.Value);
+            _labels.Add(new(Encoding.UTF8.GetString(label.Name), value));
+        }
+
+        var familyName = family.IsEmpty ? null : Encoding.UTF8.GetString(family);
+        entry = _factory.Create(Encoding.UTF8.GetString(parser.MetricName), _labels, familyType, familyName);
+        if (_cache.Count < _options.MaxCachedSeries)
+        {
+            _lookup[parser.Series] = entry;
+        }
+
+        return entry;
+    }
+
+    private void Accept(ref TextParser parser, SeriesEntry entry, ref int block)
+    {
+        _facts.SeriesScraped++;
+        switch (entry.Role)
+        {
+            case SeriesRole.Dropped:
+                _facts.SeriesDropped++;
+                return;
+            case SeriesRole.Version:
+                _facts.FalcoVersion = entry.Text;
+                _facts.SeriesDropped++;
+                return;
+            case SeriesRole.StartTimestamp:
+                _facts.StartTimestampNs = ExactInteger(ref parser);
+                _facts.SeriesDropped++;
+                return;
+            case SeriesRole.ReloadTimestamp:
+                _facts.ReloadTimestampNs = ExactInteger(ref parser);
+                _facts.SeriesDropped++;
+                return;
+        }
+
+        if (entry.EngineName is { } engine && !_facts.Engines.Contains(engine))
+        {
+            _facts.Engines.Add(engine);
+        }
+
+        var sampleBlock = -1;
+        if (entry.PerEngine)
+        {
+            // NOTE: a per-engine series seen twice in the current block means the next engine's block began.
+            if (entry.LastScrape == _scrapeId && entry.LastBlock == block)
+            {
+                block++;
+            }
+
+            entry.LastScrape = _scrapeId;
+            entry.LastBlock = block;
+            sampleBlock = block;
+        }
+
+        _pending.Add((entry, sampleBlock, parser.Value));
+    }
+
+    private static long? ExactInteger(ref TextParser parser) =>
+        parser.TryGetExactInteger(out var value) ? value : null;
+
+    private void Resolve()
+    {
+        var engines = _facts.Engines;
+        foreach (var (entry, block, value) in _pending)
+        {
+            // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
+            var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
+            var context = entry.ContextFor(engine);
+            if (_slots.TryGetValue(context, out var slot))
+            {
+                _samples[slot] = new MappedSample(context, value);
+                _facts.DuplicateSeries++;
+                continue;
+            }
+
+            _slots.Add(context, _samples.Count);
+            _samples.Add(new MappedSample(context, value));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.RegularExpressions;
+
+namespace FalcoCheck.Mapping;
+
+/// <summary>
+/// The instance's mapping settings, in Datadog OpenMetrics V2 meaning, compiled once per instance.
+/// Name filters match the raw name after <see cref="RawMetricPrefix"/> is removed.
+/// </summary>
+internal sealed record MappingOptions
+{
+    /// <summary>Tags added to every series: the instance's tags, <c>endpoint:</c>, <c>service:</c>.</summary>
+    public IReadOnlyList<string> InstanceTags { get; init; } = [];
+
+    public IReadOnlyList<ExtraMetricRule> ExtraMetrics { get; init; } = [];
+
+    public IReadOnlyList<Regex> ExcludeMetrics { get; init; } = [];
+
+    /// <summary>Label name → values that drop the series; a null set drops it for any value.</summary>
+    public IReadOnlyDictionary<string, HashSet<string>?> ExcludeMetricsByLabels { get; init; } = new Dictionary<string, HashSet<string>?>();
+
+    public IReadOnlySet<string> ExcludeLabels { get; init; } = new HashSet<string>();
+
+    /// <summary>When not empty, only these labels become tags (exclude_labels still wins).</summary>
+    public IReadOnlySet<string> IncludeLabels { get; init; } = new HashSet<string>();
+
+    public IReadOnlyDictionary<string, string> RenameLabels { get; init; } = new Dictionary<string, string>();
+
+    public string? RawMetricPrefix { get; init; }
+
+    public string? HostnameLabel { get; init; }
+
+    /// <summary>Most distinct series kept in the cache; past it, series are mapped on every scrape (and counted).</summary>
+    public int MaxCachedSeries { get; init; } = 100_000;
+
+    /// <summary>Builds the exclude_metrics rule: an exact name, or a regular expression.</summary>
+    public static Regex CompilePattern(string pattern) =>
+        new(IsPlainName(pattern) ? "^" + Regex.Escape(pattern) + "$" : pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+
+    /// <summary>True when the text has no regular-expression syntax: it then names one metric exactly.</summary>
+    public static bool IsPlainName(string pattern)
+    {
+        foreach (var c in pattern)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == ':'))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

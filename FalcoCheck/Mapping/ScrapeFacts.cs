@@ -1,0 +1,46 @@
+using FalcoCheck.Parsing;
+
+namespace FalcoCheck.Mapping;
+
+/// <summary>What one scrape says about Falco itself and about how the payload read.</summary>
+internal sealed class ScrapeFacts
+{
+    public string? FalcoVersion { get; set; }
+
+    /// <summary>Falco's start time, exact nanoseconds since the epoch (Falco prints all 19 digits).</summary>
+    public long? StartTimestampNs { get; set; }
+
+    /// <summary>Falco's last reload (0.41+), exact nanoseconds since the epoch.</summary>
+    public long? ReloadTimestampNs { get; set; }
+
+    /// <summary>Capture engines in the order their <c>scap_engine_name_info</c> lines appear.</summary>
+    public List<string> Engines { get; } = [];
+
+    /// <summary>Samples read from the payload.</summary>
+    public int SeriesScraped { get; set; }
+
+    /// <summary>Samples not submitted: unknown to the table, excluded, or metadata.</summary>
+    public int SeriesDropped { get; set; }
+
+    /// <summary>Samples whose context already had a value in this scrape (Falco's repeated blocks): the later one won.</summary>
+    public int DuplicateSeries { get; set; }
+
+    /// <summary>Lines the parser rejected; each lost only itself.</summary>
+    public int InvalidLines { get; set; }
+
+    /// <summary>The first few parse errors, for the report.</summary>
+    public List<ParseError> Errors { get; } = [];
+
+    public void Clear()
+    {
+        FalcoVersion = null;
+        StartTimestampNs = null;
+        ReloadTimestampNs = null;
+        Engines.Clear();
+        SeriesScraped = 0;
+        SeriesDropped = 0;
+        DuplicateSeries = 0;
+        InvalidLines = 0;
+        Errors.Clear();
+    }
+}

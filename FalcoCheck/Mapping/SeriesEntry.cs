@@ -1,0 +1,65 @@
+namespace FalcoCheck.Mapping;
+
+/// <summary>
+/// What the mapper decided about one raw series (<c>name{labels}</c> bytes): computed on first sight, cached
+/// for every later scrape (CONVENTIONS 4).
+/// </summary>
+internal sealed class SeriesEntry
+{
+    private Dictionary<string, SeriesContext>? _byEngine;
+
+    public SeriesEntry(int id, SeriesRole role, SeriesContext? context, bool perEngine = false, string? text = null, string? engineName = null)
+    {
+        Id = id;
+        Role = role;
+        Context = context;
+        PerEngine = perEngine;
+        Text = text;
+        EngineName = engineName;
+    }
+
+    /// <summary>Dense id, used to tell contexts apart inside one scrape.</summary>
+    public int Id { get; }
+
+    public SeriesRole Role { get; }
+
+    /// <summary>The context when no capture engine applies (null for dropped and metadata series).</summary>
+    public SeriesContext? Context { get; }
+
+    /// <summary>True for libscap series that Falco writes once per event source.</summary>
+    public bool PerEngine { get; }
+
+    /// <summary>Version string for <see cref="SeriesRole.Version"/>.</summary>
+    public string? Text { get; }
+
+    /// <summary>Set on <c>scap_engine_name_info</c> series: each one opens a block of per-engine series.</summary>
+    public string? EngineName { get; }
+
+    /// <summary>Scrape in which the mapper last saw this series (per-engine block tracking).</summary>
+    public int LastScrape { get; set; }
+
+    /// <summary>Engine block in which the mapper last saw this series.</summary>
+    public int LastBlock { get; set; }
+
+    /// <summary>The context tagged with the capture engine whose block the sample came from.</summary>
+    public SeriesContext ContextFor(string? engine)
+    {
+        var baseContext = Context ?? throw new InvalidOperationException("Series has no context.");
+        if (engine is null)
+        {
+            return baseContext;
+        }
+
+        _byEngine ??= new Dictionary<string, SeriesContext>(StringComparer.Ordinal);
+        if (!_byEngine.TryGetValue(engine, out var context))
+        {
+            var tags = new string[baseContext.Tags.Length + 1];
+            tags[0] = "engine_name:" + engine;
+            baseContext.Tags.CopyTo(tags, 1);
+            context = new SeriesContext(baseContext.Name, baseContext.Kind, baseContext.Unit, tags, baseContext.Host);
+            _byEngine.Add(engine, context);
+        }
+
+        return context;
+    }
+}

@@ -1,0 +1,132 @@
+using FalcoCheck.Counters;
+using FalcoCheck.Mapping;
+using FalcoCheck.Scraping;
+using FalcoCheck.Sinks;
+
+namespace FalcoCheck.Runtime;
+
+/// <summary>
+/// One configured Falco endpoint: scrape, map, turn counters into counts, and build what to submit.
+/// The one-shot check and the daemon both call <see cref="RunOnceAsync"/>.
+/// </summary>
+internal sealed class Instance : IDisposable
+{
+    private readonly Scraper _scraper;
+    private readonly FalcoMapper _mapper;
+    private readonly TimeProvider _clock;
+
+    public Instance(InstanceSettings settings, TimeProvider clock)
+    {
+        Settings = settings;
+        _clock = clock;
+        _scraper = new Scraper(settings.Scraper);
+        _mapper = new FalcoMapper(settings.Mapping);
+        Counters = new CounterState(settings.Counters);
+    }
+
+    public InstanceSettings Settings { get; }
+
+    public CounterState Counters { get; }
+
+    /// <summary>Distinct series the mapper keeps.</summary>
+    public int CachedSeries => _mapper.CachedSeries;
+
+    public async Task<InstanceRunResult> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = _clock.GetUtcNow();
+        var timestamp = now.ToUnixTimeSeconds();
+        using var scrape = await _scraper.ScrapeAsync(cancellationToken).ConfigureAwait(false);
+        if (!scrape.Success)
+        {
+            var connectionError = scrape.StatusCode == 0;
+            if (connectionError && Settings.IgnoreConnectionErrors)
+            {
+                return Result(ServiceCheckStatus.Ok, $"skipped: {scrape.Error} (ignore_connection_errors)", [], timestamp, scrape.Duration, skipped: true);
+            }
+
+            return Result(ServiceCheckStatus.Critical, scrape.Error!, [], timestamp, scrape.Duration);
+        }
+
+        _mapper.Map(scrape.Body, scrape.Format);
+        var facts = _mapper.Facts;
+        var (status, message) = Judge(facts, scrape.Length);
+
+        var interval = Counters.LastRunMs is { } last
+            ? TimeSpan.FromMilliseconds(Math.Max(1000, now.ToUnixTimeMilliseconds() - last))
+            : Settings.MinCollectionInterval;
+        Counters.BeginRun(now.ToUnixTimeMilliseconds(), interval, facts.StartTimestampNs, facts.ReloadTimestampNs);
+        var points = new List<MetricPoint>(_mapper.Samples.Count);
+        var intervalSeconds = (int)Math.Round(interval.TotalSeconds);
+        var notFinite = 0;
+        foreach (var sample in _mapper.Samples)
+        {
+            // Backends reject NaN and infinities; they are counted, not sent.
+            if (!double.IsFinite(sample.Value))
+            {
+                notFinite++;
+                continue;
+            }
+
+            var context = sample.Context;
+            var value = sample.Value;
+            if (context.Kind == MetricKind.MonotonicCount && !Counters.TryGetDelta(context.Key, value, out value))
+            {
+                continue;
+            }
+
+            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit));
+        }
+
+        Counters.EndRun();
+        return Result(status, message, points, timestamp, scrape.Duration) with
+        {
+            FalcoVersion = facts.FalcoVersion,
+            PayloadBytes = scrape.Length,
+            SeriesScraped = facts.SeriesScraped,
+            SeriesDropped = facts.SeriesDropped + notFinite,
+            DuplicateSeries = facts.DuplicateSeries,
+            InvalidLines = facts.InvalidLines,
+            ParseErrors = [.. facts.Errors],
+        };
+    }
+
+    public void Dispose() => _scraper.Dispose();
+
+    private static (ServiceCheckStatus Status, string Message) Judge(ScrapeFacts facts, int bytes)
+    {
+        if (bytes == 0)
+        {
+            return (ServiceCheckStatus.Critical, "the endpoint answered with an empty body");
+        }
+
+        if (facts.InvalidLines == 0)
+        {
+            return (ServiceCheckStatus.Ok, string.Empty);
+        }
+
+        var first = facts.Errors.Count > 0 ? facts.Errors[0].Message : "unknown";
+        return facts.SeriesScraped == 0
+            ? (ServiceCheckStatus.Critical, $"the payload is not Prometheus text: {first}")
+            : (ServiceCheckStatus.Ok, $"{facts.InvalidLines} line(s) skipped; first: {first}");
+    }
+
+    private InstanceRunResult Result(ServiceCheckStatus status, string message, List<MetricPoint> points, long timestamp, TimeSpan duration, bool skipped = false)
+    {
+        List<ServiceCheck> checks = [];
+        if (Settings.EnableHealthServiceCheck && !skipped)
+        {
+            checks.Add(new ServiceCheck(ServiceCheck.HealthName, status, status == ServiceCheckStatus.Ok ? string.Empty : message, timestamp, Settings.Host, Settings.HealthTags));
+        }
+
+        return new InstanceRunResult
+        {
+            Index = Settings.Index,
+            Name = Settings.Name,
+            Status = status,
+            Message = message,
+            Submission = new Submission(Settings.Name, points, checks),
+            Duration = duration,
+            Skipped = skipped,
+        };
+    }
+}

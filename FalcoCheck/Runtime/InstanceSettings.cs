@@ -1,0 +1,35 @@
+using FalcoCheck.Counters;
+using FalcoCheck.Mapping;
+using FalcoCheck.Scraping;
+
+namespace FalcoCheck.Runtime;
+
+/// <summary>Everything one instance needs, resolved from the agent and instance configuration.</summary>
+internal sealed record InstanceSettings
+{
+    public required int Index { get; init; }
+
+    /// <summary>The endpoint without credentials or query: how the instance is named everywhere.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The full endpoint URL: names the state file (never printed).</summary>
+    public required string Endpoint { get; init; }
+
+    /// <summary>Host the series are submitted for.</summary>
+    public required string Host { get; init; }
+
+    public required TimeSpan MinCollectionInterval { get; init; }
+
+    public required ScraperOptions Scraper { get; init; }
+
+    public required MappingOptions Mapping { get; init; }
+
+    public CounterStateOptions Counters { get; init; } = new();
+
+    public bool EnableHealthServiceCheck { get; init; } = true;
+
+    public bool IgnoreConnectionErrors { get; init; }
+
+    /// <summary>Tags of the health service check: endpoint, the instance's tags and the agent's.</summary>
+    public required string[] HealthTags { get; init; }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using FalcoCheck.Configuration;
+using FalcoCheck.Mapping;
+using FalcoCheck.Scraping;
+
+namespace FalcoCheck.Runtime;
+
+/// <summary>Resolves an instance's configuration into the options of each stage (the only place that reads both).</summary>
+internal static class InstanceSettingsFactory
+{
+    public static InstanceSettings Create(InstanceConfig instance, AgentConfig agent)
+    {
+        var name = instance.Name;
+        var tags = new List<string>(instance.Tags);
+        tags.AddRange(agent.Tags);
+        if (instance.Service is { Length: > 0 } service)
+        {
+            tags.Add("service:" + service);
+        }
+
+        if (instance.TagByEndpoint)
+        {
+            tags.Add("endpoint:" + name);
+        }
+
+        var mapping = new MappingOptions
+        {
+            InstanceTags = tags,
+            ExtraMetrics = [.. instance.ExtraMetrics.Select(ToRule)],
+            ExcludeMetrics = [.. instance.ExcludeMetrics.Select(MappingOptions.CompilePattern)],
+            ExcludeMetricsByLabels = instance.ExcludeMetricsByLabels.ToDictionary(
+                pair => pair.Key,
+                pair => pair.Value.AllValues ? null : new HashSet<string>(pair.Value.Values, StringComparer.Ordinal),
+                StringComparer.Ordinal),
+            ExcludeLabels = new HashSet<string>(instance.ExcludeLabels, StringComparer.Ordinal),
+            IncludeLabels = new HashSet<string>(instance.IncludeLabels, StringComparer.Ordinal),
+            RenameLabels = new Dictionary<string, string>(instance.RenameLabels, StringComparer.Ordinal),
+            RawMetricPrefix = instance.RawMetricPrefix,
+            HostnameLabel = instance.HostnameLabel,
+        };
+
+        var scraper = new ScraperOptions
+        {
+            Endpoint = instance.OpenMetricsEndpoint,
+            DisplayName = name,
+            ConnectTimeout = instance.ConnectTimeout,
+            ReadTimeout = instance.ReadTimeout,
+            MaxResponseBytes = instance.MaxResponseBytes,
+            PreferOpenMetrics = instance.UseLatestSpec,
+            Headers = instance.Headers,
+            ExtraHeaders = instance.ExtraHeaders,
+            Username = instance.Username,
+            Password = instance.Password?.Reveal(),
+            AuthToken = instance.AuthToken is { } token
+                ? new AuthTokenSource(token.ReaderPath, token.ReaderPattern is { } pattern ? new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)) : null, token.HeaderName, token.ValueTemplate, token.Placeholder)
+                : null,
+            TlsVerify = instance.TlsVerify,
+            TlsCaCert = instance.TlsCaCert,
+            TlsCert = instance.TlsCert,
+            TlsPrivateKey = instance.TlsPrivateKey,
+            SkipProxy = instance.SkipProxy,
+            Proxy = ToProxy(instance.Proxy, instance.OpenMetricsEndpoint),
+        };
+
+        var healthTags = new List<string>();
+        if (instance.TagByEndpoint)
+        {
+            healthTags.Add("endpoint:" + name);
+        }
+
+        healthTags.AddRange(instance.Tags);
+        healthTags.AddRange(agent.Tags);
+        return new InstanceSettings
+        {
+            Index = instance.Index,
+            Name = name,
+            Endpoint = instance.OpenMetricsEndpoint.ToString(),
+            Host = agent.Hostname,
+            MinCollectionInterval = instance.MinCollectionInterval,
+            Scraper = scraper,
+            Mapping = mapping,
+            EnableHealthServiceCheck = instance.EnableHealthServiceCheck,
+            IgnoreConnectionErrors = instance.IgnoreConnectionErrors,
+            HealthTags = [.. healthTags],
+        };
+    }
+
+    private static ExtraMetricRule ToRule(ExtraMetric metric) =>
+        new(metric.IsRegex
+                ? new Regex("^(?:" + metric.Pattern + ")$", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1))
+                : MappingOptions.CompilePattern(metric.Pattern),
+            metric.Name,
+            metric.Type);
+
+    private static WebProxy? ToProxy(ProxyConfig? proxy, Uri endpoint)
+    {
+        var address = endpoint.Scheme == Uri.UriSchemeHttps ? proxy?.Https ?? proxy?.Http : proxy?.Http;
+        if (address is null)
+        {
+            return null;
+        }
+
+        var web = new WebProxy(address) { BypassProxyOnLocal = false };
+        if (proxy!.NoProxy.Count > 0)
+        {
+            web.BypassList = [.. proxy.NoProxy.Select(host => "^" + Regex.Escape(host).Replace("\\*", ".*", StringComparison.Ordinal) + "$")];
+        }
+
+        if (!string.IsNullOrEmpty(address.UserInfo))
+        {
+            var parts = Uri.UnescapeDataString(address.UserInfo).Split(':', 2);
+            web.Credentials = new NetworkCredential(parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+        }
+
+        return web;
+    }
+}

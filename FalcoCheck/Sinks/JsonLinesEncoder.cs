@@ -1,0 +1,86 @@
+using System.Buffers;
+using System.Text.Json;
+using FalcoCheck.Mapping;
+
+namespace FalcoCheck.Sinks;
+
+/// <summary>
+/// The documented JSON-lines contract of the console (--json) and file sinks: one object per series or service
+/// check, one per line.
+/// <code>
+/// {"metric":"falco.rules.matches.count","type":"count","value":3,"interval":15,"timestamp":1747146400,"host":"node-1","tags":["rule_name:…"]}
+/// {"check":"falco.openmetrics.health","status":"ok","message":"","timestamp":1747146400,"host":"node-1","tags":["endpoint:…"]}
+/// </code>
+/// </summary>
+internal static class JsonLinesEncoder
+{
+    private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
+
+    public static void Write(Submission submission, IBufferWriter<byte> output)
+    {
+        using var json = new Utf8JsonWriter(output, Options);
+        foreach (var point in submission.Metrics)
+        {
+            WriteMetric(json, point);
+            json.Flush();
+            json.Reset();
+            output.Write("\n"u8);
+        }
+
+        foreach (var check in submission.ServiceChecks)
+        {
+            WriteServiceCheck(json, check);
+            json.Flush();
+            json.Reset();
+            output.Write("\n"u8);
+        }
+    }
+
+    public static string StatusName(ServiceCheckStatus status) => status switch
+    {
+        ServiceCheckStatus.Ok => "ok",
+        ServiceCheckStatus.Warning => "warning",
+        ServiceCheckStatus.Critical => "critical",
+        _ => "unknown",
+    };
+
+    private static void WriteMetric(Utf8JsonWriter json, in MetricPoint point)
+    {
+        json.WriteStartObject();
+        json.WriteString("metric", point.Name);
+        json.WriteString("type", point.Kind == MetricKind.MonotonicCount ? "count" : "gauge");
+        json.WriteNumber("value", point.Value);
+        if (point.Kind == MetricKind.MonotonicCount)
+        {
+            json.WriteNumber("interval", point.IntervalSeconds);
+        }
+
+        json.WriteNumber("timestamp", point.Timestamp);
+        json.WriteString("host", point.Host);
+        WriteTags(json, point.Tags);
+        json.WriteEndObject();
+    }
+
+    private static void WriteServiceCheck(Utf8JsonWriter json, ServiceCheck check)
+    {
+        json.WriteStartObject();
+        json.WriteString("check", check.Name);
+        json.WriteString("status", StatusName(check.Status));
+        json.WriteString("message", check.Message);
+        json.WriteNumber("timestamp", check.Timestamp);
+        json.WriteString("host", check.Host);
+        WriteTags(json, check.Tags);
+        json.WriteEndObject();
+    }
+
+    private static void WriteTags(Utf8JsonWriter json, string[] tags)
+    {
+        json.WriteStartArray("tags");
+        foreach (var tag in tags)
+        {
+            json.WriteStringValue(tag);
+        }
+
+        json.WriteEndArray();
+    }
+}
