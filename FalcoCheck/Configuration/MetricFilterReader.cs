@@ -153,7 +153,8 @@ internal static class MetricFilterReader
                     return null;
                 }
 
-                if (!definition.Has("name") && !definition.Has("type"))
+                // After an unknown key (a typo of name or type) that message says enough.
+                if (!definition.Has("name") && !definition.Has("type") && ctx.ErrorCount == errors)
                 {
                     ctx.Error(value, metricPath, "expected a mapping with name and/or type");
                     return null;
