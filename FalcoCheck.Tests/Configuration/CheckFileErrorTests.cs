@@ -13,7 +13,7 @@ internal sealed class CheckFileErrorTests
     {
         yield return Case("instances missing", "init_config:\n", $"conf.yaml:1:1: instances: {NoInstances}");
         yield return Case("instances empty list", "init_config:\ninstances: []\n", $"conf.yaml:2:12: instances: {NoInstances}");
-        yield return Case("instances null", "init_config:\ninstances:\n", $"conf.yaml:2:11: instances: {NoInstances}");
+        yield return Case("instances null", "init_config:\ninstances:\n", $"conf.yaml:2:1: instances: {NoInstances}");
         yield return Case("empty file", string.Empty, $"conf.yaml:1:1: instances: {NoInstances}");
         yield return Case("comments only", "# nothing yet\n", $"conf.yaml:1:1: instances: {NoInstances}");
         yield return Case("instances a mapping", "instances: {openmetrics_endpoint: x}\n",

@@ -68,6 +68,8 @@ internal sealed class InstanceErrorTests
             "conf.yaml:3:17: instances[0].skip_proxy: expected true or false, got a mapping");
         yield return Case("endpoint missing", "instances:\n  - tags: [a]\n",
             "conf.yaml:2:5: instances[0].openmetrics_endpoint: required setting is missing");
+        yield return Case("endpoint empty points at the key", "instances:\n  - openmetrics_endpoint:\n    tags: [a]\n",
+            "conf.yaml:2:5: instances[0].openmetrics_endpoint: required setting is empty");
         yield return Case("endpoint with ftp scheme", "instances:\n  - openmetrics_endpoint: ftp://host/metrics\n",
             "conf.yaml:2:27: instances[0].openmetrics_endpoint: expected a URL with scheme http, https, got scheme 'ftp'");
         yield return Case("endpoint without scheme", "instances:\n  - openmetrics_endpoint: localhost:8765/metrics\n",

@@ -98,8 +98,23 @@ internal sealed class ConfigMapping
     /// <summary>True when the key is present with a non-null value.</summary>
     public bool Has(string key) => !YamlScalars.IsNull(Get(key));
 
-    /// <summary>Position of the value if present, else of the mapping: where a message about the key points.</summary>
-    public SourcePosition PositionOf(string key) => Get(key) is { } node ? Context.At(node) : Position;
+    /// <summary>
+    /// Where a message about <paramref name="key"/> points: its value; its key when the value is empty (an empty
+    /// value's mark is just past the colon, where there is nothing to see); the mapping when the key is absent.
+    /// </summary>
+    public SourcePosition PositionOf(string key)
+    {
+        if (!_entries.TryGetValue(key, out var entry))
+        {
+            return Position;
+        }
+
+        return Context.At(IsEmpty(entry.Value) ? entry.Key : entry.Value);
+    }
+
+    /// <summary>True for a value written as nothing at all (<c>key:</c>), as opposed to <c>~</c> or <c>null</c>.</summary>
+    public static bool IsEmpty(YamlNode node) =>
+        node is YamlScalarNode { Value: "" or null, Style: YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any };
 
     public void Error(string key, string message) => Context.Error(PositionOf(key), PathOf(key), message);
 

@@ -140,7 +140,7 @@ internal static class MetricFilterReader
         switch (value)
         {
             case YamlScalarNode when YamlScalars.IsNull(value):
-                ctx.Error(value, metricPath, "expected the name to send it as, or a mapping with name and/or type");
+                ctx.Error(ConfigMapping.IsEmpty(value) ? keyNode : value, metricPath, "expected the name to send it as, or a mapping with name and/or type");
                 return null;
             case YamlScalarNode:
                 string? name = ValueReader.String(ctx, value, metricPath);
