@@ -29,7 +29,7 @@ internal static class ConfigLoader
         {
             var defaults = new ConfigReadContext(AgentConfig.DefaultSourceFile, getEnv, Directory.GetCurrentDirectory());
             AgentConfig config = AgentConfigReader.Read(defaults, null, AgentConfig.DefaultSourceFile);
-            return defaults.ErrorCount == 0 ? config : throw new ConfigException(defaults.Errors);
+            return defaults.ErrorCount == 0 ? config : throw new ConfigException(defaults.ErrorsInFileOrder());
         }
 
         var ctx = new ConfigReadContext(path, getEnv);
@@ -42,7 +42,7 @@ internal static class ConfigLoader
             }
         }
 
-        throw new ConfigException(ctx.Errors.ToArray());
+        throw new ConfigException(ctx.ErrorsInFileOrder());
     }
 
     /// <summary>
@@ -59,7 +59,7 @@ internal static class ConfigLoader
             return CheckConfigReader.Read(ctx, root);
         }
 
-        return new CheckConfig(path, InitConfig.Default, [], ctx.Errors.ToArray(), 0);
+        return new CheckConfig(path, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0);
     }
 
     public static string CheckConfigPath(AgentConfig agent)

@@ -35,6 +35,16 @@ internal sealed class ConfigReadContext
 
     public int ErrorCount => _errors.Count;
 
+    /// <summary>
+    /// The errors in file order, as a reader scans the file; errors without a place in the file (environment
+    /// overrides) come last. The sort is stable, so errors at one place keep the order they were found in.
+    /// </summary>
+    public ConfigError[] ErrorsInFileOrder() =>
+        _errors.OrderBy(e => e.Position.File == File ? 0 : 1)
+            .ThenBy(e => e.Position.Line)
+            .ThenBy(e => e.Position.Column)
+            .ToArray();
+
     public SourcePosition At(YamlNode node) => At(node.Start.Line, node.Start.Column);
 
     public SourcePosition At(long line, long column) =>
