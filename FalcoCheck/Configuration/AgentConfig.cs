@@ -1,0 +1,46 @@
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// The agent file (<c>falcocheck.yaml</c>): who we are, where things live and where metrics go. Paths are
+/// absolute, resolved against the file's directory at load time; <c>new AgentConfig()</c> is the built-in
+/// default (no file) resolved against the working directory.
+/// </summary>
+internal sealed record AgentConfig
+{
+    public const string DefaultSourceFile = "<default>";
+    public const string DefaultStateDir = "state";
+    public const string DefaultConfdPath = "conf.d";
+    public const string DefaultLogLevel = "info";
+
+    /// <summary>Datadog's US1 site, the Agent's default for <c>site</c> / <c>DD_SITE</c>.</summary>
+    public const string DefaultSite = "datadoghq.com";
+
+    public const int DefaultMaxConcurrentScrapes = 8;
+
+    public static IReadOnlyList<string> LogLevels { get; } = ["trace", "debug", "info", "warn", "error", "off"];
+
+    public string SourceFile { get; init; } = DefaultSourceFile;
+
+    /// <summary>Host name sent with every series; <c>DD_HOSTNAME</c> overrides the file.</summary>
+    public string Hostname { get; init; } = Environment.MachineName;
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public IReadOnlyList<SinkConfig> Sinks { get; init; } =
+        [new ConsoleSinkConfig(new SourcePosition(DefaultSourceFile, 1, 1))];
+
+    public string StateDir { get; init; } = Path.GetFullPath(DefaultStateDir);
+
+    /// <summary>One of <see cref="LogLevels"/>.</summary>
+    public string LogLevel { get; init; } = DefaultLogLevel;
+
+    public string ConfdPath { get; init; } = Path.GetFullPath(DefaultConfdPath);
+
+    /// <summary><c>api_key</c>; <c>DD_API_KEY</c> overrides the file, as in the Datadog Agent.</summary>
+    public Secret? ApiKey { get; init; }
+
+    /// <summary><c>site</c>; <c>DD_SITE</c> overrides the file.</summary>
+    public string Site { get; init; } = DefaultSite;
+
+    public int MaxConcurrentScrapes { get; init; } = DefaultMaxConcurrentScrapes;
+}

@@ -1,0 +1,96 @@
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Binds the agent file's root mapping to <see cref="AgentConfig"/>, then applies the Datadog Agent's
+/// environment overrides (<c>DD_HOSTNAME</c>, <c>DD_API_KEY</c>, <c>DD_SITE</c>), which win over the file as they
+/// do in the Agent, so one image can be configured per deployment.
+/// </summary>
+internal static class AgentConfigReader
+{
+    private const string Hostname = "hostname";
+    private const string ApiKey = "api_key";
+    private const string Site = "site";
+
+    /// <summary>Hostnames are at most 255 characters (RFC 1123 section 2.1), as the Datadog Agent checks.</summary>
+    private const int MaxHostnameLength = 255;
+
+    private const int MaxConcurrentScrapesLimit = 1024;
+
+    public static IReadOnlyList<string> Keys { get; } =
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes"];
+
+    public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
+    {
+        var defaults = new AgentConfig();
+        ConfigMapping? map = ConfigMapping.Open(ctx, root, string.Empty, ctx.At(1, 1), Keys,
+            what: "a mapping of agent settings");
+        if (map is null)
+        {
+            return defaults;
+        }
+
+        string? hostname = map.String(Hostname);
+        if (hostname is not null && !IsValidHostname(hostname))
+        {
+            map.Error(Hostname, HostnameMessage);
+        }
+
+        string? site = map.String(Site);
+        if (site is not null && !IsValidSite(site))
+        {
+            map.Error(Site, SiteMessage);
+        }
+
+        return new AgentConfig
+        {
+            SourceFile = sourceFile,
+            Hostname = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage) ?? hostname ?? defaults.Hostname,
+            Tags = map.StringList("tags") ?? [],
+            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks")
+                ?? [new ConsoleSinkConfig(map.Position)],
+            StateDir = map.FilePath("state_dir") ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
+            LogLevel = map.OneOf("log_level", AgentConfig.LogLevels) ?? AgentConfig.DefaultLogLevel,
+            ConfdPath = map.FilePath("confd_path") ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
+            ApiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey),
+            Site = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite,
+            MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
+                ?? AgentConfig.DefaultMaxConcurrentScrapes),
+        };
+    }
+
+    private const string HostnameMessage =
+        "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
+
+    private const string SiteMessage =
+        "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
+
+    /// <summary>
+    /// An environment override, or null when the variable is unset or empty. A bad value is reported at
+    /// <c>$NAME:1:1</c>: there is no file position, and the variable's name is what the user must fix.
+    /// </summary>
+    private static string? Override(ConfigReadContext ctx, string variable, string setting, Func<string, bool> isValid, string message)
+    {
+        string? value = ctx.GetEnv(variable)?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (!isValid(value))
+        {
+            ctx.Error(new SourcePosition("$" + variable, 1, 1), setting, message);
+            return null;
+        }
+
+        return value;
+    }
+
+    internal static bool IsValidHostname(string name) =>
+        name.Length is > 0 and <= MaxHostnameLength
+        && !name.AsSpan().ContainsAnyExcept("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.");
+
+    internal static bool IsValidSite(string site) =>
+        site.Contains('.', StringComparison.Ordinal) && IsValidHostname(site) && !site.StartsWith('.') && !site.EndsWith('.');
+}

@@ -1,0 +1,54 @@
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Binds conf.yaml's root (<c>init_config</c> and <c>instances</c>). Each instance is read on its own: an instance
+/// with errors is left out, and the others still load.
+/// </summary>
+internal static class CheckConfigReader
+{
+    private const string InitConfigKey = "init_config";
+    private const string InstancesKey = "instances";
+
+    private static readonly string[] Keys = [InitConfigKey, InstancesKey];
+
+    public static CheckConfig Read(ConfigReadContext ctx, YamlNode? root)
+    {
+        ConfigMapping? map = ConfigMapping.Open(ctx, root, string.Empty, ctx.At(1, 1), Keys, DatadogOnlyOptions.CheckFile,
+            what: "a mapping with init_config and instances");
+        if (map is null)
+        {
+            return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0);
+        }
+
+        InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigKey), map.Position, out YamlNode? initTimeout);
+        YamlNode? instancesNode = map.Get(InstancesKey);
+        var instances = new List<InstanceConfig>();
+        int declared = 0;
+        switch (instancesNode)
+        {
+            case YamlSequenceNode { Children.Count: > 0 } list:
+                declared = list.Children.Count;
+                for (int i = 0; i < list.Children.Count; i++)
+                {
+                    if (InstanceConfigReader.Read(ctx, list.Children[i], i, init, initTimeout) is { } instance)
+                    {
+                        instances.Add(instance);
+                    }
+                }
+
+                break;
+            case YamlSequenceNode or null:
+            case YamlScalarNode when YamlScalars.IsNull(instancesNode):
+                ctx.Error(map.PositionOf(InstancesKey), InstancesKey,
+                    "no instances; add at least one with openmetrics_endpoint: http://localhost:8765/metrics");
+                break;
+            default:
+                ctx.Error(instancesNode, InstancesKey, $"expected a list of instances, got {YamlScalars.KindName(instancesNode)}");
+                break;
+        }
+
+        return new CheckConfig(ctx.File, init, instances, ctx.ErrorsInFileOrder(), declared);
+    }
+}

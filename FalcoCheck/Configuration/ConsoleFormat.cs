@@ -1,0 +1,7 @@
+namespace FalcoCheck.Configuration;
+
+internal enum ConsoleFormat
+{
+    Table,
+    Json,
+}

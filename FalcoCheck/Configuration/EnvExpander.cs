@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Expands <c>%%env_NAME%%</c> in string scalars, the one template variable the Datadog Agent resolves in any
+/// check config (https://docs.datadoghq.com/agent/guide/template_variables/). Other <c>%%…%%</c> names are
+/// Autodiscovery variables that only make sense inside an Agent; we name them instead of sending
+/// "%%host%%" to a server.
+/// </summary>
+internal static partial class EnvExpander
+{
+    private const string EnvPrefix = "env_";
+
+    public static bool HasReference(string text) => text.Contains("%%", StringComparison.Ordinal) && Reference().IsMatch(text);
+
+    /// <summary>Returns the expanded text, or null after recording an error for each bad reference.</summary>
+    public static string? Expand(ConfigReadContext ctx, YamlScalarNode node, string path, out bool usedEnv)
+    {
+        string text = node.Value ?? string.Empty;
+        usedEnv = false;
+        if (!text.Contains("%%", StringComparison.Ordinal))
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        int last = 0;
+        bool ok = true;
+        foreach (Match match in Reference().Matches(text))
+        {
+            result.Append(text, last, match.Index - last);
+            last = match.Index + match.Length;
+            string name = match.Groups[1].Value;
+            if (!name.StartsWith(EnvPrefix, StringComparison.Ordinal) || name.Length == EnvPrefix.Length)
+            {
+                ctx.Error(node, path,
+                    $"'%%{name}%%' is an Autodiscovery template variable, which FalcoCheck does not resolve; only %%env_NAME%% is supported");
+                ok = false;
+                continue;
+            }
+
+            string variable = name[EnvPrefix.Length..];
+            string? value = ctx.GetEnv(variable);
+            if (value is null)
+            {
+                ctx.Error(node, path, $"environment variable '{variable}' is not set (used as %%{name}%%)");
+                ok = false;
+                continue;
+            }
+
+            usedEnv = true;
+            result.Append(value);
+        }
+
+        result.Append(text, last, text.Length - last);
+        return ok ? result.ToString() : null;
+    }
+
+    // Environment variable names: letters, digits and underscores, as POSIX shells accept them.
+    [GeneratedRegex("%%([A-Za-z0-9_]+)%%", RegexOptions.CultureInvariant)]
+    private static partial Regex Reference();
+}

@@ -1,0 +1,98 @@
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// One entry of <c>instances:</c>, with init_config defaults already applied (timeout, service, proxy). Option
+/// names and meanings follow Datadog's OpenMetrics V2 (conf.yaml.example); FalcoCheck's own additions are
+/// <c>max_response_size</c>.
+/// </summary>
+internal sealed record InstanceConfig
+{
+    /// <summary>Datadog's <c>min_collection_interval</c> default (conf.yaml.example: "default: 15").</summary>
+    public static readonly TimeSpan DefaultMinCollectionInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>64 MiB: Falco's full metrics page is tens of KiB; this only stops a runaway or wrong endpoint.</summary>
+    public const long DefaultMaxResponseBytes = 64L * 1024 * 1024;
+
+    /// <summary>Position of the instance in <c>instances:</c>, from 0.</summary>
+    public required int Index { get; init; }
+
+    public required SourcePosition Position { get; init; }
+
+    /// <summary>May carry user-info or a query: print <see cref="Name"/>, never this.</summary>
+    public required Uri OpenMetricsEndpoint { get; init; }
+
+    /// <summary>The endpoint as it may be printed and tagged: scheme, host, port, path.</summary>
+    public string Name => EndpointRedactor.Redact(OpenMetricsEndpoint);
+
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    public string? Service { get; init; }
+
+    public TimeSpan MinCollectionInterval { get; init; } = DefaultMinCollectionInterval;
+
+    public TimeSpan Timeout { get; init; } = InitConfig.DefaultTimeout;
+
+    public TimeSpan ConnectTimeout { get; init; } = InitConfig.DefaultTimeout;
+
+    public TimeSpan ReadTimeout { get; init; } = InitConfig.DefaultTimeout;
+
+    /// <summary><c>headers</c>: when set, replaces the default request headers entirely (Datadog's meaning).</summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    public IReadOnlyDictionary<string, string> ExtraHeaders { get; init; } = EmptyMap;
+
+    public string? Username { get; init; }
+
+    public Secret? Password { get; init; }
+
+    public AuthTokenConfig? AuthToken { get; init; }
+
+    public bool TlsVerify { get; init; } = true;
+
+    public string? TlsCaCert { get; init; }
+
+    public string? TlsCert { get; init; }
+
+    public string? TlsPrivateKey { get; init; }
+
+    public IReadOnlyList<ExtraMetric> ExtraMetrics { get; init; } = [];
+
+    /// <summary>Exact names or regular expressions (each already checked to compile).</summary>
+    public IReadOnlyList<string> ExcludeMetrics { get; init; } = [];
+
+    public IReadOnlyDictionary<string, LabelValueFilter> ExcludeMetricsByLabels { get; init; } =
+        new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal);
+
+    public IReadOnlyList<string> ExcludeLabels { get; init; } = [];
+
+    public IReadOnlyList<string> IncludeLabels { get; init; } = [];
+
+    public IReadOnlyDictionary<string, string> RenameLabels { get; init; } = EmptyMap;
+
+    public bool TagByEndpoint { get; init; } = true;
+
+    public bool EnableHealthServiceCheck { get; init; } = true;
+
+    public bool IgnoreConnectionErrors { get; init; }
+
+    public string? RawMetricPrefix { get; init; }
+
+    public string? HostnameLabel { get; init; }
+
+    /// <summary>True asks for OpenMetrics 1.0 text instead of Prometheus text 0.0.4.</summary>
+    public bool UseLatestSpec { get; init; }
+
+    /// <summary><c>max_response_size</c>, in bytes: a larger body fails the scrape.</summary>
+    public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    /// <summary>The instance's <c>proxy</c>, else init_config's.</summary>
+    public ProxyConfig? Proxy { get; init; }
+
+    public bool SkipProxy { get; init; }
+
+    private static IReadOnlyDictionary<string, string> EmptyMap { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
+
+    // The generated ToString would print the raw endpoint (user-info, query). Thirty-odd members are also more
+    // than a log line wants: identify the instance instead.
+    public override string ToString() => $"InstanceConfig {{ Index = {Index}, Name = {Name}, Position = {Position} }}";
+}

@@ -1,0 +1,181 @@
+using System.Globalization;
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Reads one entry of <c>instances:</c>, applying init_config defaults. All errors go to the context; the
+/// caller keeps the instance only if it added none.
+/// </summary>
+internal static class InstanceConfigReader
+{
+    private const string Endpoint = "openmetrics_endpoint";
+    private const string Timeout = "timeout";
+    private const string ConnectTimeout = "connect_timeout";
+    private const string ReadTimeout = "read_timeout";
+    private const string Interval = "min_collection_interval";
+    private const string Username = "username";
+    private const string Password = "password";
+    private const string AuthType = "auth_type";
+    private const string TlsCert = "tls_cert";
+    private const string TlsPrivateKey = "tls_private_key";
+    private const string MaxResponseSize = "max_response_size";
+
+    /// <summary>1 GiB: the body is parsed from one buffer, and nothing Falco writes comes near this.</summary>
+    private const long MaxResponseSizeLimit = 1L << 30;
+
+    public static IReadOnlyList<string> Keys { get; } =
+    [
+        Endpoint, "tags", "service", Interval, Timeout, ConnectTimeout, ReadTimeout,
+        "headers", "extra_headers", Username, Password, AuthType, AuthTokenReader.Key,
+        "tls_verify", "tls_ca_cert", TlsCert, TlsPrivateKey,
+        MetricFilterReader.ExtraMetricsKey, MetricFilterReader.ExcludeMetricsKey, MetricFilterReader.ExcludeMetricsByLabelsKey,
+        "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
+        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
+        "proxy", "skip_proxy",
+    ];
+
+    private static readonly string[] EndpointSchemes = ["http", "https"];
+
+    public static InstanceConfig? Read(ConfigReadContext ctx, YamlNode node, int index, InitConfig init, YamlNode? initTimeoutNode)
+    {
+        string path = ValueReader.Index("instances", index);
+        int errors = ctx.ErrorCount;
+        if (YamlScalars.IsNull(node))
+        {
+            ctx.Error(node, path, $"expected a mapping with {Endpoint}, got nothing (null)");
+            return null;
+        }
+
+        ConfigMapping? map = ConfigMapping.Open(ctx, node, path, ctx.At(node), Keys, DatadogOnlyOptions.Instance,
+            what: $"a mapping with {Endpoint}");
+        if (map is null)
+        {
+            return null;
+        }
+
+        Uri? endpoint = map.Require(Endpoint) ? map.Url(Endpoint, EndpointSchemes) : null;
+        TimeSpan timeout = map.Seconds(Timeout) ?? init.Timeout;
+        TimeSpan interval = map.Seconds(Interval) ?? InstanceConfig.DefaultMinCollectionInterval;
+        var result = new InstanceConfig
+        {
+            Index = index,
+            Position = map.Position,
+            OpenMetricsEndpoint = endpoint ?? new Uri("http://invalid/"),
+            Tags = map.StringList("tags") ?? [],
+            Service = map.String("service") ?? init.Service,
+            MinCollectionInterval = interval,
+            Timeout = timeout,
+            ConnectTimeout = map.Seconds(ConnectTimeout) ?? timeout,
+            ReadTimeout = map.Seconds(ReadTimeout) ?? timeout,
+            Headers = HeaderRules.Read(map, "headers"),
+            ExtraHeaders = HeaderRules.Read(map, "extra_headers") ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+            Username = map.String(Username),
+            Password = map.Secret(Password),
+            AuthToken = AuthTokenReader.Read(map),
+            TlsVerify = map.Bool("tls_verify") ?? true,
+            TlsCaCert = map.FilePath("tls_ca_cert"),
+            TlsCert = map.FilePath(TlsCert),
+            TlsPrivateKey = map.FilePath(TlsPrivateKey),
+            ExtraMetrics = MetricFilterReader.ReadExtraMetrics(map) ?? [],
+            ExcludeMetrics = MetricFilterReader.ReadExcludeMetrics(map) ?? [],
+            ExcludeMetricsByLabels = MetricFilterReader.ReadExcludeMetricsByLabels(map)
+                ?? new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal),
+            ExcludeLabels = map.StringList("exclude_labels") ?? [],
+            IncludeLabels = map.StringList("include_labels") ?? [],
+            RenameLabels = map.StringMap("rename_labels") ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            TagByEndpoint = map.Bool("tag_by_endpoint") ?? true,
+            EnableHealthServiceCheck = map.Bool("enable_health_service_check") ?? true,
+            IgnoreConnectionErrors = map.Bool("ignore_connection_errors") ?? false,
+            RawMetricPrefix = map.String("raw_metric_prefix"),
+            HostnameLabel = map.String("hostname_label"),
+            UseLatestSpec = map.Bool("use_latest_spec") ?? false,
+            MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
+            Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
+            SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,
+        };
+
+        CheckAuthType(map);
+        CheckPairs(map, result);
+        CheckOverlap(ctx, map, result, initTimeoutNode);
+        return ctx.ErrorCount == errors && endpoint is not null ? result : null;
+    }
+
+    /// <summary>Only basic auth is implemented; Datadog's other types get a "not supported" message.</summary>
+    private static void CheckAuthType(ConfigMapping map)
+    {
+        if (map.String(AuthType) is { } type && type != "basic")
+        {
+            map.Error(AuthType, type is "digest" or "ntlm" or "kerberos" or "aws"
+                ? $"'{type}' is a Datadog option FalcoCheck does not support; FalcoCheck supports basic (username and password) and auth_token"
+                : $"expected basic, got {ValueReader.Quote(type)}");
+        }
+    }
+
+    private static void CheckPairs(ConfigMapping map, InstanceConfig instance)
+    {
+        // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
+        if (map.Has(Username) != map.Has(Password))
+        {
+            string present = map.Has(Username) ? Username : Password;
+            string missing = present == Username ? Password : Username;
+            map.Error(present, $"{missing} is required when {present} is set");
+        }
+
+        if (map.Has(TlsPrivateKey) && !map.Has(TlsCert))
+        {
+            map.Error(TlsPrivateKey, $"{TlsCert} is required when {TlsPrivateKey} is set");
+        }
+
+        if (instance.AuthToken is { } token && map.Has(Username)
+            && string.Equals(token.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
+        {
+            map.Error(AuthTokenReader.Key, "auth_token writes the Authorization header, which username and password also set; use one of them");
+        }
+    }
+
+    /// <summary>
+    /// A timeout longer than the interval would let a slow scrape overlap the next run of the same instance.
+    /// Points at whichever side the instance set, so the message lands where the fix goes.
+    /// </summary>
+    private static void CheckOverlap(ConfigReadContext ctx, ConfigMapping map, InstanceConfig instance, YamlNode? initTimeoutNode)
+    {
+        CheckOne(Timeout, instance.Timeout);
+        if (map.Has(ConnectTimeout))
+        {
+            CheckOne(ConnectTimeout, instance.ConnectTimeout);
+        }
+
+        if (map.Has(ReadTimeout))
+        {
+            CheckOne(ReadTimeout, instance.ReadTimeout);
+        }
+
+        void CheckOne(string key, TimeSpan value)
+        {
+            if (value <= instance.MinCollectionInterval)
+            {
+                return;
+            }
+
+            string seconds = Seconds(value);
+            string interval = Seconds(instance.MinCollectionInterval);
+            if (map.Has(key))
+            {
+                map.Error(key, $"{seconds} s is longer than {Interval} ({interval} s); runs would overlap");
+            }
+            else if (map.Has(Interval))
+            {
+                string source = initTimeoutNode is null ? "the default" : "init_config.timeout";
+                map.Error(Interval, $"{interval} s is shorter than {key} ({seconds} s, {source}); runs would overlap");
+            }
+            else
+            {
+                SourcePosition at = initTimeoutNode is null ? map.Position : ctx.At(initTimeoutNode);
+                ctx.Error(at, map.Path, $"init_config.timeout ({seconds} s) is longer than {Interval} ({interval} s, the default); runs would overlap");
+            }
+        }
+    }
+
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+}
