@@ -46,7 +46,7 @@ internal sealed class CheckRunnerTests
         await using var server = StartReplay();
         using var config = new TestConfig(
             $"  - openmetrics_endpoint: {server.BaseUrl}/metrics\n    tags: [team:sec]\n    service: falco-prod\n",
-            "tags: [region:eu]\nsinks: []\n");
+            "tags: [region:eu]\nsinks:\n  - type: console\n");
 
         var run = await CheckRun.RunAsync(config, JsonRate);
 
@@ -227,7 +227,7 @@ internal sealed class CheckRunnerTests
         var summary = run.Summaries.Single();
         Assert.That(summary.GetProperty("status").GetString(), Is.EqualTo("ok"));
         Assert.That(summary.GetProperty("invalid_lines").GetInt32(), Is.EqualTo(1));
-        Assert.That(summary.GetProperty("message").GetString(), Does.Contain("line 16"));
+        Assert.That(summary.GetProperty("message").GetString(), Does.Contain("line 48"));
         Assert.That(run.Metrics.Select(m => m.GetProperty("metric").GetString()), Does.Contain("falco.evt.source").And.Contain("falco.host.num.cpus"));
     }
 
