@@ -19,7 +19,7 @@ internal static class AgentConfigReader
     private const int MaxConcurrentScrapesLimit = 1024;
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes"];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", .. DaemonConfigReader.Keys];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -43,7 +43,7 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
-        return new AgentConfig
+        var config = new AgentConfig
         {
             SourceFile = sourceFile,
             Hostname = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage) ?? hostname ?? defaults.Hostname,
@@ -58,6 +58,7 @@ internal static class AgentConfigReader
             MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
         };
+        return DaemonConfigReader.Read(map, config);
     }
 
     private const string HostnameMessage =

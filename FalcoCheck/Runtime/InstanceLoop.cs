@@ -1,0 +1,368 @@
+using FalcoCheck.Counters;
+using FalcoCheck.Sinks;
+using Microsoft.Extensions.Hosting;
+
+namespace FalcoCheck.Runtime;
+
+/// <summary>
+/// One instance in the daemon: waits for its next slot (<see cref="RunSchedule"/>), takes a place under
+/// <c>max_concurrent_scrapes</c>, runs <see cref="Instance.RunOnceAsync"/> (the one-shot path, not a copy),
+/// hands the submission and its <c>falco.check.*</c> points to the sinks, and keeps its counters in memory,
+/// saving them to <c>state_dir</c> every <c>state_flush_interval</c> and when it stops. A run never overlaps the
+/// previous one; a run that outlasts its interval skips ticks and says so. Nothing a run does escapes the loop
+/// (CONVENTIONS 18).
+/// </summary>
+internal sealed class InstanceLoop : BackgroundService
+{
+    private readonly RunContext _context;
+    private readonly CancellationTokenSource _abort = new();
+    private InstanceSettings _settings;
+    private InstanceSettings? _pending;
+    private CancellationTokenSource _wake = new();
+    private Instance? _instance;
+    private CounterState? _carriedCounters;
+    private bool _stateLoaded;
+    private DateTimeOffset _lastSave;
+    private InstanceReport _report;
+
+    public InstanceLoop(InstanceSettings settings, RunContext context, CounterState? counters = null)
+    {
+        _settings = settings;
+        _context = context;
+        _carriedCounters = counters;
+        _stateLoaded = counters is not null;
+        Schedule = RunSchedule.For(settings.Endpoint, settings.Host, settings.MinCollectionInterval);
+        _report = new InstanceReport
+        {
+            Index = settings.Index,
+            Endpoint = settings.Name,
+            IntervalSeconds = settings.MinCollectionInterval.TotalSeconds,
+            Status = InstanceReport.Pending,
+        };
+    }
+
+    public InstanceSettings Settings => Volatile.Read(ref _settings);
+
+    public RunSchedule Schedule { get; private set; }
+
+    public InstanceReport Report => Volatile.Read(ref _report);
+
+    /// <summary>
+    /// Takes new settings for this endpoint (a reload): applied before the next run, keeping the counters, so an
+    /// edited instance neither loses an interval of counts nor reports a spike.
+    /// </summary>
+    public void Replace(InstanceSettings settings)
+    {
+        Volatile.Write(ref _pending, settings);
+        try
+        {
+            Volatile.Read(ref _wake).Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The loop swapped its wake-up source meanwhile; it sees the pending settings before it waits again.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // In-flight scrapes finish (they are bounded by their own timeout); past shutdown_timeout they are cancelled.
+        using (cancellationToken.Register(_abort.Cancel))
+        {
+            await base.StopAsync(cancellationToken).ConfigureAwait(false);
+            if (ExecuteTask is { } running)
+            {
+                await running.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+        }
+    }
+
+    public override void Dispose()
+    {
+        _instance?.Dispose();
+        _abort.Dispose();
+        _wake.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Off the caller's thread at once: a thousand loops start without each loading its state file in turn.
+        await Task.Yield();
+        var clock = _context.Clock;
+        var due = Schedule.NextAfter(clock.GetUtcNow());
+        _lastSave = clock.GetUtcNow();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            SetReport(_report with { NextRun = due });
+            if (!await WaitUntilAsync(due, stoppingToken).ConfigureAwait(false))
+            {
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+
+                // Woken by a reload: apply it now and take the slot the new interval gives.
+                await ApplyPendingAsync().ConfigureAwait(false);
+                due = Schedule.NextAfter(clock.GetUtcNow());
+                continue;
+            }
+
+            await RunAsync(stoppingToken).ConfigureAwait(false);
+            var finished = clock.GetUtcNow();
+            var skipped = Schedule.SkippedBetween(due, finished);
+            if (skipped > 0)
+            {
+                InstanceLoopLog.TicksSkipped(_context.Logger, _settings.Index, _settings.Name, (finished - due).TotalMilliseconds, Schedule.Interval.TotalSeconds, skipped);
+                SetReport(_report with { SkippedTicks = _report.SkippedTicks + skipped });
+            }
+
+            // Never the same slot twice, even if the clock fired a hair early.
+            due = Schedule.NextAfter(finished > due ? finished : due);
+            if (finished - _lastSave >= _context.StateFlushInterval)
+            {
+                await SaveStateAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        await SaveStateAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>True when <paramref name="due"/> came; false when stopped or woken by <see cref="Replace"/>.</summary>
+    private async Task<bool> WaitUntilAsync(DateTimeOffset due, CancellationToken stoppingToken)
+    {
+        if (Volatile.Read(ref _pending) is not null)
+        {
+            return false;
+        }
+
+        var delay = due - _context.Clock.GetUtcNow();
+        if (delay <= TimeSpan.Zero)
+        {
+            return true;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _wake.Token);
+        try
+        {
+            await Task.Delay(delay, _context.Clock, linked.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        await ApplyPendingAsync().ConfigureAwait(false);
+        var settings = _settings;
+        var instance = await EnsureInstanceAsync(settings).ConfigureAwait(false);
+        if (instance is null)
+        {
+            return;
+        }
+
+        var gate = _context.Gate;
+        try
+        {
+            // Waiting for a place is not in flight yet: a stop cancels it.
+            await gate.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        InstanceRunResult result;
+        try
+        {
+            result = await instance.RunOnceAsync(_abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_abort.IsCancellationRequested)
+        {
+            return;
+        }
+#pragma warning disable CA1031 // The loop outlives any one run (CONVENTIONS 18); the failure is logged and shown in status.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            InstanceLoopLog.RunFailed(_context.Logger, settings.Index, settings.Name, e);
+            Submit(settings, Failure(settings, $"internal error: {e.Message}"));
+            return;
+        }
+        finally
+        {
+            gate.Release();
+        }
+
+        Submit(settings, result);
+    }
+
+    /// <summary>Hands the run's submission and its falco.check.* points to the sinks, and records it for status.</summary>
+    private void Submit(InstanceSettings settings, InstanceRunResult result)
+    {
+        _context.Sinks.Enqueue(SelfTelemetry.WithRunMetrics(result, settings, _context.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        Record(settings, result);
+    }
+
+    private async Task ApplyPendingAsync()
+    {
+        if (Interlocked.Exchange(ref _pending, null) is not { } next)
+        {
+            return;
+        }
+
+        if (!_wake.TryReset())
+        {
+            var used = _wake;
+            Volatile.Write(ref _wake, new CancellationTokenSource());
+            used.Dispose();
+        }
+
+        // The counters move to the rebuilt instance; the scraper and series cache are built afresh from the new settings.
+        if (_instance is { } old)
+        {
+            _carriedCounters = old.Counters;
+            old.Dispose();
+            _instance = null;
+        }
+
+        Volatile.Write(ref _settings, next);
+        Schedule = RunSchedule.For(next.Endpoint, next.Host, next.MinCollectionInterval);
+        SetReport(_report with { Index = next.Index, Endpoint = next.Name, IntervalSeconds = next.MinCollectionInterval.TotalSeconds });
+        await EnsureInstanceAsync(next).ConfigureAwait(false);
+    }
+
+    private async Task<Instance?> EnsureInstanceAsync(InstanceSettings settings)
+    {
+        if (_instance is not null)
+        {
+            return _instance;
+        }
+
+        try
+        {
+            _instance = new Instance(settings, _context.Clock);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
+        {
+            // TLS files missing or unreadable: CRITICAL with the reason, and another try at the next slot.
+            InstanceLoopLog.SetupFailed(_context.Logger, settings.Index, settings.Name, e.Message);
+            Submit(settings, Failure(settings, $"cannot set up the instance: {e.Message}"));
+            return null;
+        }
+
+        if (_carriedCounters is { } counters)
+        {
+            _instance.Counters.Restore(counters.FalcoStartNs, counters.FalcoReloadNs, counters.LastRunMs, counters.Values);
+            _carriedCounters = null;
+        }
+        else if (!_stateLoaded)
+        {
+            await LoadStateAsync(_instance).ConfigureAwait(false);
+        }
+
+        _stateLoaded = true;
+        return _instance;
+    }
+
+    private async Task LoadStateAsync(Instance instance)
+    {
+        try
+        {
+            using var file = await StateFile.AcquireAsync(_context.StateDir, instance.Settings.Endpoint, RunContext.StateLockWait, _abort.Token).ConfigureAwait(false);
+            if (file.LoadInto(instance.Counters) is { } warning)
+            {
+                InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, warning);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, $"cannot read counter state in {_context.StateDir}: {e.Message}; starting afresh");
+        }
+    }
+
+    private async Task SaveStateAsync(CancellationToken cancellationToken)
+    {
+        if (_instance is not { } instance || instance.Counters.LastRunMs is null)
+        {
+            return;
+        }
+
+        _lastSave = _context.Clock.GetUtcNow();
+        try
+        {
+            using var file = await StateFile.AcquireAsync(_context.StateDir, instance.Settings.Endpoint, RunContext.StateLockWait, cancellationToken).ConfigureAwait(false);
+            file.Save(instance.Counters);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
+        {
+            InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, $"cannot save counter state to {_context.StateDir}: {e.Message}");
+        }
+    }
+
+    private void Record(InstanceSettings settings, InstanceRunResult result)
+    {
+        var previous = _report;
+        var now = _context.Clock.GetUtcNow();
+        var ok = result.Status == ServiceCheckStatus.Ok;
+        var status = result.Skipped ? "skipped" : JsonLinesEncoder.StatusName(result.Status);
+        var report = previous with
+        {
+            Status = status,
+            Message = result.Message,
+            LastRun = now - result.Duration,
+            LastDurationMs = Math.Round(result.Duration.TotalMilliseconds, 3),
+            FalcoVersion = result.FalcoVersion ?? previous.FalcoVersion,
+            SeriesScraped = result.SeriesScraped,
+            SeriesSubmitted = result.Submission.Metrics.Count,
+            Runs = previous.Runs + 1,
+            LastOk = ok && !result.Skipped ? now : previous.LastOk,
+            LastError = ok ? previous.LastError : result.Message,
+            LastErrorAt = ok ? previous.LastErrorAt : now,
+        };
+        SetReport(report);
+
+        var logger = _context.Logger;
+        InstanceLoopLog.RunCompleted(logger, settings.Index, settings.Name, status, result.Duration.TotalMilliseconds, result.Submission.Metrics.Count);
+        if (result.Skipped)
+        {
+            if (previous.Status != "skipped")
+            {
+                InstanceLoopLog.Skipped(logger, settings.Index, settings.Name, result.Message);
+            }
+        }
+        else if (!ok && (previous.Status != status || previous.Message != result.Message))
+        {
+            InstanceLoopLog.Critical(logger, settings.Index, settings.Name, result.Message);
+        }
+        else if (ok && previous.Status != status)
+        {
+            InstanceLoopLog.Ok(logger, settings.Index, settings.Name, previous.Status == InstanceReport.Pending ? string.Empty : " again",
+                result.FalcoVersion is { } version ? ", Falco " + version : string.Empty, result.Submission.Metrics.Count);
+        }
+    }
+
+    /// <summary>A run that never reached the endpoint: CRITICAL, with the health service check the scrape would have sent.</summary>
+    private InstanceRunResult Failure(InstanceSettings settings, string message)
+    {
+        List<ServiceCheck> checks = [];
+        if (settings.EnableHealthServiceCheck)
+        {
+            checks.Add(new ServiceCheck(ServiceCheck.HealthName, ServiceCheckStatus.Critical, message, _context.Clock.GetUtcNow().ToUnixTimeSeconds(), settings.Host, settings.HealthTags));
+        }
+
+        return new InstanceRunResult
+        {
+            Index = settings.Index,
+            Name = settings.Name,
+            Status = ServiceCheckStatus.Critical,
+            Message = message,
+            Submission = new Submission(settings.Name, [], checks),
+        };
+    }
+
+    private void SetReport(InstanceReport report) => Volatile.Write(ref _report, report);
+}
