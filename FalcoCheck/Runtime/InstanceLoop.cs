@@ -23,6 +23,7 @@ internal sealed class InstanceLoop : BackgroundService
     private CounterState? _carriedCounters;
     private bool _stateLoaded;
     private DateTimeOffset _lastSave;
+    private DateTimeOffset _anchor;
     private InstanceReport _report;
 
     public InstanceLoop(InstanceSettings settings, RunContext context, CounterState? counters = null)
@@ -85,16 +86,23 @@ internal sealed class InstanceLoop : BackgroundService
         base.Dispose();
     }
 
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        // The first slot is fixed now, before the loop's task runs, so a clock that moves right after start is seen.
+        _anchor = _context.Clock.GetUtcNow();
+        _lastSave = _anchor;
+        SetReport(_report with { NextRun = Schedule.NextAfter(_anchor) });
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Off the caller's thread at once: a thousand loops start without each loading its state file in turn.
         await Task.Yield();
         var clock = _context.Clock;
-        var due = Schedule.NextAfter(clock.GetUtcNow());
-        _lastSave = clock.GetUtcNow();
+        var due = Schedule.NextAfter(_anchor);
         while (!stoppingToken.IsCancellationRequested)
         {
-            SetReport(_report with { NextRun = due });
             if (!await WaitUntilAsync(due, stoppingToken).ConfigureAwait(false))
             {
                 if (stoppingToken.IsCancellationRequested)
@@ -102,23 +110,28 @@ internal sealed class InstanceLoop : BackgroundService
                     break;
                 }
 
-                // Woken by a reload: apply it now and take the slot the new interval gives.
-                await ApplyPendingAsync().ConfigureAwait(false);
-                due = Schedule.NextAfter(clock.GetUtcNow());
+                // Woken by a reload: apply it, and take the next slot of the new schedule after the last run.
+                ApplyPending();
+                due = Schedule.NextAfter(_anchor);
+                SetReport(_report with { NextRun = due });
                 continue;
             }
 
-            await RunAsync(stoppingToken).ConfigureAwait(false);
+            var (settings, result) = await RunAsync(stoppingToken).ConfigureAwait(false);
             var finished = clock.GetUtcNow();
             var skipped = Schedule.SkippedBetween(due, finished);
             if (skipped > 0)
             {
-                InstanceLoopLog.TicksSkipped(_context.Logger, _settings.Index, _settings.Name, (finished - due).TotalMilliseconds, Schedule.Interval.TotalSeconds, skipped);
-                SetReport(_report with { SkippedTicks = _report.SkippedTicks + skipped });
+                InstanceLoopLog.TicksSkipped(_context.Logger, settings.Index, settings.Name, (finished - due).TotalMilliseconds, Schedule.Interval.TotalSeconds, skipped);
             }
 
             // Never the same slot twice, even if the clock fired a hair early.
-            due = Schedule.NextAfter(finished > due ? finished : due);
+            _anchor = finished > due ? finished : due;
+            due = Schedule.NextAfter(_anchor);
+
+            // One update with the run, the skipped ticks and the next slot: whoever sees the run sees its successor.
+            var report = result is null ? _report : Record(settings, result);
+            SetReport(report with { NextRun = due, SkippedTicks = report.SkippedTicks + skipped });
             if (finished - _lastSave >= _context.StateFlushInterval)
             {
                 await SaveStateAsync(CancellationToken.None).ConfigureAwait(false);
@@ -154,14 +167,15 @@ internal sealed class InstanceLoop : BackgroundService
         }
     }
 
-    private async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>One run; the result is null when a stop came before the scrape started.</summary>
+    private async Task<(InstanceSettings Settings, InstanceRunResult? Result)> RunAsync(CancellationToken stoppingToken)
     {
-        await ApplyPendingAsync().ConfigureAwait(false);
+        ApplyPending();
         var settings = _settings;
-        var instance = await EnsureInstanceAsync(settings).ConfigureAwait(false);
+        var (instance, setupError) = await EnsureInstanceAsync(settings).ConfigureAwait(false);
         if (instance is null)
         {
-            return;
+            return (settings, Submit(settings, Failure(settings, $"cannot set up the instance: {setupError}")));
         }
 
         var gate = _context.Gate;
@@ -172,7 +186,7 @@ internal sealed class InstanceLoop : BackgroundService
         }
         catch (OperationCanceledException)
         {
-            return;
+            return (settings, null);
         }
 
         InstanceRunResult result;
@@ -182,32 +196,31 @@ internal sealed class InstanceLoop : BackgroundService
         }
         catch (OperationCanceledException) when (_abort.IsCancellationRequested)
         {
-            return;
+            return (settings, null);
         }
 #pragma warning disable CA1031 // The loop outlives any one run (CONVENTIONS 18); the failure is logged and shown in status.
         catch (Exception e)
 #pragma warning restore CA1031
         {
             InstanceLoopLog.RunFailed(_context.Logger, settings.Index, settings.Name, e);
-            Submit(settings, Failure(settings, $"internal error: {e.Message}"));
-            return;
+            result = Failure(settings, $"internal error: {e.Message}");
         }
         finally
         {
             gate.Release();
         }
 
-        Submit(settings, result);
+        return (settings, Submit(settings, result));
     }
 
-    /// <summary>Hands the run's submission and its falco.check.* points to the sinks, and records it for status.</summary>
-    private void Submit(InstanceSettings settings, InstanceRunResult result)
+    /// <summary>Hands the run's submission and its falco.check.* points to the sinks.</summary>
+    private InstanceRunResult Submit(InstanceSettings settings, InstanceRunResult result)
     {
         _context.Sinks.Enqueue(SelfTelemetry.WithRunMetrics(result, settings, _context.Clock.GetUtcNow().ToUnixTimeSeconds()));
-        Record(settings, result);
+        return result;
     }
 
-    private async Task ApplyPendingAsync()
+    private void ApplyPending()
     {
         if (Interlocked.Exchange(ref _pending, null) is not { } next)
         {
@@ -232,14 +245,13 @@ internal sealed class InstanceLoop : BackgroundService
         Volatile.Write(ref _settings, next);
         Schedule = RunSchedule.For(next.Endpoint, next.Host, next.MinCollectionInterval);
         SetReport(_report with { Index = next.Index, Endpoint = next.Name, IntervalSeconds = next.MinCollectionInterval.TotalSeconds });
-        await EnsureInstanceAsync(next).ConfigureAwait(false);
     }
 
-    private async Task<Instance?> EnsureInstanceAsync(InstanceSettings settings)
+    private async Task<(Instance? Instance, string? Error)> EnsureInstanceAsync(InstanceSettings settings)
     {
         if (_instance is not null)
         {
-            return _instance;
+            return (_instance, null);
         }
 
         try
@@ -250,8 +262,7 @@ internal sealed class InstanceLoop : BackgroundService
         {
             // TLS files missing or unreadable: CRITICAL with the reason, and another try at the next slot.
             InstanceLoopLog.SetupFailed(_context.Logger, settings.Index, settings.Name, e.Message);
-            Submit(settings, Failure(settings, $"cannot set up the instance: {e.Message}"));
-            return null;
+            return (null, e.Message);
         }
 
         if (_carriedCounters is { } counters)
@@ -265,7 +276,7 @@ internal sealed class InstanceLoop : BackgroundService
         }
 
         _stateLoaded = true;
-        return _instance;
+        return (_instance, null);
     }
 
     private async Task LoadStateAsync(Instance instance)
@@ -303,7 +314,8 @@ internal sealed class InstanceLoop : BackgroundService
         }
     }
 
-    private void Record(InstanceSettings settings, InstanceRunResult result)
+    /// <summary>The report after <paramref name="result"/>, with a log line when the instance changed health.</summary>
+    private InstanceReport Record(InstanceSettings settings, InstanceRunResult result)
     {
         var previous = _report;
         var now = _context.Clock.GetUtcNow();
@@ -323,7 +335,6 @@ internal sealed class InstanceLoop : BackgroundService
             LastError = ok ? previous.LastError : result.Message,
             LastErrorAt = ok ? previous.LastErrorAt : now,
         };
-        SetReport(report);
 
         var logger = _context.Logger;
         InstanceLoopLog.RunCompleted(logger, settings.Index, settings.Name, status, result.Duration.TotalMilliseconds, result.Submission.Metrics.Count);
@@ -343,6 +354,8 @@ internal sealed class InstanceLoop : BackgroundService
             InstanceLoopLog.Ok(logger, settings.Index, settings.Name, previous.Status == InstanceReport.Pending ? string.Empty : " again",
                 result.FalcoVersion is { } version ? ", Falco " + version : string.Empty, result.Submission.Metrics.Count);
         }
+
+        return report;
     }
 
     /// <summary>A run that never reached the endpoint: CRITICAL, with the health service check the scrape would have sent.</summary>

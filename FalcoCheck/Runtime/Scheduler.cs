@@ -50,12 +50,12 @@ internal sealed class Scheduler(RunContext context)
         return (kept, added.Count, removed.Count);
     }
 
-    /// <summary>Stops every loop: in-flight runs finish (until <paramref name="cancellationToken"/>), counters are saved.</summary>
-    public async Task StopAsync(CancellationToken cancellationToken)
-    {
-        var loops = Interlocked.Exchange(ref _loops, new Dictionary<string, InstanceLoop>(StringComparer.Ordinal));
-        await Task.WhenAll(loops.Values.Select(loop => StopAsync(loop, cancellationToken))).ConfigureAwait(false);
-    }
+    /// <summary>
+    /// Stops every loop: in-flight runs finish (until <paramref name="cancellationToken"/>), counters are saved. The
+    /// loops stay listed, so the last status of each instance can still be read.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken) =>
+        await Task.WhenAll(Volatile.Read(ref _loops).Values.Select(loop => StopAsync(loop, cancellationToken))).ConfigureAwait(false);
 
     private static async Task StopAsync(InstanceLoop loop, CancellationToken cancellationToken)
     {
