@@ -36,7 +36,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    public static DaemonProcess Start(string agentPath, int statusPort)
+    public static DaemonProcess Start(string agentPath, int statusPort, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -51,6 +51,12 @@ internal sealed class DaemonProcess : IAsyncDisposable
         // Not under systemd, whatever runs the tests.
         start.Environment.Remove("INVOCATION_ID");
         start.Environment.Remove("NOTIFY_SOCKET");
+        start.Environment.Remove("JOURNAL_STREAM");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var process = Process.Start(start)!;
         var daemon = new DaemonProcess(process, statusPort);
         process.OutputDataReceived += (_, e) => Append(daemon._output, e.Data);

@@ -66,6 +66,22 @@ internal sealed class DaemonProcessTests
     }
 
     [Test]
+    public async Task Logs_carry_syslog_priorities_when_the_journal_collects_them()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        var statusPort = TestHttpServer.FreePort();
+        using var config = new TestConfig(Instance($"{replay.BaseUrl}/metrics"), $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n", "init_config:\n  timeout: 0.5\n");
+
+        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" });
+        await daemon.WaitForAsync(s => s.Instances.Single().Runs >= 1, "one run");
+        Assert.That(await daemon.StopAsync(), Is.Zero);
+
+        var lines = daemon.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Some.StartsWith("<6>FalcoCheck.Daemon[1] falcocheck "), daemon.Errors);
+        Assert.That(lines, Is.All.Match(@"^<[0-7]>"), "every line starts with its priority, without a timestamp of ours");
+    }
+
+    [Test]
     public async Task Status_says_when_no_daemon_answers()
     {
         var port = TestHttpServer.FreePort();

@@ -22,17 +22,30 @@ internal static class DaemonHost
         // The host's own lifecycle lines ("Application started…") repeat ours; its warnings and errors still show.
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.Extensions.Hosting.Internal.Host", LogLevel.Critical);
-        builder.Logging.AddSimpleConsole(o =>
+        if (ToJournal(options.GetEnv))
         {
-            o.SingleLine = true;
-            o.UseUtcTimestamp = true;
-            o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
-            o.IncludeScopes = false;
-        });
+            // "<6>category[event] message": the journal reads the syslog priority and stamps the time itself.
+            builder.Logging.AddSystemdConsole(o =>
+            {
+                o.IncludeScopes = false;
+                o.TimestampFormat = null;
+            });
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ ";
+                o.IncludeScopes = false;
+            });
+        }
+
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging?.Invoke(builder.Logging);
 
-        // After the console setup: under systemd it switches the formatter to the journal's.
+        // sd_notify READY=1 and STOPPING=1 when systemd started us (Type=notify); nothing otherwise.
         builder.Services.AddSystemd();
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o =>
@@ -47,8 +60,12 @@ internal static class DaemonHost
         return builder.Build();
     }
 
-    /// <summary>True when started by systemd (the host then uses <see cref="SystemdLifetime"/>).</summary>
-    public static bool UnderSystemd => SystemdHelpers.IsSystemdService();
+    /// <summary>
+    /// True when standard error goes to the journal: systemd sets <c>JOURNAL_STREAM</c> for a service whose output it
+    /// collects (systemd.exec(5)), which also covers <c>systemd-run</c> and units whose parent is not PID 1.
+    /// </summary>
+    public static bool ToJournal(Func<string, string?> getEnv) =>
+        !string.IsNullOrEmpty(getEnv("JOURNAL_STREAM")) || SystemdHelpers.IsSystemdService();
 
     /// <summary>falcocheck.yaml's <c>log_level</c> words to Microsoft.Extensions.Logging's levels.</summary>
     public static LogLevel LevelOf(string level) => level switch
