@@ -100,6 +100,17 @@ internal sealed class DaemonConfigTests
         });
     }
 
+    [Test]
+    public void The_shipped_agent_example_documents_the_daemon_settings()
+    {
+        var agent = ConfigLoader.LoadAgent(Path.Combine(RepoRoot(), "samples", "falcocheck.yaml"), NoEnv);
+
+        Assert.That(agent.Status, Is.EqualTo(new StatusConfig()));
+        Assert.That(agent.StateFlushInterval, Is.EqualTo(AgentConfig.DefaultStateFlushInterval));
+        Assert.That(agent.ShutdownTimeout, Is.EqualTo(AgentConfig.DefaultShutdownTimeout));
+        Assert.That(File.ReadAllText(Path.Combine(RepoRoot(), "samples", "falcocheck.yaml")), Does.Contain("watch_config:"));
+    }
+
     private static TestCaseData Case(string name, string yaml, params string[] expected) =>
         new TestCaseData(yaml, expected).SetName(name);
 }

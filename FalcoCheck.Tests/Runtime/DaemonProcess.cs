@@ -15,7 +15,7 @@ internal sealed class DaemonProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly StringBuilder _errors = new();
     private readonly Uri _status;
-    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient _client = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(15) };
 
     private DaemonProcess(Process process, int statusPort)
     {
@@ -36,15 +36,20 @@ internal sealed class DaemonProcess : IAsyncDisposable
         }
     }
 
-    public static DaemonProcess Start(string agentPath, int statusPort, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="binary">A native build to run instead of <c>dotnet falcocheck.dll</c>.</param>
+    public static DaemonProcess Start(string agentPath, int statusPort, IReadOnlyDictionary<string, string>? environment = null, string? binary = null)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(binary ?? "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "falcocheck.dll"));
+        if (binary is null)
+        {
+            start.ArgumentList.Add(Path.Combine(TestContext.CurrentContext.TestDirectory, "falcocheck.dll"));
+        }
+
         start.ArgumentList.Add("run");
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(agentPath);

@@ -38,7 +38,8 @@ internal sealed class ReloadSignals : IDisposable
             _hangup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
             {
                 context.Cancel = true;
-                _ = _reload("SIGHUP");
+                // Off the signal-handling thread: a reload reads files and may wait for a reload in progress.
+                _ = Task.Run(() => _reload("SIGHUP"));
             });
         }
 
