@@ -111,6 +111,11 @@ internal static class LabelScanner
     /// allowed between tokens, as Prometheus allows). A quote at the end of the line also ends it, so that the
     /// error is "unterminated label set" rather than a misleading "unterminated value". Any other quote is raw.
     /// </summary>
+    /// <remarks>
+    /// NOTE: two consequences, both pinned by tests. A missing comma (<c>{a="b" c="d"}</c>) reads as one value with
+    /// raw quotes, not as an error. A value glued to the brace (<c>{a="b"}1</c>, which Prometheus's lexer accepts)
+    /// is an unterminated label value, because <c>}</c> must be followed by a blank.
+    /// </remarks>
     private static bool QuoteCloses(ReadOnlySpan<byte> line, int quote)
     {
         int j = ByteClass.SkipBlanks(line, quote + 1);

@@ -9,6 +9,8 @@ internal ref partial struct TextParser
     {
         // As Prometheus's lexer: '#', blanks, then the keyword and at least one blank. "#HELP", "# HELPER x" and a
         // bare "# HELP" are comments.
+        // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
+        // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
         int k = ByteClass.SkipBlanks(line, hash + 1);
         if (k == hash + 1 || k == line.Length)
         {
