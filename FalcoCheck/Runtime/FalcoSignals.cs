@@ -10,6 +10,9 @@ namespace FalcoCheck.Runtime;
 /// </summary>
 internal sealed class FalcoSignals
 {
+    /// <summary>Name of the event sent when a rules or config file changes (an event, not a metric).</summary>
+    public const string DriftEvent = "falco.rules.file.changed";
+
     private const double NanosecondsPerSecond = 1e9;
     private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
 
@@ -166,7 +169,7 @@ internal sealed class FalcoSignals
             if (changed)
             {
                 events.Add(new FalcoEvent(
-                    "falco.rules.file.changed",
+                    DriftEvent,
                     $"{kind} file {file} changed on host {context.Host}",
                     $"The sha256 of Falco's {kind} file {file} on {context.Host} ({context.Instance}) changed: {previous} → {hash}.",
                     context.Timestamp,
