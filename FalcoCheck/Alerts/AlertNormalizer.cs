@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 
 namespace FalcoCheck.Alerts;
@@ -33,7 +34,11 @@ internal static class AlertNormalizer
         "message", "status", "timestamp", "timestamp_ns", "hostname", "service", "ddsource", "ddtags", "usr", "evt",
     };
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = false };
+    /// <summary>
+    /// Only what JSON requires is escaped (not quotes, '&lt;' or non-ASCII letters as the default encoder does): the
+    /// documents go to log backends, never into HTML.
+    /// </summary>
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static bool TryNormalize(JsonElement alert, AlertContext context, out NormalizedAlert? normalized, out string? error)
     {
