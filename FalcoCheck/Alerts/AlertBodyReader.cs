@@ -44,18 +44,23 @@ internal static class AlertBodyReader
     /// <summary>False when the body is not a clean sequence of JSON values; nothing is added to the batch then.</summary>
     private static bool TryReadSequence(ReadOnlySpan<byte> content, AlertContext context, AlertBatch batch)
     {
-        var documents = new List<JsonDocument>();
+        var documents = new List<(JsonDocument Document, int Line)>();
         try
         {
             var reader = new Utf8JsonReader(content, SequenceOptions);
+            int line = 1;
+            long counted = 0;
             while (reader.Read())
             {
-                documents.Add(JsonDocument.ParseValue(ref reader));
+                // The line a value starts on, for messages about NDJSON.
+                line += content[(int)counted..(int)reader.TokenStartIndex].Count((byte)'\n');
+                counted = reader.TokenStartIndex;
+                documents.Add((JsonDocument.ParseValue(ref reader), line));
             }
         }
         catch (JsonException)
         {
-            foreach (JsonDocument document in documents)
+            foreach ((JsonDocument document, _) in documents)
             {
                 document.Dispose();
             }
@@ -64,11 +69,11 @@ internal static class AlertBodyReader
         }
 
         int index = 0;
-        foreach (JsonDocument document in documents)
+        foreach ((JsonDocument document, int line) in documents)
         {
             using (document)
             {
-                AddValue(document.RootElement, context, batch, ref index, lineNumber: 0);
+                AddValue(document.RootElement, context, batch, ref index, line);
             }
         }
 
@@ -111,9 +116,10 @@ internal static class AlertBodyReader
     {
         if (value.ValueKind == JsonValueKind.Array)
         {
+            // Alerts in an array are named by their position in it, counted from 1 across the body.
             foreach (JsonElement item in value.EnumerateArray())
             {
-                AddAlert(item, context, batch, ref index, lineNumber);
+                AddAlert(item, context, batch, ref index, lineNumber: 0);
             }
         }
         else
