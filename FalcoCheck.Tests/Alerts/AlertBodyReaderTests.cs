@@ -21,6 +21,7 @@ internal sealed class AlertBodyReaderTests
         yield return new TestCaseData("  \n ", 0, 1, "empty body").SetName("whitespace body");
         yield return new TestCaseData("13:44:05: Critical A shell was spawned", 0, 1, "set json_output: true").SetName("Falco's text output");
         yield return new TestCaseData("{\"rule\":", 0, 1, "line 1, column 9: not valid JSON").SetName("cut JSON");
+        yield return new TestCaseData("\uFEFF" + Numbered(1), 1, 0, null).SetName("a UTF-8 byte order mark");
     }
 
     [TestCaseSource(nameof(Bodies))]

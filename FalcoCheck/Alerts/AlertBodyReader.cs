@@ -16,7 +16,7 @@ internal static class AlertBodyReader
     {
         var batch = new AlertBatch();
         ReadOnlySpan<byte> content = body.Trim(" \t\r\n"u8);
-        if (content.StartsWith("\xEF\xBB\xBF"u8))
+        if (content.StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]))
         {
             content = content[3..];
         }

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Alerts;
@@ -48,6 +49,10 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Logging.ClearProviders();
+
+        // The receiver is hosted inside a command or the daemon, which own Ctrl+C and SIGTERM; the web host's
+        // default console lifetime would take those signals for itself and keep the process alive.
+        builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
         X509Certificate2? certificate = config.TlsCert is { } cert ? X509Certificate2.CreateFromPemFile(cert, config.TlsKey) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -243,5 +248,13 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
 
         buffer.Write("\n"u8);
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A lifetime that leaves process signals to the caller.</summary>
+    private sealed class InnerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
 using FalcoCheck.Runtime;
@@ -52,8 +53,17 @@ internal static class AlertsCommand
         FileStateDir = Path.Combine(agent.StateDir, "alerts", "files"),
     };
 
-    private static async Task<int> RunAsync(AgentConfig agent, bool stdin, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(AgentConfig agent, bool stdin, CancellationToken commandToken)
     {
+        // SIGTERM (systemd, Kubernetes, Falco stopping its program_output) stops like Ctrl+C: deliver or spool what
+        // is queued, then exit 0. Without this the runtime ends the process at once.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(commandToken);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            stop.Cancel();
+        });
+        CancellationToken cancellationToken = stop.Token;
         AlertsConfig settings = Settings(agent);
         using ILoggerFactory loggers = LoggerFactory.Create(logging => logging
             .SetMinimumLevel(Level(agent.LogLevel))
