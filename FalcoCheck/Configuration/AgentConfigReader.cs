@@ -26,7 +26,7 @@ internal static class AgentConfigReader
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes"];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts"];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -50,7 +50,7 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
-        return new AgentConfig
+        var config = new AgentConfig
         {
             SourceFile = sourceFile,
             Hostname = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage) ?? hostname ?? defaults.Hostname,
@@ -64,6 +64,12 @@ internal static class AgentConfigReader
             Site = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite,
             MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
+        };
+
+        // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
+        return config with
+        {
+            Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
         };
     }
 
