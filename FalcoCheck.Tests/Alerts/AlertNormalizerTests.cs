@@ -50,7 +50,7 @@ internal sealed class AlertNormalizerTests
             Assert.That(DdTags(doc), Is.EqualTo(new[]
             {
                 "env:test", "rule_name:Terminal shell in container", "priority_name:critical", "falco_source:syscall",
-                "container", "mitre_execution", "mitre_tactic:execution", "shell",
+                "falco_tag:container", "falco_tag:mitre_execution", "mitre_tactic:execution", "falco_tag:shell",
                 "kube_namespace:default", "pod_name:kubecon", "container_id:ee97d9c4186f", "image_name:docker.io/library/alpine",
             }));
         });
@@ -86,7 +86,7 @@ internal sealed class AlertNormalizerTests
             Assert.That(doc.GetProperty("timestamp").GetInt64(), Is.EqualTo(timestampMs));
             Assert.That(DdTags(doc), Is.SupersetOf(new[]
             {
-                "mitre_technique_id:T1555", "mitre_tactic:credential_access", "kube_namespace:default", "pod_name:nginx-7854ff8877-vrlrs",
+                "mitre_technique:T1555", "mitre_tactic:credential_access", "kube_namespace:default", "pod_name:nginx-7854ff8877-vrlrs",
                 "container_name:nginx", "container_id:c1f3a8646e7f", "image_name:docker.io/library/nginx", "image_tag:latest",
             }));
         });

@@ -52,10 +52,11 @@ internal static class AlertEnricher
                     continue;
                 }
 
-                tags.Add(Sanitize(ruleTag));
+                // The same tag names as falco.rules.matches.count (rule_tags: fold), so logs and metrics join.
+                tags.Add("falco_tag:" + Sanitize(ruleTag));
                 if (IsMitreTechnique(ruleTag))
                 {
-                    tags.Add("mitre_technique_id:" + ruleTag);
+                    tags.Add("mitre_technique:" + ruleTag);
                 }
                 else if (ruleTag.StartsWith(MitrePrefix, StringComparison.Ordinal) && ruleTag.Length > MitrePrefix.Length)
                 {
