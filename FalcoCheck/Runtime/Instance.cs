@@ -74,12 +74,14 @@ internal sealed class Instance : IDisposable
                 continue;
             }
 
-            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit));
+            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit) { Cumulative = context.Kind == MetricKind.MonotonicCount ? sample.Value : null, StartTimeUnixNano = Math.Max(facts.StartTimestampNs ?? 0, facts.ReloadTimestampNs ?? 0) });
         }
 
         Counters.EndRun();
-        return Result(status, message, points, timestamp, scrape.Duration) with
+        var result = Result(status, message, points, timestamp, scrape.Duration);
+        return result with
         {
+            Submission = result.Submission with { FalcoVersion = facts.FalcoVersion },
             FalcoVersion = facts.FalcoVersion,
             PayloadBytes = scrape.Length,
             SeriesScraped = facts.SeriesScraped,
