@@ -22,6 +22,7 @@ internal sealed class QueuedSink : IMetricSink
     private Batch? _current;
     private int _waitingItems;
     private bool _closed;
+    private int _disposed;
     private long _received;
     private long _sent;
     private long _retried;
@@ -93,6 +94,11 @@ internal sealed class QueuedSink : IMetricSink
     /// <summary>Flushes what is queued within <see cref="DeliveryOptions.FlushTimeout"/>, then drops and counts the rest.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         Task[] pending;
         lock (_lock)
         {
