@@ -16,7 +16,14 @@ internal static class AgentConfigReader
     /// <summary>Hostnames are at most 255 characters (RFC 1123 section 2.1), as the Datadog Agent checks.</summary>
     private const int MaxHostnameLength = 255;
 
+    /// <summary>Each scrape holds a connection and a body buffer of up to max_response_size; beyond this is a typo.</summary>
     private const int MaxConcurrentScrapesLimit = 1024;
+
+    private const string HostnameMessage =
+        "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
+
+    private const string SiteMessage =
+        "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
         [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes"];
@@ -63,12 +70,6 @@ internal static class AgentConfigReader
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
         };
     }
-
-    private const string HostnameMessage =
-        "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
-
-    private const string SiteMessage =
-        "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     /// <summary>
     /// An environment override, or null when the variable is unset or empty. A bad value is reported at

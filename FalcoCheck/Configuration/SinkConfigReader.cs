@@ -21,7 +21,10 @@ internal static class SinkConfigReader
 
     private static readonly string[] ConsoleFormats = ["table", "json"];
 
-    /// <summary>Returns null when <c>sinks</c> is absent (the caller's default applies) or after errors.</summary>
+    /// <summary>
+    /// Returns null when <c>sinks</c> is absent (the caller's default applies) or after errors. An explicit empty
+    /// list means "no sinks": one-shot <c>check</c> runs that only print their result (and tests) use it.
+    /// </summary>
     public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, SinkDefaults? defaults = null)
     {
         if (YamlScalars.IsNull(node))
@@ -32,12 +35,6 @@ internal static class SinkConfigReader
         if (node is not YamlSequenceNode list)
         {
             ctx.Error(node!, path, $"expected a list of sinks, got {YamlScalars.KindName(node!)}");
-            return null;
-        }
-
-        if (list.Children.Count == 0)
-        {
-            ctx.Error(list, path, $"at least one sink is required (known types: {string.Join(", ", KnownTypes)})");
             return null;
         }
 
