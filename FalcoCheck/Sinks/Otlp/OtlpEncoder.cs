@@ -68,9 +68,7 @@ internal static class OtlpEncoder
             metric.Sum = new Sum
             {
                 IsMonotonic = true,
-                AggregationTemporality = temporality == OtlpTemporality.Delta
-                    ? AggregationTemporality.Delta
-                    : AggregationTemporality.Cumulative,
+                AggregationTemporality = IsDelta(point, temporality) ? AggregationTemporality.Delta : AggregationTemporality.Cumulative,
             };
         }
         else
@@ -81,21 +79,27 @@ internal static class OtlpEncoder
         return metric;
     }
 
+    /// <summary>
+    /// Delta when configured, and for counts known only as an increase (derived counts such as
+    /// <c>falco.rules.files.changed</c> carry no cumulative value): sending their increase as cumulative would be wrong.
+    /// </summary>
+    private static bool IsDelta(MetricPoint point, OtlpTemporality temporality) =>
+        temporality == OtlpTemporality.Delta || point.Cumulative is null;
+
     private static NumberDataPoint DataPoint(MetricPoint point, OtlpTemporality temporality)
     {
         const long NanosPerSecond = 1_000_000_000;
         var data = new NumberDataPoint { TimeUnixNano = (ulong)(point.Timestamp * NanosPerSecond) };
         if (point.Kind == MetricKind.MonotonicCount)
         {
-            if (temporality == OtlpTemporality.Delta)
+            if (IsDelta(point, temporality))
             {
                 data.AsDouble = point.Value;
                 data.StartTimeUnixNano = (ulong)((point.Timestamp - point.IntervalSeconds) * NanosPerSecond);
             }
             else
             {
-                // NOTE: a count's Cumulative is always set by Instance; Value (the delta) is only a fallback.
-                data.AsDouble = point.Cumulative ?? point.Value;
+                data.AsDouble = point.Cumulative!.Value;
                 data.StartTimeUnixNano = (ulong)Math.Max(0, point.StartTimeUnixNano);
             }
         }

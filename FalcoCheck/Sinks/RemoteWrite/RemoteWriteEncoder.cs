@@ -32,7 +32,6 @@ internal sealed class RemoteWriteEncoder
             var point = points[i];
             var series = new TimeSeries();
             series.Labels.AddRange(LabelsOf(point));
-            // NOTE: a count's Cumulative is always set by Instance; Value (the delta) is only a fallback.
             double value = point.Kind == MetricKind.MonotonicCount ? point.Cumulative ?? point.Value : point.Value;
             series.Samples.Add(new Sample { Value = value, Timestamp = point.Timestamp * 1000 });
             request.Timeseries.Add(series);
@@ -66,7 +65,9 @@ internal sealed class RemoteWriteEncoder
         }
 
         sorted.TryAdd(HostLabel, point.Host);
-        sorted["__name__"] = PrometheusNames.MetricName(point.Name, point.Kind);
+        // NOTE: a count known only as an increase (a derived count with no Cumulative) is not a Prometheus counter:
+        // it goes out as a gauge of that increase, under its falco.* name (`falco_rules_files_changed_count`).
+        sorted["__name__"] = PrometheusNames.MetricName(point.Name, point.Cumulative is null ? MetricKind.Gauge : point.Kind);
         var labels = new Label[sorted.Count];
         int i = 0;
         foreach (var (name, value) in sorted)
