@@ -50,18 +50,26 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
+<<<<<<< HEAD
         var config = new AgentConfig
+=======
+        // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's).
+        string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage);
+        Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey);
+        string siteOrDefault = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
+        return new AgentConfig
+>>>>>>> sinks
         {
             SourceFile = sourceFile,
-            Hostname = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage) ?? hostname ?? defaults.Hostname,
+            Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
             Tags = map.StringList("tags") ?? [],
-            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks")
+            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks", new SinkDefaults(apiKey, siteOrDefault))
                 ?? [new ConsoleSinkConfig(map.Position)],
             StateDir = map.FilePath("state_dir") ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
             LogLevel = map.OneOf("log_level", AgentConfig.LogLevels) ?? AgentConfig.DefaultLogLevel,
             ConfdPath = map.FilePath("confd_path") ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
-            ApiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey),
-            Site = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite,
+            ApiKey = apiKey,
+            Site = siteOrDefault,
             MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
         };
