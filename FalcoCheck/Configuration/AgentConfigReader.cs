@@ -50,15 +50,11 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
-<<<<<<< HEAD
-        var config = new AgentConfig
-=======
         // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's).
         string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage);
         Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey);
         string siteOrDefault = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
-        return new AgentConfig
->>>>>>> sinks
+        var config = new AgentConfig
         {
             SourceFile = sourceFile,
             Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
