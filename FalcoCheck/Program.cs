@@ -15,6 +15,7 @@ internal static class Program
             ReplayCommand.Create(),
             RunCommand.Create(),
             StatusCommand.Create(),
+            AlertsCommand.Create(),
         };
 
         try

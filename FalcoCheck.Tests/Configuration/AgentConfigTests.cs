@@ -19,15 +19,14 @@ internal sealed class AgentConfigTests
             "falcocheck.yaml:1:11: hostname: expected a host name of at most 255 letters, digits, '-', '_' and '.'");
         yield return Case("hostname a list", "hostname: [a]\n", "falcocheck.yaml:1:11: hostname: expected a string, got a list");
         yield return Case("tags item a list", "tags: [a, [b]]\n", "falcocheck.yaml:1:11: tags[1]: expected a string, got a list");
-        yield return Case("sinks empty", "sinks: []\n", "falcocheck.yaml:1:8: sinks: at least one sink is required (known types: console, file)");
         yield return Case("sinks a string", "sinks: console\n", "falcocheck.yaml:1:8: sinks: expected a list of sinks, got a string");
         yield return Case("sink item a string", "sinks:\n  - console\n", "falcocheck.yaml:2:5: sinks[0]: expected a mapping with type, got a string");
         yield return Case("sink type misspelt", "sinks:\n  - type: consol\n",
-            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'consol'; expected one of console, file; did you mean 'console'?");
+            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'consol'; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp; did you mean 'console'?");
         yield return Case("sink type unknown", "sinks:\n  - type: kafka\n",
-            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'kafka'; expected one of console, file");
+            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'kafka'; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp");
         yield return Case("sink type missing", "sinks:\n  - format: json\n",
-            "falcocheck.yaml:2:5: sinks[0].type: required setting is missing; expected one of console, file");
+            "falcocheck.yaml:2:5: sinks[0].type: required setting is missing; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp");
         yield return Case("file sink without path", "sinks:\n  - type: file\n", "falcocheck.yaml:2:5: sinks[0].path: required setting is missing");
         yield return Case("console format unknown", "sinks:\n  - type: console\n    format: xml\n",
             "falcocheck.yaml:3:13: sinks[0].format: expected one of table, json, got 'xml'");
@@ -137,6 +136,16 @@ internal sealed class AgentConfigTests
             Assert.That(agent.Site, Is.EqualTo("datadoghq.com"));
             Assert.That(agent.MaxConcurrentScrapes, Is.EqualTo(8));
         });
+    }
+
+    [Test]
+    public void An_empty_sink_list_means_no_sinks()
+    {
+        using var dir = new TempDir();
+
+        var agent = ConfigLoader.LoadAgent(dir.Write("falcocheck.yaml", "sinks: []\n"), NoEnv);
+
+        Assert.That(agent.Sinks, Is.Empty);
     }
 
     [Test]

@@ -76,6 +76,26 @@ internal sealed class InstanceErrorTests
             "conf.yaml:2:27: instances[0].openmetrics_endpoint: expected an absolute URL such as http://host:port/");
         yield return Case("endpoint a list", "instances:\n  - openmetrics_endpoint: [http://a]\n",
             "conf.yaml:2:27: instances[0].openmetrics_endpoint: expected a string, got a list");
+        yield return Case("min_collection_interval a word", Instance("min_collection_interval: fast"),
+            "conf.yaml:3:30: instances[0].min_collection_interval: expected a number of seconds (such as 10 or 2.5), got 'fast'");
+        yield return Case("read_timeout a mapping", Instance("read_timeout: {s: 1}"),
+            "conf.yaml:3:19: instances[0].read_timeout: expected a number of seconds, got a mapping");
+        yield return Case("username a list", Instance("username: [u]", "password: p"),
+            "conf.yaml:3:15: instances[0].username: expected a string, got a list");
+        yield return Case("password a list", Instance("username: u", "password: [p]"),
+            "conf.yaml:4:15: instances[0].password: expected a string, got a list");
+        yield return Case("tls_cert a list", Instance("tls_cert: [a.pem]"),
+            "conf.yaml:3:15: instances[0].tls_cert: expected a string, got a list");
+        yield return Case("tls_private_key a list", Instance("tls_cert: c.pem", "tls_private_key: [k.pem]"),
+            "conf.yaml:4:22: instances[0].tls_private_key: expected a string, got a list");
+        yield return Case("headers a string", Instance("headers: 'Host: x'"),
+            "conf.yaml:3:14: instances[0].headers: expected a mapping of names to strings, got a string");
+        yield return Case("exclude_metrics a string", Instance("exclude_metrics: foo"),
+            "conf.yaml:3:22: instances[0].exclude_metrics: expected a list of strings, got a string");
+        yield return Case("rename_labels a list", Instance("rename_labels: [a]"),
+            "conf.yaml:3:20: instances[0].rename_labels: expected a mapping of names to strings, got a list");
+        yield return Case("YAML merge key", Instance("<<: {tags: [a]}"),
+            "conf.yaml:3:5: instances[0].<<: YAML merge keys ('<<') are not supported; repeat the settings, or use %%env_NAME%% for shared values");
         yield return Case("username without password", Instance("username: falco"),
             "conf.yaml:3:15: instances[0].username: password is required when username is set");
         yield return Case("password without username", Instance("password: s3cret"),

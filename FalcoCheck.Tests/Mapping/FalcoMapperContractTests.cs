@@ -19,7 +19,7 @@ internal sealed class FalcoMapperContractTests
     public void Datadog_fixture_emits_exactly_the_documented_metrics_with_their_types_and_units()
     {
         var documented = MetadataCsv.Load();
-        var mapper = MapFile(RepoPaths.DatadogFixture);
+        var mapper = MapFile(RepoPaths.DatadogFixture, new MappingOptions { ExtendedMetrics = false });
 
         var emitted = new Dictionary<string, SeriesContext>(StringComparer.Ordinal);
         foreach (var sample in mapper.Samples)
@@ -36,6 +36,20 @@ internal sealed class FalcoMapperContractTests
             Assert.That(context.Kind, Is.EqualTo(expectedKind), name);
             Assert.That(context.Unit ?? string.Empty, Is.EqualTo(unit), name);
         }
+    }
+
+    [Test]
+    public void With_extended_metrics_every_extra_name_comes_from_FalcoCheck_s_own_table()
+    {
+        var documented = MetadataCsv.Load();
+        var extended = FalcoMetricTable.Rows.Where(r => r.Extended).Select(r => r.Name)
+            .Concat(FalcoMetricTable.Rows.Where(r => r.GaugeTwin is not null).Select(r => r.GaugeTwin!))
+            .ToHashSet();
+        var names = MapFile(RepoPaths.DatadogFixture).Samples.Select(s => s.Context.Name).ToHashSet();
+
+        Assert.That(names, Is.SupersetOf(documented.Keys));
+        Assert.That(names.Except(documented.Keys), Is.SubsetOf(extended).And.Not.Empty);
+        Assert.That(extended.Intersect(documented.Keys), Is.Empty, "extended names never shadow documented ones");
     }
 
     [Test]
@@ -106,7 +120,8 @@ internal sealed class FalcoMapperContractTests
         var hostname = mapper.Samples.Single(s => s.Context.Name == "falco.evt.hostname").Context;
         Assert.That(hostname.Tags, Does.Contain("falco_hostname:minikube"));
         var shell = mapper.Samples.First(s => s.Context.Name == "falco.rules.matches.count" && s.Context.Tags.Contains("rule_name:Terminal shell in container")).Context;
-        Assert.That(shell.Tags, Is.SupersetOf(new[] { "priority:5", "source:syscall", "tag_T1059:true", "tag_mitre_execution:true" }));
+        Assert.That(shell.Tags, Is.SupersetOf(new[] { "priority:5", "priority_name:notice", "source:syscall", "falco_tag:T1059", "mitre_technique:T1059", "falco_tag:mitre_execution" }));
+        Assert.That(shell.Tags, Has.None.StartWith("tag_"));
     }
 
     public static IEnumerable<TestCaseData> Fixtures()

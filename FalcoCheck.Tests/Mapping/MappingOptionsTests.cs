@@ -40,7 +40,7 @@ internal sealed class MappingOptionsTests
     [Test]
     public void Series_not_in_the_table_are_dropped_by_default()
     {
-        var mapper = Map(new MappingOptions());
+        var mapper = Map(new MappingOptions { ExtendedMetrics = false });
 
         Assert.That(Names(mapper), Is.EquivalentTo(new[] { "falco.rules.matches.count", "falco.rules.matches.count", "falco.evt.hostname" }));
         Assert.That(mapper.Facts.SeriesDropped, Is.EqualTo(5));
@@ -53,6 +53,18 @@ internal sealed class MappingOptionsTests
 
         Assert.That(mapper.Facts.StartTimestampNs, Is.EqualTo(1748558475711424160));
         Assert.That(mapper.Facts.ReloadTimestampNs, Is.EqualTo(1748558475712822408));
+    }
+
+    [Test]
+    public void Extended_metrics_add_newer_series_with_the_varying_part_as_a_tag()
+    {
+        var mapper = Map(new MappingOptions());
+
+        var cpu = mapper.Samples.Where(s => s.Context.Name == "falco.scap.n.evts.cpu.count").ToList();
+        Assert.That(cpu.SelectMany(s => s.Context.Tags), Does.Contain("cpu:0").And.Contain("cpu:1"));
+        var bpf = mapper.Samples.Single(s => s.Context.Name == "falco.scap.bpf.avg.time");
+        Assert.That(bpf.Context.Tags, Does.Contain("bpf_program:sys_enter"));
+        Assert.That(bpf.Value, Is.EqualTo(523));
     }
 
     [Test]
@@ -122,10 +134,10 @@ internal sealed class MappingOptionsTests
     public void Exclude_include_and_rename_labels_shape_the_tags()
     {
         var excluded = Map(new MappingOptions { ExcludeLabels = new HashSet<string> { "tag_T1555", "tag_T1059" } });
-        var included = Map(new MappingOptions { IncludeLabels = new HashSet<string> { "rule_name" } });
+        var included = Map(new MappingOptions { IncludeLabels = new HashSet<string> { "rule_name" }, InfoTags = false });
         var renamed = Map(new MappingOptions { RenameLabels = new Dictionary<string, string> { ["rule_name"] = "rule", ["hostname"] = "node" } });
 
-        Assert.That(excluded.Samples.SelectMany(s => s.Context.Tags), Has.None.StartWith("tag_T"));
+        Assert.That(excluded.Samples.SelectMany(s => s.Context.Tags), Has.None.Contains("T1555").And.None.Contains("T1059"));
         Assert.That(included.Samples.First().Context.Tags, Is.EqualTo(new[] { "rule_name:Read sensitive file untrusted" }));
         Assert.That(renamed.Samples.SelectMany(s => s.Context.Tags), Does.Contain("rule:Terminal shell in container").And.Contain("node:node-7"));
     }
@@ -167,7 +179,7 @@ internal sealed class MappingOptionsTests
     [Test]
     public void Series_cache_is_bounded()
     {
-        var mapper = new FalcoMapper(new MappingOptions { MaxCachedSeries = 2 });
+        var mapper = new FalcoMapper(new MappingOptions { MaxCachedSeries = 2, ExtendedMetrics = false });
         mapper.Map(Encoding.UTF8.GetBytes(Payload), TextFormat.Prometheus);
 
         Assert.That(mapper.CachedSeries, Is.EqualTo(2));

@@ -104,6 +104,23 @@ internal sealed class TextParserAccessorTests
         Assert.Throws<ArgumentOutOfRangeException>(() => _ = new TextParser(longLine, options: new TextParserOptions(MaxLineBytes: -1)));
     }
 
+    [Test]
+    public void Invalid_UTF8_in_a_comment_costs_nothing_and_other_lines_are_still_checked()
+    {
+        // 0xE9 alone is Latin-1 'é', not UTF-8; "é" in the sample line is the valid UTF-8 pair C3 A9.
+        byte[] body = [.. "# caf"u8, 0xE9, .. "\na{b=\"é\"} 1\nc{d=\""u8, 0xFF, .. "\"} 2\ne 3\n"u8];
+
+        List<ParsedEntry> entries = ParsedEntry.ParseAll(body, TextFormat.Prometheus, default);
+
+        Assert.That(entries.Select(e => e.ToString()), Is.EqualTo(new[]
+        {
+            "Comment@1 ",
+            "Sample@2 a{b=\"é\"} 1",
+            "Invalid@3  [InvalidUtf8@6]",
+            "Sample@4 e 3",
+        }));
+    }
+
     [TestCase("plain", "plain")]
     [TestCase("a\\\\b", "a\\b")]
     [TestCase("q\\\"q", "q\"q")]

@@ -18,7 +18,7 @@ internal sealed class CheckRunnerTests
     public async Task Datadog_fixture_with_rate_submits_the_50_documented_metrics_with_their_types()
     {
         await using var server = StartReplay();
-        using var config = new TestConfig($"  - openmetrics_endpoint: {server.BaseUrl}/metrics\n");
+        using var config = new TestConfig($"  - openmetrics_endpoint: {server.BaseUrl}/metrics\n    extended_metrics: false\n");
 
         var run = await CheckRun.RunAsync(config, JsonRate);
 

@@ -15,24 +15,31 @@ internal sealed class SinkQueueTests
         sink.Hold();
         var queue = new SinkQueue(sink, capacity: 2, NullLogger.Instance, TimeProvider.System, Task.CompletedTask);
 
-        // The first is taken by the sender (held inside the sink); two more fill the queue; the fourth and fifth push out the oldest.
-        queue.Enqueue(Submission("a", 1));
-        await Eventually.WaitAsync(() => queue.Count == 0, "the sender takes the first submission");
+        // The sender takes as many as it may have in flight (all held inside the sink); two more fill the queue;
+        // the next two push out the oldest of those.
+        for (var i = 0; i < SinkQueue.MaxInFlight; i++)
+        {
+            queue.Enqueue(Submission("in-flight-" + i, 1));
+        }
+
+        await Eventually.WaitAsync(() => queue.Count == 0, "the sender takes what it may have in flight");
         foreach (var name in new[] { "b", "c", "d", "e" })
         {
             queue.Enqueue(Submission(name, 10));
         }
 
         Assert.That(queue.Count, Is.EqualTo(2));
+        Assert.That(queue.QueuedItems, Is.EqualTo(20));
         Assert.That(queue.TakeDropped(), Is.EqualTo(20), "b and c, ten points each");
         Assert.That(queue.TakeDropped(), Is.Zero, "reported once");
         sink.Release();
         await queue.DrainAsync(CancellationToken.None);
 
-        Assert.That(sink.Received.Select(s => s.Instance), Is.EqualTo(new[] { "a", "d", "e" }));
+        Assert.That(sink.Received.Select(s => s.Instance), Is.EquivalentTo(Enumerable.Range(0, SinkQueue.MaxInFlight).Select(i => "in-flight-" + i).Append("d").Append("e")));
         var report = queue.Report();
-        Assert.That(report.Sent, Is.EqualTo(21));
+        Assert.That(report.Sent, Is.EqualTo(SinkQueue.MaxInFlight + 20));
         Assert.That(report.Dropped, Is.EqualTo(20));
+        Assert.That(queue.QueuedItems, Is.Zero);
         Assert.That(sink.Disposed, Is.True);
     }
 

@@ -61,4 +61,7 @@ internal sealed record AgentConfig
 
     /// <summary><c>shutdown_timeout</c>: on SIGTERM, time for in-flight scrapes and the sinks to finish.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
+    /// <summary>The <c>alerts:</c> section; null when absent (no alert inputs in the daemon).</summary>
+    public AlertsConfig? Alerts { get; init; }
 }

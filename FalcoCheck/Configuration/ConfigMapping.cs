@@ -160,6 +160,12 @@ internal sealed class ConfigMapping
 
     private static string UnknownKeyMessage(string key, IReadOnlyCollection<string> knownKeys, IReadOnlySet<string>? datadogOnly)
     {
+        if (key == "<<")
+        {
+            // The representation model keeps merge keys as ordinary keys; say so rather than "unknown setting".
+            return "YAML merge keys ('<<') are not supported; repeat the settings, or use %%env_NAME%% for shared values";
+        }
+
         if (datadogOnly is not null && datadogOnly.Contains(key))
         {
             return $"'{key}' is a Datadog option FalcoCheck does not support";

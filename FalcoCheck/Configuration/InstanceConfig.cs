@@ -90,6 +90,21 @@ internal sealed record InstanceConfig
 
     public bool SkipProxy { get; init; }
 
+    /// <summary>Default cap on distinct rules per interval: above it, matches are summed under rule_name:other.</summary>
+    public const int DefaultMaxRules = 500;
+
+    /// <summary>FalcoCheck's metrics beyond Datadog's documented list (newer Falco series, derived signals).</summary>
+    public bool ExtendedMetrics { get; init; } = true;
+
+    /// <summary>Falco version, kernel release, engine and event source as tags on every series.</summary>
+    public bool InfoTags { get; init; } = true;
+
+    /// <summary>fold, labels or drop: what becomes of Falco's <c>tag_&lt;x&gt;</c> rule labels.</summary>
+    public string RuleTags { get; init; } = "fold";
+
+    /// <summary>Most distinct rules per interval; 0 for no cap.</summary>
+    public int MaxRules { get; init; } = DefaultMaxRules;
+
     private static IReadOnlyDictionary<string, string> EmptyMap { get; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     // The generated ToString would print the raw endpoint (user-info, query). Thirty-odd members are also more

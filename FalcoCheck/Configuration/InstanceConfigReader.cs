@@ -32,8 +32,11 @@ internal static class InstanceConfigReader
         MetricFilterReader.ExtraMetricsKey, MetricFilterReader.ExcludeMetricsKey, MetricFilterReader.ExcludeMetricsByLabelsKey,
         "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
         "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
-        "proxy", "skip_proxy",
+        "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
     ];
+
+    /// <summary>Values of rule_tags, in the order of <see cref="Mapping.RuleTagMode"/>.</summary>
+    public static IReadOnlyList<string> RuleTagModes { get; } = ["fold", "labels", "drop"];
 
     private static readonly string[] EndpointSchemes = ["http", "https"];
 
@@ -93,6 +96,10 @@ internal static class InstanceConfigReader
             MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
             Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
             SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,
+            ExtendedMetrics = map.Bool("extended_metrics") ?? true,
+            InfoTags = map.Bool("info_tags") ?? true,
+            RuleTags = map.OneOf("rule_tags", RuleTagModes) ?? "fold",
+            MaxRules = (int)(map.Integer("max_rules", 0, 1_000_000) ?? InstanceConfig.DefaultMaxRules),
         };
 
         CheckAuthType(map);

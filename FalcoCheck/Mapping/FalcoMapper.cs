@@ -28,6 +28,8 @@ internal sealed class FalcoMapper
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
+    private readonly List<string> _infoTags = [];
+    private InfoTagSet _info = InfoTagSet.Empty;
     private int _scrapeId;
 
     public FalcoMapper(MappingOptions options)
@@ -42,6 +44,9 @@ internal sealed class FalcoMapper
 
     /// <summary>Samples of the last <see cref="Map"/>; valid until the next call.</summary>
     public IReadOnlyList<MappedSample> Samples => _samples;
+
+    /// <summary>Info tags of the last <see cref="Map"/> (empty when <c>info_tags</c> is off).</summary>
+    public InfoTagSet Info => _options.InfoTags ? _info : InfoTagSet.Empty;
 
     /// <summary>Facts of the last <see cref="Map"/>; valid until the next call.</summary>
     public ScrapeFacts Facts => _facts;
@@ -58,6 +63,8 @@ internal sealed class FalcoMapper
         var familyOffset = -1;
         var familyLength = 0;
         var familyType = MetricType.Unknown;
+        var helpOffset = -1;
+        var helpLength = 0;
         var block = 0;
         while (parser.Read())
         {
@@ -69,11 +76,16 @@ internal sealed class FalcoMapper
                     familyLength = parser.MetricName.Length;
                     familyType = parser.Type;
                     break;
+                case EntryKind.Help:
+                    body.Overlaps(parser.HelpText, out helpOffset);
+                    helpLength = parser.HelpText.Length;
+                    break;
                 case EntryKind.Sample:
                     var family = familyOffset >= 0 && parser.MetricName.StartsWith(body.Slice(familyOffset, familyLength))
                         ? body.Slice(familyOffset, familyLength)
                         : default;
-                    var entry = Lookup(ref parser, family, family.IsEmpty ? MetricType.Unknown : familyType);
+                    var help = helpOffset >= 0 ? body.Slice(helpOffset, helpLength) : default;
+                    var entry = Lookup(ref parser, family, family.IsEmpty ? MetricType.Unknown : familyType, help);
                     Accept(ref parser, entry, ref block);
                     break;
                 case EntryKind.Invalid:
@@ -90,7 +102,7 @@ internal sealed class FalcoMapper
         Resolve();
     }
 
-    private SeriesEntry Lookup(ref TextParser parser, ReadOnlySpan<byte> family, MetricType familyType)
+    private SeriesEntry Lookup(ref TextParser parser, ReadOnlySpan<byte> family, MetricType familyType, ReadOnlySpan<byte> help)
     {
         if (_lookup.TryGetValue(parser.Series, out var entry))
         {
@@ -105,7 +117,9 @@ internal sealed class FalcoMapper
         }
 
         var familyName = family.IsEmpty ? null : Encoding.UTF8.GetString(family);
-        entry = _factory.Create(Encoding.UTF8.GetString(parser.MetricName), _labels, familyType, familyName);
+        // 0.42+ marks constant lines it keeps for compatibility in their help text.
+        var deprecated = help.IndexOf("DEPRECATED"u8) >= 0;
+        entry = _factory.Create(Encoding.UTF8.GetString(parser.MetricName), _labels, familyType, familyName, deprecated);
         if (_cache.Count < _options.MaxCachedSeries)
         {
             _lookup[parser.Series] = entry;
@@ -134,6 +148,15 @@ internal sealed class FalcoMapper
                 _facts.ReloadTimestampNs = ExactInteger(ref parser);
                 _facts.SeriesDropped++;
                 return;
+            case SeriesRole.BootTimestamp:
+                _facts.BootTimestampNs = ExactInteger(ref parser);
+                _facts.SeriesDropped++;
+                return;
+        }
+
+        if (entry.InfoTag is { } info && !_facts.InfoTags.Contains(info))
+        {
+            _facts.InfoTags.Add(info);
         }
 
         if (entry.EngineName is { } engine && !_facts.Engines.Contains(engine))
@@ -164,20 +187,71 @@ internal sealed class FalcoMapper
     private void Resolve()
     {
         var engines = _facts.Engines;
+        var info = _options.InfoTags ? CurrentInfoTags() : InfoTagSet.Empty;
         foreach (var (entry, block, value) in _pending)
         {
             // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
             var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
-            var context = entry.ContextFor(engine);
-            if (_slots.TryGetValue(context, out var slot))
+            Add(entry.ContextFor(engine).WithInfo(info), value);
+            if (entry.Twin is { } twin)
             {
-                _samples[slot] = new MappedSample(context, value);
-                _facts.DuplicateSeries++;
-                continue;
+                Add(twin.WithInfo(info), value);
             }
-
-            _slots.Add(context, _samples.Count);
-            _samples.Add(new MappedSample(context, value));
         }
+    }
+
+    private void Add(SeriesContext context, double value)
+    {
+        if (_slots.TryGetValue(context, out var slot))
+        {
+            _samples[slot] = new MappedSample(context, value);
+            _facts.DuplicateSeries++;
+            return;
+        }
+
+        _slots.Add(context, _samples.Count);
+        _samples.Add(new MappedSample(context, value));
+    }
+
+    /// <summary>The info tags of this scrape; the same set object as last time when nothing changed.</summary>
+    private InfoTagSet CurrentInfoTags()
+    {
+        _infoTags.Clear();
+        if (_facts.FalcoVersion is { } version)
+        {
+            _infoTags.Add("falco_version:" + version);
+        }
+
+        var sources = 0;
+        string? source = null;
+        foreach (var tag in _facts.InfoTags)
+        {
+            if (tag.StartsWith("evt_source:", StringComparison.Ordinal))
+            {
+                sources++;
+                source = tag;
+            }
+            else
+            {
+                _infoTags.Add(tag);
+            }
+        }
+
+        if (sources == 1)
+        {
+            _infoTags.Add(source!);
+        }
+
+        if (_facts.Engines.Count == 1)
+        {
+            _infoTags.Add("engine_name:" + _facts.Engines[0]);
+        }
+
+        if (!_info.SameAs(_infoTags))
+        {
+            _info = new InfoTagSet([.. _infoTags]);
+        }
+
+        return _info;
     }
 }

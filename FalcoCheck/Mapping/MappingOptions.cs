@@ -29,6 +29,14 @@ internal sealed record MappingOptions
 
     public string? HostnameLabel { get; init; }
 
+    /// <summary>Send FalcoCheck's metrics beyond Datadog's documented list (newer series, jemalloc gauges, plugins).</summary>
+    public bool ExtendedMetrics { get; init; } = true;
+
+    /// <summary>Add <c>falco_version</c>, <c>kernel_release</c>, and the engine and event source where there is one, to every series.</summary>
+    public bool InfoTags { get; init; } = true;
+
+    public RuleTagMode RuleTags { get; init; } = RuleTagMode.Fold;
+
     /// <summary>Most distinct series kept in the cache; past it, series are mapped on every scrape (and counted).</summary>
     public int MaxCachedSeries { get; init; } = 100_000;
 

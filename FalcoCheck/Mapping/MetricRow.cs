@@ -6,4 +6,15 @@ namespace FalcoCheck.Mapping;
 /// <param name="Kind">Gauge or monotonic count, from the documented list (metadata.csv), never from the suffix.</param>
 /// <param name="Unit">Datadog unit name from metadata.csv, or null.</param>
 /// <param name="PerEngine">True for libscap series that Falco writes once per event source (capture engine).</param>
-internal sealed record MetricRow(string[] RawNames, string Name, MetricKind Kind, string? Unit = null, bool PerEngine = false);
+/// <param name="Extended">True for FalcoCheck's own metrics, beyond Datadog's documented list (<c>extended_metrics</c>).</param>
+/// <param name="GaugeTwin">Also submit the raw value as this gauge (extended): jemalloc sizes Falco declares as counters.</param>
+/// <param name="Switch">The falco.yaml <c>metrics.*</c> switch that makes Falco write the series.</param>
+internal sealed record MetricRow(
+    string[] RawNames,
+    string Name,
+    MetricKind Kind,
+    string? Unit = null,
+    bool PerEngine = false,
+    bool Extended = false,
+    string? GaugeTwin = null,
+    string? Switch = null);

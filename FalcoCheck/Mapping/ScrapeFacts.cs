@@ -13,6 +13,12 @@ internal sealed class ScrapeFacts
     /// <summary>Falco's last reload (0.41+), exact nanoseconds since the epoch.</summary>
     public long? ReloadTimestampNs { get; set; }
 
+    /// <summary>When the host booted, exact nanoseconds since the epoch.</summary>
+    public long? BootTimestampNs { get; set; }
+
+    /// <summary>Tags from info series (<c>kernel_release:…</c>, <c>evt_source:…</c>), distinct, in order of appearance.</summary>
+    public List<string> InfoTags { get; } = [];
+
     /// <summary>Capture engines in the order their <c>scap_engine_name_info</c> lines appear.</summary>
     public List<string> Engines { get; } = [];
 
@@ -36,6 +42,8 @@ internal sealed class ScrapeFacts
         FalcoVersion = null;
         StartTimestampNs = null;
         ReloadTimestampNs = null;
+        BootTimestampNs = null;
+        InfoTags.Clear();
         Engines.Clear();
         SeriesScraped = 0;
         SeriesDropped = 0;

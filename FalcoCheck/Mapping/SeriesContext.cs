@@ -31,6 +31,53 @@ internal sealed class SeriesContext
     /// <summary>Identity of the context for counter state: name, host and sorted tags.</summary>
     public string Key { get; }
 
+    /// <summary>
+    /// This context with the scrape's info tags (Falco version, kernel release…) added, except keys it already has.
+    /// Cached: a new array only when the info set changes (a Falco upgrade), not per scrape.
+    /// </summary>
+    public SeriesContext WithInfo(InfoTagSet info)
+    {
+        if (info.Tags.Length == 0)
+        {
+            return this;
+        }
+
+        if (ReferenceEquals(_info, info) && _withInfo is not null)
+        {
+            return _withInfo;
+        }
+
+        var tags = new List<string>(Tags.Length + info.Tags.Length);
+        tags.AddRange(Tags);
+        foreach (var tag in info.Tags)
+        {
+            if (!HasKey(tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1)))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        _info = info;
+        _withInfo = tags.Count == Tags.Length ? this : new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+        return _withInfo;
+    }
+
+    private InfoTagSet? _info;
+    private SeriesContext? _withInfo;
+
+    private bool HasKey(ReadOnlySpan<char> keyWithColon)
+    {
+        foreach (var tag in Tags)
+        {
+            if (tag.AsSpan().StartsWith(keyWithColon, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
     private static string BuildKey(string name, string[] tags, string? host)
     {
         var sorted = (string[])tags.Clone();

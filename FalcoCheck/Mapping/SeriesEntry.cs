@@ -10,6 +10,7 @@ internal sealed class SeriesEntry
 
     public SeriesEntry(int id, SeriesRole role, SeriesContext? context, bool perEngine = false, string? text = null, string? engineName = null)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(id);
         Id = id;
         Role = role;
         Context = context;
@@ -34,6 +35,12 @@ internal sealed class SeriesEntry
 
     /// <summary>Set on <c>scap_engine_name_info</c> series: each one opens a block of per-engine series.</summary>
     public string? EngineName { get; }
+
+    /// <summary>A gauge submitted beside the main context with the same value (jemalloc sizes).</summary>
+    public SeriesContext? Twin { get; init; }
+
+    /// <summary>A tag this info series contributes to every series of the scrape (<c>kernel_release:…</c>).</summary>
+    public string? InfoTag { get; init; }
 
     /// <summary>Scrape in which the mapper last saw this series (per-engine block tracking).</summary>
     public int LastScrape { get; set; }

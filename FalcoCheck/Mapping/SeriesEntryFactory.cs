@@ -10,7 +10,7 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
 {
     private int _nextId;
 
-    public SeriesEntry Create(string rawName, List<KeyValuePair<string, string>> labels, MetricType familyType, string? familyName)
+    public SeriesEntry Create(string rawName, List<KeyValuePair<string, string>> labels, MetricType familyType, string? familyName, bool helpSaysDeprecated = false)
     {
         var id = _nextId++;
         switch (rawName)
@@ -21,32 +21,89 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 return new SeriesEntry(id, SeriesRole.StartTimestamp, null);
             case FalcoMetricTable.ReloadTimestamp:
                 return new SeriesEntry(id, SeriesRole.ReloadTimestamp, null);
+            case FalcoMetricTable.BootTimestamp:
+                return new SeriesEntry(id, SeriesRole.BootTimestamp, null);
         }
 
+        // Filters see the name as the endpoint writes it (minus raw_metric_prefix); the table sees the newest naming.
         var stripped = StripPrefix(rawName);
         if (IsExcluded(stripped, labels))
         {
             return Dropped(id);
         }
 
-        var row = FalcoMetricTable.Find(rawName);
-        string? engine = rawName == FalcoMetricTable.EngineNameInfo ? Find(labels, "engine_name") : null;
         var extra = FindExtra(stripped, familyType, familyName is null ? null : StripPrefix(familyName));
+        var canonical = FalcoSeriesNormalizer.Normalize(rawName, labels, helpSaysDeprecated);
+        if (canonical is null && !extra.Matched)
+        {
+            return Dropped(id);
+        }
+
+        canonical ??= rawName;
+        var row = FalcoMetricTable.Find(canonical);
+        var engine = canonical == FalcoMetricTable.EngineNameInfo ? Find(labels, "engine_name") : null;
+        var info = canonical switch
+        {
+            FalcoMetricTable.KernelReleaseInfo => Find(labels, "kernel_release") is { } release ? "kernel_release:" + release : null,
+            FalcoMetricTable.EventSourceInfo => Find(labels, "evt_source") is { } source ? "evt_source:" + source : null,
+            _ => null,
+        };
 
         // extra_metrics takes precedence over the built-in table, as in Datadog's check.
         if (extra.Matched)
         {
             return extra.Name is null
                 ? Dropped(id)
-                : new SeriesEntry(id, SeriesRole.Metric, BuildContext(extra.Name, extra.Kind, row?.Unit, labels), row?.PerEngine ?? false, engineName: engine);
+                : new SeriesEntry(id, SeriesRole.Metric, BuildContext(extra.Name, extra.Kind, row?.Unit, labels), row?.PerEngine ?? false, engineName: engine) { InfoTag = info };
         }
 
-        if (row is null || Array.IndexOf(FalcoMetricTable.MetadataNames, rawName) >= 0)
+        if (row is null)
+        {
+            return options.ExtendedMetrics && PluginMetricName(canonical, familyType) is { } plugin
+                ? new SeriesEntry(id, SeriesRole.Metric, BuildContext(plugin.Name, plugin.Kind, null, labels, ("plugin", plugin.Plugin)))
+                : Dropped(id);
+        }
+
+        if (row.Extended && !options.ExtendedMetrics)
         {
             return Dropped(id);
         }
 
-        return new SeriesEntry(id, SeriesRole.Metric, BuildContext(row.Name, row.Kind, row.Unit, labels), row.PerEngine, engineName: engine);
+        var context = BuildContext(row.Name, row.Kind, row.Unit, labels);
+        var twin = row.GaugeTwin is { } twinName && options.ExtendedMetrics
+            ? new SeriesContext(twinName, MetricKind.Gauge, row.Unit, context.Tags, context.Host)
+            : null;
+        return new SeriesEntry(id, SeriesRole.Metric, context, row.PerEngine, engineName: engine) { Twin = twin, InfoTag = info };
+    }
+
+    /// <summary>
+    /// Plugin metrics (<c>falcosecurity_plugins_&lt;plugin&gt;_&lt;metric&gt;</c>): one falco.plugins.* name per metric,
+    /// the plugin as a tag. Plugin names have no underscore; the metric is the rest.
+    /// </summary>
+    private static (string Name, MetricKind Kind, string Plugin)? PluginMetricName(string canonical, MetricType familyType)
+    {
+        const string prefix = "falcosecurity_plugins_";
+        if (!canonical.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var rest = canonical[prefix.Length..];
+        var split = rest.IndexOf('_', StringComparison.Ordinal);
+        if (split <= 0 || split == rest.Length - 1)
+        {
+            return null;
+        }
+
+        var metric = rest[(split + 1)..];
+        var counter = familyType == MetricType.Counter;
+        if (counter && metric.EndsWith("_total", StringComparison.Ordinal))
+        {
+            metric = metric[..^"_total".Length];
+        }
+
+        var name = "falco.plugins." + metric.Replace('_', '.') + (counter ? ".count" : string.Empty);
+        return (name, counter ? MetricKind.MonotonicCount : MetricKind.Gauge, rest[..split]);
     }
 
     public SeriesEntry Dropped() => Dropped(_nextId++);
@@ -124,10 +181,15 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         return (false, null, default);
     }
 
-    private SeriesContext BuildContext(string name, MetricKind kind, string? unit, List<KeyValuePair<string, string>> labels)
+    private SeriesContext BuildContext(string name, MetricKind kind, string? unit, List<KeyValuePair<string, string>> labels, (string Key, string Value)? extraLabel = null)
     {
-        var tags = new List<string>(labels.Count + options.InstanceTags.Count);
+        var tags = new List<string>(labels.Count + options.InstanceTags.Count + 2);
         string? host = null;
+        if (extraLabel is { } extraTag)
+        {
+            tags.Add(extraTag.Key + ":" + extraTag.Value);
+        }
+
         foreach (var (key, value) in labels)
         {
             if (options.HostnameLabel is { } hostLabel && key == hostLabel)
@@ -141,8 +203,18 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 continue;
             }
 
+            if (key.StartsWith("tag_", StringComparison.Ordinal) && value == "true" && !options.RenameLabels.ContainsKey(key))
+            {
+                RuleTags.Add(tags, key["tag_".Length..], options.RuleTags);
+                continue;
+            }
+
             var tagName = options.RenameLabels.TryGetValue(key, out var renamed) ? renamed : FalcoMetricTable.RenameLabel(key);
             tags.Add(tagName + ":" + value);
+            if (key == "priority" && RuleTags.PriorityName(value) is { } priorityName)
+            {
+                tags.Add("priority_name:" + priorityName);
+            }
         }
 
         tags.AddRange(options.InstanceTags);

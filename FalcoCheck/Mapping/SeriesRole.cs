@@ -17,4 +17,7 @@ internal enum SeriesRole : byte
 
     /// <summary>Falco's last reload timestamp in nanoseconds (0.41+).</summary>
     ReloadTimestamp,
+
+    /// <summary>When the host booted, nanoseconds.</summary>
+    BootTimestamp,
 }

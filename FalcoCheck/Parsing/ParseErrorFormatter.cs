@@ -57,7 +57,7 @@ internal static class ParseErrorFormatter
     private static void AppendFragment(StringBuilder message, ReadOnlySpan<byte> line, int at)
     {
         int focus = at;
-        while (focus > 0 && (focus == line.Length || LabelScanner.IsBlank(line[focus])))
+        while (focus > 0 && (focus == line.Length || ByteClass.IsBlank(line[focus])))
         {
             focus--;
         }

@@ -27,6 +27,8 @@ internal enum ParseErrorReason : byte
     InvalidUnitLine,
     InvalidExemplar,
     InvalidUtf8,
+
+    /// <summary>The column is the first byte beyond <see cref="TextParserOptions.MaxLineBytes"/>.</summary>
     LineTooLong,
     TooManyLabels,
     LabelNameTooLong,

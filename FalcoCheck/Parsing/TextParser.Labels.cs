@@ -115,7 +115,7 @@ internal ref partial struct TextParser
     /// </summary>
     private LineResult SkipExemplar(ReadOnlySpan<byte> line, int hash)
     {
-        int brace = LabelScanner.SkipBlanks(line, hash + 1);
+        int brace = ByteClass.SkipBlanks(line, hash + 1);
         if (brace == hash + 1 || brace == line.Length || line[brace] != '{')
         {
             return Fail(ParseErrorReason.InvalidExemplar, line, Math.Min(brace, line.Length - 1));
@@ -133,7 +133,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidExemplar, line, brace + 1 + position);
         }
 
-        int value = LabelScanner.SkipBlanks(line, brace + 1 + position);
+        int value = ByteClass.SkipBlanks(line, brace + 1 + position);
         if (value == line.Length)
         {
             return Fail(ParseErrorReason.InvalidExemplar, line, value);
@@ -145,7 +145,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidExemplar, line, value);
         }
 
-        int timestamp = LabelScanner.SkipBlanks(line, valueEnd);
+        int timestamp = ByteClass.SkipBlanks(line, valueEnd);
         if (timestamp == line.Length)
         {
             return LineResult.Entry;
@@ -157,7 +157,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidExemplar, line, timestamp);
         }
 
-        int after = LabelScanner.SkipBlanks(line, timestampEnd);
+        int after = ByteClass.SkipBlanks(line, timestampEnd);
         return after == line.Length ? LineResult.Entry : Fail(ParseErrorReason.InvalidExemplar, line, after);
     }
 }

@@ -9,7 +9,9 @@ internal ref partial struct TextParser
     {
         // As Prometheus's lexer: '#', blanks, then the keyword and at least one blank. "#HELP", "# HELPER x" and a
         // bare "# HELP" are comments.
-        int k = LabelScanner.SkipBlanks(line, hash + 1);
+        // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
+        // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
+        int k = ByteClass.SkipBlanks(line, hash + 1);
         if (k == hash + 1 || k == line.Length)
         {
             return Comment();
@@ -42,29 +44,29 @@ internal ref partial struct TextParser
         }
 
         int afterKeyword = k + 4;
-        if (afterKeyword == line.Length || !LabelScanner.IsBlank(line[afterKeyword]))
+        if (afterKeyword == line.Length || !ByteClass.IsBlank(line[afterKeyword]))
         {
             return Comment();
         }
 
-        if (!Utf8.IsValid(line))
+        if (!_bodyIsValidUtf8 && !Utf8.IsValid(line))
         {
             return FailInvalidUtf8(line);
         }
 
-        int nameStart = LabelScanner.SkipBlanks(line, afterKeyword);
+        int nameStart = ByteClass.SkipBlanks(line, afterKeyword);
         if (nameStart == line.Length)
         {
             return Fail(lineReason, line, nameStart);
         }
 
-        if (!IsMetricNameStart(line[nameStart]))
+        if (!ByteClass.IsMetricNameStart(line[nameStart]))
         {
             return Fail(ParseErrorReason.InvalidMetricName, line, nameStart);
         }
 
-        int nameEnd = EndOfMetricName(line, nameStart + 1);
-        if (nameEnd < line.Length && !LabelScanner.IsBlank(line[nameEnd]))
+        int nameEnd = ByteClass.EndOfMetricName(line, nameStart + 1);
+        if (nameEnd < line.Length && !ByteClass.IsBlank(line[nameEnd]))
         {
             return Fail(ParseErrorReason.InvalidMetricName, line, nameEnd);
         }
@@ -91,7 +93,7 @@ internal ref partial struct TextParser
 
     private LineResult TypeLine(ReadOnlySpan<byte> line, int nameEnd)
     {
-        int start = LabelScanner.SkipBlanks(line, nameEnd);
+        int start = ByteClass.SkipBlanks(line, nameEnd);
         if (start == line.Length)
         {
             return Fail(ParseErrorReason.InvalidTypeLine, line, start);
@@ -103,7 +105,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidTypeLine, line, start);
         }
 
-        int after = LabelScanner.SkipBlanks(line, end);
+        int after = ByteClass.SkipBlanks(line, end);
         if (after != line.Length)
         {
             return Fail(ParseErrorReason.InvalidTypeLine, line, after);
@@ -116,9 +118,9 @@ internal ref partial struct TextParser
     private LineResult UnitLine(ReadOnlySpan<byte> line, int nameEnd)
     {
         // OpenMetrics 1.0 ABNF: "# UNIT" SP metricname SP *metricname-char; the unit may be empty.
-        int start = LabelScanner.SkipBlanks(line, nameEnd);
-        int end = start == line.Length ? start : EndOfMetricName(line, start);
-        int after = LabelScanner.SkipBlanks(line, end);
+        int start = ByteClass.SkipBlanks(line, nameEnd);
+        int end = start == line.Length ? start : ByteClass.EndOfMetricName(line, start);
+        int after = ByteClass.SkipBlanks(line, end);
         if (after != line.Length)
         {
             return Fail(ParseErrorReason.InvalidUnitLine, line, after);

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text.Unicode;
@@ -25,10 +24,6 @@ namespace FalcoCheck.Parsing;
 /// </remarks>
 internal ref partial struct TextParser
 {
-    // Metric names: [a-zA-Z_:][a-zA-Z0-9_:]* (Prometheus data model, "Metric names and labels").
-    private static readonly SearchValues<byte> MetricNameChars =
-        SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_:0123456789"u8);
-
     private readonly ReadOnlySpan<byte> _body;
     private readonly TextFormat _format;
     private readonly int _maxLineBytes;
@@ -36,6 +31,10 @@ internal ref partial struct TextParser
     private readonly int _maxLabelNameBytes;
     private readonly int _maxLabelValueBytes;
     private readonly bool _throwOnInvalid;
+
+    // One vectorized pass over the whole body in the constructor: then no line needs its own UTF-8 check. A '\n'
+    // cannot split a multi-byte sequence, so a valid body has only valid lines.
+    private readonly bool _bodyIsValidUtf8;
 
     private int _next;
     private int _lineNumber;
@@ -75,6 +74,7 @@ internal ref partial struct TextParser
         _maxLabelNameBytes = Limit(options.MaxLabelNameBytes, TextParserOptions.DefaultMaxLabelNameBytes);
         _maxLabelValueBytes = Limit(options.MaxLabelValueBytes, TextParserOptions.DefaultMaxLabelValueBytes);
         _throwOnInvalid = options.ThrowOnInvalid;
+        _bodyIsValidUtf8 = Utf8.IsValid(body);
         _labelsStart = -1;
     }
 
@@ -176,10 +176,10 @@ internal ref partial struct TextParser
 
     private LineResult ParseLine(ReadOnlySpan<byte> line)
     {
-        int first = line.IndexOfAnyExcept((byte)' ', (byte)'\t');
+        int first = ByteClass.SkipBlanks(line, 0);
         if (_eofSeen)
         {
-            if (first < 0)
+            if (first == line.Length)
             {
                 return LineResult.Skip;
             }
@@ -194,7 +194,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.LineTooLong, line, _maxLineBytes);
         }
 
-        if (first < 0)
+        if (first == line.Length)
         {
             return LineResult.Skip;
         }
@@ -204,19 +204,19 @@ internal ref partial struct TextParser
 
     private LineResult ParseSample(ReadOnlySpan<byte> line, int start)
     {
-        if (!Utf8.IsValid(line))
+        if (!_bodyIsValidUtf8 && !Utf8.IsValid(line))
         {
             return FailInvalidUtf8(line);
         }
 
-        if (!IsMetricNameStart(line[start]))
+        if (!ByteClass.IsMetricNameStart(line[start]))
         {
             return Fail(ParseErrorReason.InvalidMetricName, line, start);
         }
 
-        int nameEnd = EndOfMetricName(line, start + 1);
+        int nameEnd = ByteClass.EndOfMetricName(line, start + 1);
         int p = nameEnd;
-        int brace = LabelScanner.SkipBlanks(line, nameEnd);
+        int brace = ByteClass.SkipBlanks(line, nameEnd);
         if (brace < line.Length && line[brace] == '{')
         {
             // The label scanner only closes the set on '}' followed by a blank or the end of the line.
@@ -226,13 +226,13 @@ internal ref partial struct TextParser
                 return labels;
             }
         }
-        else if (nameEnd < line.Length && !LabelScanner.IsBlank(line[nameEnd]))
+        else if (nameEnd < line.Length && !ByteClass.IsBlank(line[nameEnd]))
         {
             return Fail(ParseErrorReason.InvalidMetricName, line, nameEnd);
         }
 
         int seriesEnd = p;
-        p = LabelScanner.SkipBlanks(line, p);
+        p = ByteClass.SkipBlanks(line, p);
         if (p == line.Length)
         {
             return Fail(ParseErrorReason.MissingValue, line, p);
@@ -244,7 +244,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidValue, line, p);
         }
 
-        p = LabelScanner.SkipBlanks(line, valueEnd);
+        p = ByteClass.SkipBlanks(line, valueEnd);
         if (p < line.Length && !IsExemplarStart(line, p))
         {
             int timestampEnd = EndOfToken(line, p);
@@ -254,7 +254,7 @@ internal ref partial struct TextParser
             }
 
             _hasTimestamp = true;
-            p = LabelScanner.SkipBlanks(line, timestampEnd);
+            p = ByteClass.SkipBlanks(line, timestampEnd);
         }
 
         if (p < line.Length)
@@ -334,15 +334,6 @@ internal ref partial struct TextParser
     {
         ArgumentOutOfRangeException.ThrowIfNegative(configured);
         return configured == 0 ? fallback : configured;
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static bool IsMetricNameStart(byte c) => (uint)((c | 0x20) - 'a') <= 'z' - 'a' || c == '_' || c == ':';
-
-    private static int EndOfMetricName(ReadOnlySpan<byte> line, int p)
-    {
-        int k = line[p..].IndexOfAnyExcept(MetricNameChars);
-        return k < 0 ? line.Length : p + k;
     }
 
     private static int EndOfToken(ReadOnlySpan<byte> line, int p)

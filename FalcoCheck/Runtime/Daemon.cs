@@ -147,6 +147,18 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Hands a submission made outside the instance loops to the sinks; false before the sinks exist.</summary>
+    public bool Submit(Sinks.Submission submission)
+    {
+        if (_context is not { } context)
+        {
+            return false;
+        }
+
+        context.Sinks.Enqueue(submission);
+        return true;
+    }
+
     /// <summary>The status report served at <c>/status</c>.</summary>
     public StatusReport Report() => new()
     {

@@ -1,3 +1,4 @@
+using FalcoCheck.Alerts;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -57,6 +58,14 @@ internal static class DaemonHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => new Daemon(options, services.GetRequiredService<ILoggerFactory>(), clock));
         builder.Services.AddHostedService(services => services.GetRequiredService<Daemon>());
+        if (options.Agent.Alerts is { } alerts)
+        {
+            // Registered after the daemon: started once its sinks exist, stopped (submitting its last
+            // falco.alerts.count) before the daemon flushes them.
+            builder.Services.AddHostedService(services => new AlertPipeline(
+                options.Agent, alerts, [new DaemonMetricSink(services.GetRequiredService<Daemon>())],
+                services.GetRequiredService<ILoggerFactory>(), clock, options.Console));
+        }
         return builder.Build();
     }
 

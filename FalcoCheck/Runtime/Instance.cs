@@ -14,6 +14,8 @@ internal sealed class Instance : IDisposable
     private readonly Scraper _scraper;
     private readonly FalcoMapper _mapper;
     private readonly TimeProvider _clock;
+    private readonly FalcoSignals _signals = new();
+    private readonly RuleCap _ruleCap;
 
     public Instance(InstanceSettings settings, TimeProvider clock)
     {
@@ -22,6 +24,7 @@ internal sealed class Instance : IDisposable
         _scraper = new Scraper(settings.Scraper);
         _mapper = new FalcoMapper(settings.Mapping);
         Counters = new CounterState(settings.Counters);
+        _ruleCap = new RuleCap(settings.MaxRules);
     }
 
     public InstanceSettings Settings { get; }
@@ -44,12 +47,14 @@ internal sealed class Instance : IDisposable
                 return Result(ServiceCheckStatus.Ok, $"skipped: {scrape.Error} (ignore_connection_errors)", [], timestamp, scrape.Duration, skipped: true);
             }
 
-            return Result(ServiceCheckStatus.Critical, scrape.Error!, [], timestamp, scrape.Duration);
+            var reason = scrape.StatusCode == 404 ? await Explain404Async(scrape.Error!, cancellationToken).ConfigureAwait(false) : scrape.Error!;
+            return Result(ServiceCheckStatus.Critical, reason, [], timestamp, scrape.Duration);
         }
 
         _mapper.Map(scrape.Body, scrape.Format);
         var facts = _mapper.Facts;
         var (status, message) = Judge(facts, scrape.Length);
+
 
         var interval = Counters.LastRunMs is { } last
             ? TimeSpan.FromMilliseconds(Math.Max(1000, now.ToUnixTimeMilliseconds() - last))
@@ -74,12 +79,29 @@ internal sealed class Instance : IDisposable
                 continue;
             }
 
-            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit));
+            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit) { Cumulative = context.Kind == MetricKind.MonotonicCount ? sample.Value : null, StartTimeUnixNano = Math.Max(facts.StartTimestampNs ?? 0, facts.ReloadTimestampNs ?? 0) });
         }
 
+        var restarted = Counters.Restarted;
         Counters.EndRun();
-        return Result(status, message, points, timestamp, scrape.Duration) with
+        var baseTags = BaseTags();
+        List<FalcoEvent> events = [];
+        if (Settings.Mapping.ExtendedMetrics)
         {
+            var derived = new DerivedContext(Settings.Name, Settings.Host, timestamp, intervalSeconds, baseTags, restarted);
+            _signals.Derive(facts, _mapper.Samples, points, events, derived);
+        }
+
+        _ruleCap.Apply(points, baseTags);
+        if (status == ServiceCheckStatus.Ok && FalcoDiagnostics.MissingSwitches(facts, _mapper.Samples, Settings.Mapping.ExtendedMetrics) is { } note)
+        {
+            message = message.Length == 0 ? note : message + "; " + note;
+        }
+
+        var result = Result(status, message, points, timestamp, scrape.Duration, events: events);
+        return result with
+        {
+            Submission = result.Submission with { FalcoVersion = facts.FalcoVersion },
             FalcoVersion = facts.FalcoVersion,
             PayloadBytes = scrape.Length,
             SeriesScraped = facts.SeriesScraped,
@@ -91,6 +113,16 @@ internal sealed class Instance : IDisposable
     }
 
     public void Dispose() => _scraper.Dispose();
+
+    /// <summary>Tags of derived signals: the instance's and the scrape's info tags.</summary>
+    private string[] BaseTags() => [.. Settings.Mapping.InstanceTags, .. _mapper.Info.Tags];
+
+    /// <summary>Falco answers 404 on /metrics both while starting and when metrics are off; /healthz tells which.</summary>
+    private async Task<string> Explain404Async(string error, CancellationToken cancellationToken)
+    {
+        var healthy = await _scraper.ProbeHealthAsync(cancellationToken).ConfigureAwait(false);
+        return error + ". " + (healthy ? FalcoDiagnostics.MetricsDisabled : FalcoDiagnostics.StillStarting);
+    }
 
     private static (ServiceCheckStatus Status, string Message) Judge(ScrapeFacts facts, int bytes)
     {
@@ -110,12 +142,12 @@ internal sealed class Instance : IDisposable
             : (ServiceCheckStatus.Ok, $"{facts.InvalidLines} line(s) skipped; first: {first}");
     }
 
-    private InstanceRunResult Result(ServiceCheckStatus status, string message, List<MetricPoint> points, long timestamp, TimeSpan duration, bool skipped = false)
+    private InstanceRunResult Result(ServiceCheckStatus status, string message, List<MetricPoint> points, long timestamp, TimeSpan duration, bool skipped = false, List<FalcoEvent>? events = null)
     {
         List<ServiceCheck> checks = [];
         if (Settings.EnableHealthServiceCheck && !skipped)
         {
-            checks.Add(new ServiceCheck(ServiceCheck.HealthName, status, status == ServiceCheckStatus.Ok ? string.Empty : message, timestamp, Settings.Host, Settings.HealthTags));
+            checks.Add(new ServiceCheck(ServiceCheck.HealthName, status, message, timestamp, Settings.Host, Settings.HealthTags));
         }
 
         return new InstanceRunResult
@@ -124,7 +156,7 @@ internal sealed class Instance : IDisposable
             Name = Settings.Name,
             Status = status,
             Message = message,
-            Submission = new Submission(Settings.Name, points, checks),
+            Submission = new Submission(Settings.Name, points, checks) { Events = events ?? [] },
             Duration = duration,
             Skipped = skipped,
         };

@@ -30,6 +30,9 @@ internal sealed record InstanceSettings
 
     public bool IgnoreConnectionErrors { get; init; }
 
+    /// <summary>Most distinct rules per interval (max_rules); 0 for no cap.</summary>
+    public int MaxRules { get; init; }
+
     /// <summary>Tags of the health service check: endpoint, the instance's tags and the agent's.</summary>
     public required string[] HealthTags { get; init; }
 }

@@ -38,6 +38,14 @@ internal static class InstanceSettingsFactory
             RenameLabels = new Dictionary<string, string>(instance.RenameLabels, StringComparer.Ordinal),
             RawMetricPrefix = instance.RawMetricPrefix,
             HostnameLabel = instance.HostnameLabel,
+            ExtendedMetrics = instance.ExtendedMetrics,
+            InfoTags = instance.InfoTags,
+            RuleTags = instance.RuleTags switch
+            {
+                "labels" => RuleTagMode.Labels,
+                "drop" => RuleTagMode.Drop,
+                _ => RuleTagMode.Fold,
+            },
         };
 
         var scraper = new ScraperOptions
@@ -82,6 +90,7 @@ internal static class InstanceSettingsFactory
             Mapping = mapping,
             EnableHealthServiceCheck = instance.EnableHealthServiceCheck,
             IgnoreConnectionErrors = instance.IgnoreConnectionErrors,
+            MaxRules = instance.MaxRules,
             HealthTags = [.. healthTags],
         };
     }

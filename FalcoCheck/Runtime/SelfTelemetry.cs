@@ -57,15 +57,16 @@ internal static class SelfTelemetry
         return result.Submission with { Metrics = metrics };
     }
 
-    /// <summary>Per sink: its queue now, and what it dropped since the previous report (a count over <paramref name="intervalSeconds"/>).</summary>
-    public static Submission ForSinks(IReadOnlyList<(string Sink, int Queue, long DroppedSinceLast)> sinks, string host, IReadOnlyList<string> agentTags, long timestamp, int intervalSeconds)
+    /// <summary>Per sink: items queued now, and items dropped since the previous report (a count over <paramref name="intervalSeconds"/>).</summary>
+    public static Submission ForSinks(IReadOnlyList<(string Sink, long Queue, long DroppedSinceLast, long DroppedTotal)> sinks, string host, IReadOnlyList<string> agentTags, long timestamp, int intervalSeconds)
     {
         var metrics = new List<MetricPoint>(sinks.Count * 2);
-        foreach (var (sink, queue, dropped) in sinks)
+        foreach (var (sink, queue, dropped, total) in sinks)
         {
             string[] tags = [.. agentTags, "sink:" + sink];
             metrics.Add(new MetricPoint(SinkQueueSize, MetricKind.Gauge, queue, timestamp, 0, host, tags, null));
-            metrics.Add(new MetricPoint(SinkDropped, MetricKind.MonotonicCount, dropped, timestamp, intervalSeconds, host, tags, null));
+            // The running total too, for backends that keep counters cumulative (remote write, OTLP).
+            metrics.Add(new MetricPoint(SinkDropped, MetricKind.MonotonicCount, dropped, timestamp, intervalSeconds, host, tags, null) { Cumulative = total });
         }
 
         return new Submission(AgentSubmission, metrics, []);

@@ -11,6 +11,14 @@ namespace FalcoCheck.Runtime;
 /// </summary>
 internal sealed class SinkQueue
 {
+    /// <summary>
+    /// Sends in flight at once. A network sink takes a submission into its own delivery queue before its send
+    /// awaits the delivery, so overlapping sends keep their order there, and a backend 100 ms away still takes
+    /// hundreds of submissions a second (a thousand instances every 15 s make about 67).
+    /// </summary>
+    public const int MaxInFlight = 64;
+
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight, MaxInFlight);
     private readonly IMetricSink _sink;
     private readonly Channel<Submission> _channel;
     private readonly ILogger _logger;
@@ -21,6 +29,7 @@ internal sealed class SinkQueue
     private long _dropped;
     private long _droppedReported;
     private long _failed;
+    private long _queuedPoints;
     private bool _failing;
     private DateTimeOffset? _lastSuccess;
     private (string Message, DateTimeOffset At)? _lastError;
@@ -34,7 +43,11 @@ internal sealed class SinkQueue
         Capacity = capacity;
         _channel = Channel.CreateBounded<Submission>(
             new BoundedChannelOptions(capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
-            dropped => Interlocked.Add(ref _dropped, Points(dropped)));
+            dropped =>
+            {
+                Interlocked.Add(ref _dropped, Points(dropped));
+                Interlocked.Add(ref _queuedPoints, -Points(dropped));
+            });
         _pump = Task.Run(() => PumpAsync(startAfter));
     }
 
@@ -44,20 +57,31 @@ internal sealed class SinkQueue
 
     public int Count => _channel.Reader.Count;
 
+    /// <summary>
+    /// Series and service checks waiting for this sink: in the daemon's queue, plus in the sink's own queue for
+    /// sinks that keep one (the network sinks' delivery queue).
+    /// </summary>
+    public long QueuedItems => Interlocked.Read(ref _queuedPoints) + _sink.Counts.Queued;
+
+    /// <summary>Items lost on the way: dropped by the daemon's queue and by the sink's own.</summary>
+    public long DroppedItems => Interlocked.Read(ref _dropped) + _sink.Counts.Dropped;
+
     /// <summary>Never waits: a full queue drops its oldest submission.</summary>
     public void Enqueue(Submission submission)
     {
+        Interlocked.Add(ref _queuedPoints, Points(submission));
         if (!_channel.Writer.TryWrite(submission))
         {
             // Completed (shutting down): nothing more will be sent.
             Interlocked.Add(ref _dropped, Points(submission));
+            Interlocked.Add(ref _queuedPoints, -Points(submission));
         }
     }
 
     /// <summary>Points dropped since the previous call, for <c>falco.check.sink.dropped</c> and one log line per report.</summary>
     public long TakeDropped()
     {
-        long total = Interlocked.Read(ref _dropped);
+        long total = DroppedItems;
         long since = total - Interlocked.Exchange(ref _droppedReported, total);
         if (since > 0)
         {
@@ -69,6 +93,7 @@ internal sealed class SinkQueue
 
     public SinkReport Report()
     {
+        var counts = _sink.Counts;
         lock (_channel)
         {
             return new SinkReport
@@ -76,8 +101,11 @@ internal sealed class SinkQueue
                 Name = Name,
                 Queue = Count,
                 QueueCapacity = Capacity,
-                Sent = _sent,
-                Dropped = Interlocked.Read(ref _dropped),
+                // A sink that counts its own delivery knows better than its SendResults what reached the backend.
+                Sent = counts.Received > 0 ? counts.Sent : _sent,
+                Dropped = Interlocked.Read(ref _dropped) + counts.Dropped,
+                SinkQueued = counts.Queued,
+                Retried = counts.Retried,
                 Failed = _failed,
                 LastSuccess = _lastSuccess,
                 LastError = _lastError?.Message,
@@ -106,6 +134,7 @@ internal sealed class SinkQueue
 
         await _sink.DisposeAsync().ConfigureAwait(false);
         _abort.Dispose();
+        _inFlight.Dispose();
     }
 
     private async Task PumpAsync(Task startAfter)
@@ -126,14 +155,31 @@ internal sealed class SinkQueue
         {
             while (_channel.Reader.TryRead(out var submission))
             {
+                Interlocked.Add(ref _queuedPoints, -Points(submission));
                 if (_abort.IsCancellationRequested)
                 {
                     Interlocked.Add(ref _dropped, Points(submission));
                     continue;
                 }
 
-                await SendAsync(submission).ConfigureAwait(false);
+                try
+                {
+                    await _inFlight.WaitAsync(_abort.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    Interlocked.Add(ref _dropped, Points(submission));
+                    continue;
+                }
+
+                _ = SendAsync(submission);
             }
+        }
+
+        // Every send has finished (they end at the latest when the deadline cancels them).
+        for (var i = 0; i < MaxInFlight; i++)
+        {
+            await _inFlight.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         }
     }
 
@@ -149,6 +195,7 @@ internal sealed class SinkQueue
             while (_channel.Reader.TryRead(out var left))
             {
                 Interlocked.Add(ref _dropped, Points(left));
+                Interlocked.Add(ref _queuedPoints, -Points(left));
             }
 
             return false;
@@ -156,6 +203,18 @@ internal sealed class SinkQueue
     }
 
     private async Task SendAsync(Submission submission)
+    {
+        try
+        {
+            await DeliverAsync(submission).ConfigureAwait(false);
+        }
+        finally
+        {
+            _inFlight.Release();
+        }
+    }
+
+    private async Task DeliverAsync(Submission submission)
     {
         SendResult result;
         try
@@ -176,10 +235,11 @@ internal sealed class SinkQueue
         }
 
         var now = _clock.GetUtcNow();
-        string? previousError;
+        bool wasFailing;
         lock (_channel)
         {
-            previousError = _lastError?.Message;
+            wasFailing = _failing;
+            _failing = !result.Success;
             if (result.Success)
             {
                 _sent += Points(submission);
@@ -192,16 +252,15 @@ internal sealed class SinkQueue
             }
         }
 
-        if (!result.Success && (!_failing || previousError != result.Error))
+        // Once when it starts failing and once when it recovers: an outage is not a line per submission.
+        if (!result.Success && !wasFailing)
         {
             SinkQueueLog.SendFailed(_logger, Name, result.Error ?? "failed");
         }
-        else if (result.Success && _failing)
+        else if (result.Success && wasFailing)
         {
             SinkQueueLog.Recovered(_logger, Name);
         }
-
-        _failing = !result.Success;
     }
 
     private static long Points(Submission submission) => submission.Metrics.Count + submission.ServiceChecks.Count;

@@ -10,10 +10,16 @@ internal sealed record SinkReport
 
     public required int QueueCapacity { get; init; }
 
-    /// <summary>Series and service checks the sink accepted.</summary>
+    /// <summary>Series and service checks waiting in the sink's own delivery queue (network sinks).</summary>
+    public long SinkQueued { get; init; }
+
+    /// <summary>Series and service checks the sink sent again after a failed attempt (network sinks).</summary>
+    public long Retried { get; init; }
+
+    /// <summary>Series and service checks delivered (as the sink counts them, or as its answers say).</summary>
     public required long Sent { get; init; }
 
-    /// <summary>Series and service checks lost: queue full (oldest dropped) or not flushed before shutdown.</summary>
+    /// <summary>Series and service checks lost, in the daemon's queue or the sink's: queue full (oldest dropped) or not flushed before shutdown.</summary>
     public required long Dropped { get; init; }
 
     /// <summary>Submissions the sink refused (its error is <see cref="LastError"/>).</summary>

@@ -35,7 +35,7 @@ internal sealed class SinkSet
         var queues = new List<SinkQueue>(configs.Count);
         foreach (var config in configs)
         {
-            queues.Add(new SinkQueue(SinkFactory.Create(config, console), capacity, logger, clock, startAfter));
+            queues.Add(new SinkQueue(SinkFactory.Create(config, console, clock), capacity, logger, clock, startAfter));
         }
 
         return new SinkSet(configs, queues);

@@ -87,6 +87,23 @@ internal sealed class Scraper : IDisposable
 
     public void Dispose() => _client.Dispose();
 
+    /// <summary>True when Falco's <c>/healthz</c> on the same host and port answers 2xx (Falco 0.41.1+ serves it).</summary>
+    public async Task<bool> ProbeHealthAsync(CancellationToken cancellationToken)
+    {
+        var health = new UriBuilder(_options.Endpoint) { Path = "/healthz", Query = string.Empty }.Uri;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.ConnectTimeout + _options.ReadTimeout);
+        try
+        {
+            using var response = await _client.GetAsync(health, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            return response.IsSuccessStatusCode;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
     private async Task<ScrapeResult> ReadBodyAsync(Stream stream, TextFormat format, int status, Stopwatch clock, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferBytes);
@@ -204,6 +221,8 @@ internal sealed class Scraper : IDisposable
             _ when e.HttpRequestError == HttpRequestError.NameResolutionError => $"cannot resolve the host of {name}",
             _ when e.HttpRequestError == HttpRequestError.ConnectionError => $"cannot connect to {name}: {e.Message}",
             _ when e.HttpRequestError == HttpRequestError.SecureConnectionError => $"TLS handshake with {name} failed (see tls_verify, tls_ca_cert, tls_cert)",
+            _ when e.HttpRequestError is HttpRequestError.InvalidResponse or HttpRequestError.ResponseEnded && _options.Endpoint.Scheme == Uri.UriSchemeHttp =>
+                $"{name} did not answer HTTP; if Falco has webserver.ssl_enabled: true in falco.yaml, use https:// in openmetrics_endpoint",
             _ => $"request to {name} failed: {e.HttpRequestError}",
         };
     }

@@ -10,6 +10,7 @@ namespace FalcoCheck.Sinks;
 /// <code>
 /// {"metric":"falco.rules.matches.count","type":"count","value":3,"interval":15,"timestamp":1747146400,"host":"node-1","tags":["rule_name:…"]}
 /// {"check":"falco.openmetrics.health","status":"ok","message":"","timestamp":1747146400,"host":"node-1","tags":["endpoint:…"]}
+/// {"event":"falco.rules.file.changed","title":"…","text":"…","alert_type":"warning","timestamp":1747146400,"host":"node-1","tags":["file_name:…"]}
 /// </code>
 /// </summary>
 internal static class JsonLinesEncoder
@@ -34,6 +35,27 @@ internal static class JsonLinesEncoder
             json.Reset();
             output.Write("\n"u8);
         }
+
+        foreach (var falcoEvent in submission.Events)
+        {
+            WriteEvent(json, falcoEvent);
+            json.Flush();
+            json.Reset();
+            output.Write("\n"u8);
+        }
+    }
+
+    private static void WriteEvent(Utf8JsonWriter json, FalcoEvent falcoEvent)
+    {
+        json.WriteStartObject();
+        json.WriteString("event", falcoEvent.Name);
+        json.WriteString("title", falcoEvent.Title);
+        json.WriteString("text", falcoEvent.Text);
+        json.WriteString("alert_type", falcoEvent.AlertType);
+        json.WriteNumber("timestamp", falcoEvent.Timestamp);
+        json.WriteString("host", falcoEvent.Host);
+        WriteTags(json, falcoEvent.Tags);
+        json.WriteEndObject();
     }
 
     public static string StatusName(ServiceCheckStatus status) => status switch

@@ -37,6 +37,15 @@ internal static class TableEncoder
             text.Append('\n');
         }
 
+        if (submission.Events.Count > 0)
+        {
+            text.Append("=== Events (").Append(submission.Events.Count).Append(") ===\n");
+            foreach (var falcoEvent in submission.Events)
+            {
+                text.Append("  ").Append(falcoEvent.Name).Append("  ").Append(falcoEvent.Title).Append("  host:").Append(falcoEvent.Host).Append('\n');
+            }
+        }
+
         output.Write(text.ToString());
     }
 }

@@ -1,0 +1,7 @@
+namespace FalcoCheck.Sinks.Delivery;
+
+/// <summary>One request a sender made: its outcome and how many items of the batch it carried.</summary>
+internal readonly record struct SendAttempt(DeliveryOutcome Outcome, int Points, int Checks)
+{
+    public int Items => Points + Checks;
+}
