@@ -47,7 +47,7 @@ internal sealed class DaemonScaleBenchmark
         using var config = new TestConfig(instances.ToString(), $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: /dev/null\n", "init_config:\n  timeout: 5\n");
         await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, binary: Environment.GetEnvironmentVariable("FALCOCHECK_BENCH_BINARY"));
 
-        var report = new StringBuilder("seconds  rss_mib  hwm_mib  cpu_%_of_one_core  runs  ok\n");
+        var report = new StringBuilder("seconds  rss_mib  hwm_mib  heap_mib  cpu_%_of_one_core  runs  ok\n");
         var ticks = (double)Environment.SystemPageSize;
         var clockTicks = 100.0; // USER_HZ, sysconf(_SC_CLK_TCK) on Linux
         var started = Stopwatch.StartNew();
@@ -65,7 +65,8 @@ internal sealed class DaemonScaleBenchmark
             (lastCpu, lastAt) = (cpu, at);
             var runs = status?.Instances.Sum(i => i.Runs) ?? 0;
             var ok = status?.Instances.Count(i => i.Status == "ok") ?? 0;
-            report.Append(CultureInfo.InvariantCulture, $"{at.TotalSeconds,7:0}  {rss,7:0.0}  {hwm,7:0.0}  {percent,17:0.0}  {runs,6}  {ok,4}\n");
+            var heap = (status?.GcHeapBytes ?? 0) / 1048576.0;
+            report.Append(CultureInfo.InvariantCulture, $"{at.TotalSeconds,7:0}  {rss,7:0.0}  {hwm,7:0.0}  {heap,8:0.0}  {percent,17:0.0}  {runs,6}  {ok,4}\n");
             if (firstFullRss == 0 && at.TotalSeconds >= 60)
             {
                 firstFullRss = rss;

@@ -166,6 +166,8 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         Pid = Environment.ProcessId,
         StartedAt = _startedAt,
         Now = _clock.GetUtcNow(),
+        WorkingSetBytes = Environment.WorkingSet,
+        GcHeapBytes = GC.GetGCMemoryInfo() is var gc ? gc.HeapSizeBytes - gc.FragmentedBytes : 0,
         AgentConfig = _agent.SourceFile == AgentConfig.DefaultSourceFile ? _agent.SourceFile : Path.GetFullPath(_agent.SourceFile),
         CheckConfig = _check.SourceFile,
         ConfigErrors = [.. _check.Errors.Select(e => e.ToString())],

@@ -15,6 +15,12 @@ internal sealed record StatusReport
     /// <summary>The daemon's clock when the report was made: "3 s ago" is computed against this, not the reader's clock.</summary>
     public required DateTimeOffset Now { get; init; }
 
+    /// <summary>Resident memory of the process (Environment.WorkingSet), bytes.</summary>
+    public long WorkingSetBytes { get; init; }
+
+    /// <summary>Bytes in use on the managed heap after the last collection (GC.GetGCMemoryInfo).</summary>
+    public long GcHeapBytes { get; init; }
+
     public required string AgentConfig { get; init; }
 
     public required string CheckConfig { get; init; }

@@ -9,6 +9,7 @@ internal static class StatusText
     {
         var now = report.Now;
         output.WriteLine($"FalcoCheck {report.Version} (pid {report.Pid.ToString(CultureInfo.InvariantCulture)}), up {Span(now - report.StartedAt)}");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  memory        {report.WorkingSetBytes / 1048576.0:0.0} MiB resident, {report.GcHeapBytes / 1048576.0:0.0} MiB managed heap"));
         output.WriteLine($"  agent config  {report.AgentConfig}");
         output.WriteLine($"  check config  {report.CheckConfig}");
         if (report.LastReload is { } reload)
