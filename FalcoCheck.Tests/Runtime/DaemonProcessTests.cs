@@ -82,6 +82,33 @@ internal sealed class DaemonProcessTests
     }
 
     [Test]
+    public async Task Alerts_run_in_the_daemon_and_their_count_goes_through_its_sinks()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        var statusPort = TestHttpServer.FreePort();
+        var alertsPort = TestHttpServer.FreePort();
+        using var config = new TestConfig(
+            Instance($"{replay.BaseUrl}/metrics"),
+            $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n" +
+            $"alerts:\n  http:\n    listen: 127.0.0.1:{alertsPort}\n  sinks:\n    - type: file\n      path: ./alerts.jsonl\n",
+            "init_config:\n  timeout: 0.5\n");
+
+        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort);
+        await daemon.WaitForAsync(s => s.Instances.Single().Runs >= 1, "one run");
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
+        using var body = new StringContent(Alerts.AlertSamples.OneLine, System.Text.Encoding.UTF8, "application/json");
+        using var answer = await client.PostAsync(new Uri($"http://127.0.0.1:{alertsPort}/"), body);
+        Assert.That((int)answer.StatusCode, Is.EqualTo(200), await answer.Content.ReadAsStringAsync());
+        Assert.That(await daemon.StopAsync(), Is.Zero, daemon.Errors);
+
+        var alerts = CheckRun.ParseLines(File.ReadAllText(Path.Combine(config.Folder, "alerts.jsonl")));
+        Assert.That(alerts, Has.Count.EqualTo(1));
+        var metrics = CheckRun.ParseLines(File.ReadAllText(config.MetricsFile));
+        Assert.That(metrics.Where(l => Metric(l) == "falco.alerts.count").Sum(l => l.GetProperty("value").GetDouble()), Is.EqualTo(1),
+            "the pipeline's last count is flushed through the daemon's sinks on shutdown");
+    }
+
+    [Test]
     public async Task Status_says_when_no_daemon_answers()
     {
         var port = TestHttpServer.FreePort();

@@ -87,6 +87,34 @@ internal sealed class DaemonReloadTests
     }
 
     [Test]
+    public async Task Watch_config_reloads_when_a_file_changes()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        using var config = new TestConfig(
+            $"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 2\n",
+            "watch_config: true\nstatus:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n",
+            "init_config:\n  timeout: 1\n");
+        await using var daemon = await DaemonHarness.StartAsync(config);
+
+        daemon.Clock.Advance(ReloadSignals.PollInterval);
+        await Task.Delay(200);
+        Assert.That(daemon.Daemon.Report().LastReload, Is.Null, "nothing changed, nothing reloaded");
+
+        WriteInstances(config,
+            $"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 2\n" +
+            $"  - openmetrics_endpoint: {replay.BaseUrl}/falco-0.41.0_prometheus_base/metrics\n    min_collection_interval: 2\n");
+        await Eventually.WaitAsync(() =>
+        {
+            daemon.Clock.Advance(ReloadSignals.PollInterval);
+            return daemon.Daemon.Report().LastReload is { Applied: true };
+        }, "the change is seen");
+
+        var reload = daemon.Daemon.Report().LastReload!;
+        Assert.That(reload.Trigger, Is.EqualTo("watch_config"));
+        Assert.That(daemon.Daemon.Report().Instances, Has.Count.EqualTo(2));
+    }
+
+    [Test]
     public async Task The_status_endpoint_serves_every_instance_and_sink_on_loopback()
     {
         await using var replay = ReplayServer.StartEmbedded();

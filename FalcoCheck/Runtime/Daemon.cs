@@ -58,7 +58,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
 
         var settings = SettingsFor(_agent, _check);
         var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask);
-        _context = new RunContext(_clock, _loopLogger, _agent.StateDir, _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks);
+        _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks);
         _scheduler = new Scheduler(_context);
         if (_agent.Status.Enabled)
         {
@@ -89,6 +89,9 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
             {
                 await _scheduler.StopAsync(cancellationToken).ConfigureAwait(false);
             }
+
+            // Every loop has saved its counters by now.
+            _context?.State.Dispose();
 
             if (_context is not null)
             {

@@ -12,7 +12,7 @@ namespace FalcoCheck.Runtime;
 /// previous one; a run that outlasts its interval skips ticks and says so. Nothing a run does escapes the loop
 /// (CONVENTIONS 18).
 /// </summary>
-internal sealed class InstanceLoop : BackgroundService
+internal sealed partial class InstanceLoop : BackgroundService
 {
     private readonly RunContext _context;
     private readonly CancellationTokenSource _abort = new();
@@ -134,11 +134,11 @@ internal sealed class InstanceLoop : BackgroundService
             SetReport(report with { NextRun = due, SkippedTicks = report.SkippedTicks + skipped });
             if (finished - _lastSave >= _context.StateFlushInterval)
             {
-                await SaveStateAsync(CancellationToken.None).ConfigureAwait(false);
+                await SaveStateAsync().ConfigureAwait(false);
             }
         }
 
-        await SaveStateAsync(CancellationToken.None).ConfigureAwait(false);
+        await SaveStateAsync().ConfigureAwait(false);
     }
 
     /// <summary>True when <paramref name="due"/> came; false when stopped or woken by <see cref="Replace"/>.</summary>
@@ -245,136 +245,6 @@ internal sealed class InstanceLoop : BackgroundService
         Volatile.Write(ref _settings, next);
         Schedule = RunSchedule.For(next.Endpoint, next.Host, next.MinCollectionInterval);
         SetReport(_report with { Index = next.Index, Endpoint = next.Name, IntervalSeconds = next.MinCollectionInterval.TotalSeconds });
-    }
-
-    private async Task<(Instance? Instance, string? Error)> EnsureInstanceAsync(InstanceSettings settings)
-    {
-        if (_instance is not null)
-        {
-            return (_instance, null);
-        }
-
-        try
-        {
-            _instance = new Instance(settings, _context.Clock);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException or ArgumentException)
-        {
-            // TLS files missing or unreadable: CRITICAL with the reason, and another try at the next slot.
-            InstanceLoopLog.SetupFailed(_context.Logger, settings.Index, settings.Name, e.Message);
-            return (null, e.Message);
-        }
-
-        if (_carriedCounters is { } counters)
-        {
-            _instance.Counters.Restore(counters.FalcoStartNs, counters.FalcoReloadNs, counters.LastRunMs, counters.Values);
-            _carriedCounters = null;
-        }
-        else if (!_stateLoaded)
-        {
-            await LoadStateAsync(_instance).ConfigureAwait(false);
-        }
-
-        _stateLoaded = true;
-        return (_instance, null);
-    }
-
-    private async Task LoadStateAsync(Instance instance)
-    {
-        try
-        {
-            using var file = await StateFile.AcquireAsync(_context.StateDir, instance.Settings.Endpoint, RunContext.StateLockWait, _abort.Token).ConfigureAwait(false);
-            if (file.LoadInto(instance.Counters) is { } warning)
-            {
-                InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, warning);
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
-        {
-            InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, $"cannot read counter state in {_context.StateDir}: {e.Message}; starting afresh");
-        }
-    }
-
-    private async Task SaveStateAsync(CancellationToken cancellationToken)
-    {
-        if (_instance is not { } instance || instance.Counters.LastRunMs is null)
-        {
-            return;
-        }
-
-        _lastSave = _context.Clock.GetUtcNow();
-        try
-        {
-            using var file = await StateFile.AcquireAsync(_context.StateDir, instance.Settings.Endpoint, RunContext.StateLockWait, cancellationToken).ConfigureAwait(false);
-            file.Save(instance.Counters);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or OperationCanceledException)
-        {
-            InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, $"cannot save counter state to {_context.StateDir}: {e.Message}");
-        }
-    }
-
-    /// <summary>The report after <paramref name="result"/>, with a log line when the instance changed health.</summary>
-    private InstanceReport Record(InstanceSettings settings, InstanceRunResult result)
-    {
-        var previous = _report;
-        var now = _context.Clock.GetUtcNow();
-        var ok = result.Status == ServiceCheckStatus.Ok;
-        var status = result.Skipped ? "skipped" : JsonLinesEncoder.StatusName(result.Status);
-        var report = previous with
-        {
-            Status = status,
-            Message = result.Message,
-            LastRun = now - result.Duration,
-            LastDurationMs = Math.Round(result.Duration.TotalMilliseconds, 3),
-            FalcoVersion = result.FalcoVersion ?? previous.FalcoVersion,
-            SeriesScraped = result.SeriesScraped,
-            SeriesSubmitted = result.Submission.Metrics.Count,
-            Runs = previous.Runs + 1,
-            LastOk = ok && !result.Skipped ? now : previous.LastOk,
-            LastError = ok ? previous.LastError : result.Message,
-            LastErrorAt = ok ? previous.LastErrorAt : now,
-        };
-
-        var logger = _context.Logger;
-        InstanceLoopLog.RunCompleted(logger, settings.Index, settings.Name, status, result.Duration.TotalMilliseconds, result.Submission.Metrics.Count);
-        if (result.Skipped)
-        {
-            if (previous.Status != "skipped")
-            {
-                InstanceLoopLog.Skipped(logger, settings.Index, settings.Name, result.Message);
-            }
-        }
-        else if (!ok && (previous.Status != status || previous.Message != result.Message))
-        {
-            InstanceLoopLog.Critical(logger, settings.Index, settings.Name, result.Message);
-        }
-        else if (ok && previous.Status != status)
-        {
-            InstanceLoopLog.Ok(logger, settings.Index, settings.Name, previous.Status == InstanceReport.Pending ? string.Empty : " again",
-                result.FalcoVersion is { } version ? ", Falco " + version : string.Empty, result.Submission.Metrics.Count);
-        }
-
-        return report;
-    }
-
-    /// <summary>A run that never reached the endpoint: CRITICAL, with the health service check the scrape would have sent.</summary>
-    private InstanceRunResult Failure(InstanceSettings settings, string message)
-    {
-        List<ServiceCheck> checks = [];
-        if (settings.EnableHealthServiceCheck)
-        {
-            checks.Add(new ServiceCheck(ServiceCheck.HealthName, ServiceCheckStatus.Critical, message, _context.Clock.GetUtcNow().ToUnixTimeSeconds(), settings.Host, settings.HealthTags));
-        }
-
-        return new InstanceRunResult
-        {
-            Index = settings.Index,
-            Name = settings.Name,
-            Status = ServiceCheckStatus.Critical,
-            Message = message,
-            Submission = new Submission(settings.Name, [], checks),
-        };
     }
 
     private void SetReport(InstanceReport report) => Volatile.Write(ref _report, report);

@@ -6,7 +6,7 @@ namespace FalcoCheck.Runtime;
 /// What every <see cref="InstanceLoop"/> shares: the clock, the scrape gate, the sinks and where state is kept.
 /// The gate and the sinks are swapped by a reload; a loop reads them afresh at each run.
 /// </summary>
-internal sealed class RunContext(TimeProvider clock, ILogger logger, string stateDir, TimeSpan stateFlushInterval, SemaphoreSlim gate, SinkSet sinks)
+internal sealed class RunContext(TimeProvider clock, ILogger logger, StateStore state, TimeSpan stateFlushInterval, SemaphoreSlim gate, SinkSet sinks)
 {
     /// <summary>How long a save or load waits for a one-shot <c>check</c> holding the same state file.</summary>
     public static readonly TimeSpan StateLockWait = TimeSpan.FromSeconds(10);
@@ -18,7 +18,8 @@ internal sealed class RunContext(TimeProvider clock, ILogger logger, string stat
 
     public ILogger Logger { get; } = logger;
 
-    public string StateDir { get; } = stateDir;
+    /// <summary>Counter state in state_dir, read and written off the thread pool.</summary>
+    public StateStore State { get; } = state;
 
     public TimeSpan StateFlushInterval { get; } = stateFlushInterval;
 

@@ -74,6 +74,9 @@ internal sealed class StatusServer : IAsyncDisposable
     private async Task AnswerAsync(HttpListenerContext context)
     {
         var response = context.Response;
+        // One request per connection: HttpListener may drop an idle kept-alive connection just as a client reuses it
+        // (seen as a failed request every few minutes of polling), and status is read seldom enough not to need reuse.
+        response.KeepAlive = false;
         try
         {
             var path = context.Request.Url?.AbsolutePath ?? "/";
