@@ -1,0 +1,16 @@
+namespace FalcoCheck.Bench;
+
+/// <summary>The pipeline stage: one scrape end to end minus HTTP (parse, map, counter deltas, encoding, gzip).</summary>
+internal sealed class PipelineRun(byte[] body) : IStageRun
+{
+    private readonly ScrapePipeline _pipeline = new();
+
+    public int Series => _pipeline.SeriesScraped;
+
+    public long RunOnce()
+    {
+        _pipeline.Scrape(body);
+        _pipeline.Encode();
+        return _pipeline.Compress();
+    }
+}
