@@ -50,6 +50,9 @@ internal static class ByteClass
     public static bool IsMetricNameStart(byte c) => (Classes[c] & MetricStart) != 0;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static bool IsMetricNameChar(byte c) => (Classes[c] & MetricChar) != 0;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static bool IsBlank(byte c) => (Classes[c] & BlankChar) != 0;
 
     /// <summary>Index of the first byte at or after <paramref name="p"/> that cannot be in a label name.</summary>
@@ -57,6 +60,41 @@ internal static class ByteClass
 
     /// <summary>Index of the first byte at or after <paramref name="p"/> that cannot be in a metric name.</summary>
     public static int EndOfMetricName(ReadOnlySpan<byte> line, int p) => EndOfName(line, p, colonAllowed: true);
+
+    /// <summary>
+    /// Index of the first <c>"</c> or <c>\</c> at or after <paramref name="p"/>, or -1: the end of a label value. Inline
+    /// 16-byte compares, because Falco's values are short ("true", a CPU number) and a call to
+    /// <c>IndexOfAny</c> costs more than the search.
+    /// </summary>
+    public static int IndexOfQuoteOrBackslash(ReadOnlySpan<byte> line, int p)
+    {
+        if (Vector128.IsHardwareAccelerated)
+        {
+            var quote = Vector128.Create((byte)'"');
+            var backslash = Vector128.Create((byte)'\\');
+            while (p <= line.Length - Vector128<byte>.Count)
+            {
+                var v = Vector128.Create(line.Slice(p, Vector128<byte>.Count));
+                uint found = (Vector128.Equals(v, quote) | Vector128.Equals(v, backslash)).ExtractMostSignificantBits();
+                if (found != 0)
+                {
+                    return p + BitOperations.TrailingZeroCount(found);
+                }
+
+                p += Vector128<byte>.Count;
+            }
+        }
+
+        for (; (uint)p < (uint)line.Length; p++)
+        {
+            if (line[p] is (byte)'"' or (byte)'\\')
+            {
+                return p;
+            }
+        }
+
+        return -1;
+    }
 
     /// <summary>Index of the first byte at or after <paramref name="p"/> that is not a blank.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -79,13 +79,12 @@ internal static class LabelScanner
         LabelCursor next = default;
         while (true)
         {
-            int k = line[q..].IndexOfAny((byte)'"', (byte)'\\');
-            if (k < 0)
+            q = ByteClass.IndexOfQuoteOrBackslash(line, q);
+            if (q < 0)
             {
                 return Fail(ref cursor, open, ParseErrorReason.UnterminatedLabelValue, out error);
             }
 
-            q += k;
             if (line[q] == '\\')
             {
                 // Any escaped byte is skipped here, as Prometheus's lexer does; only \\ \" \n mean something.
@@ -142,7 +141,30 @@ internal static class LabelScanner
     /// </remarks>
     private static bool QuoteCloses(ReadOnlySpan<byte> line, int quote, ref LabelCursor next)
     {
-        int j = ByteClass.SkipBlanks(line, quote + 1);
+        // What Falco writes, without blanks: '",name="' or '"} '. Anything else takes the general path below.
+        int j = quote + 1;
+        if (j + 1 < line.Length)
+        {
+            byte after = line[j];
+            if (after == ',' && ByteClass.IsLabelNameStart(line[j + 1]))
+            {
+                int end = ByteClass.EndOfLabelName(line, j + 2);
+                if (end + 1 < line.Length && line[end] == '=' && line[end + 1] == '"')
+                {
+                    next.Position = j + 1;
+                    next.PendingNameStart = j + 1;
+                    next.PendingNameEnd = end;
+                    next.PendingValueStart = end + 2;
+                    return true;
+                }
+            }
+            else if (after == '}' && ByteClass.IsBlank(line[j + 1]))
+            {
+                return true;
+            }
+        }
+
+        j = ByteClass.SkipBlanks(line, quote + 1);
         if (j == line.Length)
         {
             return true;
