@@ -76,7 +76,6 @@ internal static class LabelScanner
         bool escaped = false;
         bool rawQuotes = false;
         int q = valueStart;
-        LabelCursor next = default;
         while (true)
         {
             q = ByteClass.IndexOfQuoteOrBackslash(line, q);
@@ -98,7 +97,7 @@ internal static class LabelScanner
                 continue;
             }
 
-            if (QuoteCloses(line, q, ref next))
+            if (QuoteCloses(line, q, ref cursor))
             {
                 break;
             }
@@ -108,11 +107,7 @@ internal static class LabelScanner
         }
 
         label = new LabelBounds(nameStart, nameEnd, valueStart, q, escaped, rawQuotes);
-        if (next.PendingValueStart != 0)
-        {
-            cursor = next;
-        }
-        else
+        if (cursor.PendingValueStart == 0)
         {
             q = ByteClass.SkipBlanks(line, q + 1);
             if (q < line.Length && line[q] == ',')
@@ -138,6 +133,8 @@ internal static class LabelScanner
     /// NOTE: two consequences, both pinned by tests. A missing comma (<c>{a="b" c="d"}</c>) reads as one value with
     /// raw quotes, not as an error. A value glued to the brace (<c>{a="b"}1</c>, which Prometheus's lexer accepts)
     /// is an unterminated label value, because <c>}</c> must be followed by a blank.
+    /// On a close by <c>,name="</c> the next label is left pending in <paramref name="next"/>, field by field: a
+    /// whole-struct copy read back right after four narrow stores stalled on store forwarding (perf: 9% of the parse).
     /// </remarks>
     private static bool QuoteCloses(ReadOnlySpan<byte> line, int quote, ref LabelCursor next)
     {
