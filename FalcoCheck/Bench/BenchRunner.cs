@@ -21,7 +21,7 @@ internal static class BenchRunner
     {
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
-        var run = Prepare(stage, body);
+        using var run = Prepare(stage, body);
         long checksum = 0;
         for (var i = 0; i < warmup; i++)
         {

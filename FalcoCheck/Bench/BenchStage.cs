@@ -9,9 +9,9 @@ internal enum BenchStage
     /// <summary>FalcoMapper.Map: parse plus series cache, falco.* names and tags (steady state: cache warm).</summary>
     Map,
 
-    /// <summary>The sink encoder alone, on the points one scrape submits.</summary>
+    /// <summary>The Datadog v2 series encoder alone, on the points one scrape submits.</summary>
     Encode,
 
-    /// <summary>Parse, map, counter deltas, encoding and gzip: one scrape minus the HTTP request.</summary>
+    /// <summary>Parse, map, counter deltas, Datadog v2 encoding and gzip: one scrape minus the HTTP request.</summary>
     Pipeline,
 }

@@ -1,6 +1,9 @@
 namespace FalcoCheck.Bench;
 
-/// <summary>The encode stage: the sink encoder alone, on what the second scrape of the payload submits (counts included).</summary>
+/// <summary>
+/// The encode stage: the Datadog v2 series encoder alone (the Datadog sink's default), on what the second scrape of
+/// the payload submits (counts included).
+/// </summary>
 internal sealed class EncodeRun : IStageRun
 {
     private readonly ScrapePipeline _pipeline = new();
@@ -15,4 +18,6 @@ internal sealed class EncodeRun : IStageRun
     public int Series => _pipeline.SeriesScraped;
 
     public long RunOnce() => _pipeline.Encode();
+
+    public void Dispose() => _pipeline.Dispose();
 }

@@ -1,7 +1,7 @@
 namespace FalcoCheck.Bench;
 
 /// <summary>One stage prepared on one payload; <see cref="RunOnce"/> is what the timed loop repeats.</summary>
-internal interface IStageRun
+internal interface IStageRun : IDisposable
 {
     /// <summary>Samples in the payload (as the peers count them: one per sample line).</summary>
     int Series { get; }

@@ -15,4 +15,8 @@ internal sealed class MapRun(byte[] body) : IStageRun
         _mapper.Map(body, TextFormat.Prometheus);
         return _mapper.Samples.Count;
     }
+
+    public void Dispose()
+    {
+    }
 }

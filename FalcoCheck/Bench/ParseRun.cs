@@ -40,4 +40,8 @@ internal sealed class ParseRun(byte[] body, bool enumerateLabels = false) : ISta
         Series = samples;
         return checksum;
     }
+
+    public void Dispose()
+    {
+    }
 }

@@ -1,6 +1,9 @@
 namespace FalcoCheck.Bench;
 
-/// <summary>The pipeline stage: one scrape end to end minus HTTP (parse, map, counter deltas, encoding, gzip).</summary>
+/// <summary>
+/// The pipeline stage: one scrape end to end minus HTTP (parse, map, counter deltas, Datadog v2 series encoding,
+/// gzip).
+/// </summary>
 internal sealed class PipelineRun(byte[] body) : IStageRun
 {
     private readonly ScrapePipeline _pipeline = new();
@@ -13,4 +16,6 @@ internal sealed class PipelineRun(byte[] body) : IStageRun
         _pipeline.Encode();
         return _pipeline.Compress();
     }
+
+    public void Dispose() => _pipeline.Dispose();
 }

@@ -1,18 +1,21 @@
 using System.Buffers;
-using System.IO.Compression;
+using System.Runtime.InteropServices;
 using FalcoCheck.Counters;
 using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
 using FalcoCheck.Sinks;
+using FalcoCheck.Sinks.Datadog;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Bench;
 
 /// <summary>
 /// One instance's scrape without the HTTP request, on reused buffers, as the bench stages time it: map (which
-/// parses), counter deltas, encoding, gzip. The same calls as <c>Runtime/Instance</c>, minus the service check
-/// logic and derived signals, with a clock that advances one interval per scrape.
+/// parses), counter deltas, Datadog v2 series encoding, gzip. The same calls as <c>Runtime/Instance</c> and the
+/// Datadog sink, minus the service check logic, derived signals and the request, with a clock that advances one
+/// interval per scrape.
 /// </summary>
-internal sealed class ScrapePipeline
+internal sealed class ScrapePipeline : IDisposable
 {
     public const string Endpoint = "http://127.0.0.1:8765/metrics";
     private const string Host = "bench-host";
@@ -26,7 +29,8 @@ internal sealed class ScrapePipeline
     private readonly CounterState _counters = new();
     private readonly List<MetricPoint> _points = [];
     private readonly ArrayBufferWriter<byte> _encoded = new(64 * 1024);
-    private readonly MemoryStream _compressed = new(16 * 1024);
+    private readonly DatadogSeriesEncoder _series = new(DatadogApiVersion.V2);
+    private readonly PayloadCompressor _gzip = new(Compression.Gzip);
     private long _nowMs = FirstScrapeMs;
 
     public ScrapePipeline()
@@ -40,6 +44,9 @@ internal sealed class ScrapePipeline
 
     /// <summary>Samples read by the last <see cref="Scrape"/>.</summary>
     public int SeriesScraped => _mapper.Facts.SeriesScraped;
+
+    /// <summary>The points of the last <see cref="Scrape"/>, as the encoders take them.</summary>
+    public ReadOnlySpan<MetricPoint> Points => CollectionsMarshal.AsSpan(_points);
 
     /// <summary>Bytes of the last <see cref="Encode"/>.</summary>
     public ReadOnlySpan<byte> Encoded => _encoded.WrittenSpan;
@@ -63,31 +70,33 @@ internal sealed class ScrapePipeline
                 continue;
             }
 
-            _points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, IntervalSeconds, context.Host ?? Host, context.Tags, context.Unit));
+            _points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, IntervalSeconds, context.Host ?? Host, context.Tags, context.Unit)
+            {
+                Cumulative = context.Kind == MetricKind.MonotonicCount ? samples[i].Value : null,
+                StartTimeUnixNano = Math.Max(facts.StartTimestampNs ?? 0, facts.ReloadTimestampNs ?? 0),
+            });
         }
 
         _counters.EndRun();
         return _points.Count;
     }
 
-    /// <summary>Encodes <see cref="Submission"/> as the console and file sinks' JSON lines.</summary>
+    /// <summary>
+    /// Encodes the points as the Datadog sink does by default: one v2 series body (<c>POST /api/v2/series</c>), all
+    /// points when they fit in the intake's 5 MB raw limit.
+    /// </summary>
     public int Encode()
     {
         _encoded.ResetWrittenCount();
-        JsonLinesEncoder.Write(Submission, _encoded);
-        return _encoded.WrittenCount;
+        return _series.Write(Points, _encoded, _series.Limits.MaxRawBytes);
     }
 
-    /// <summary>Gzips the last encoding, as an HTTP sink sends it (Content-Encoding: gzip).</summary>
-    public long Compress()
-    {
-        _compressed.SetLength(0);
-        // Fastest (zlib level 1): the level agents pick for per-interval payloads, where CPU matters more than bytes.
-        using (var gzip = new GZipStream(_compressed, CompressionLevel.Fastest, leaveOpen: true))
-        {
-            gzip.Write(_encoded.WrittenSpan);
-        }
+    /// <summary>Gzips the last encoding with the sinks' compressor (Content-Encoding: gzip).</summary>
+    public int Compress() => _gzip.Compress(_encoded.WrittenMemory).Length;
 
-        return _compressed.Length;
+    public void Dispose()
+    {
+        _series.Dispose();
+        _gzip.Dispose();
     }
 }

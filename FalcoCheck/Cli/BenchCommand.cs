@@ -29,7 +29,7 @@ internal static class BenchCommand
         });
         var stage = new Option<string>("--stage", "-s")
         {
-            Description = "parse (TextParser), map (FalcoMapper), encode (sink encoder), pipeline (parse + map + counts + encoding + gzip)",
+            Description = "parse (TextParser), map (FalcoMapper), encode (Datadog v2 series), pipeline (parse + map + counts + Datadog v2 + gzip)",
             DefaultValueFactory = _ => "parse",
         };
         stage.AcceptOnlyFromAmong(StageNames);
