@@ -9,7 +9,7 @@
 #   peers     ../shared/bench/run_peers.sh --oneshot with BENCH_EXTRA_PEERS='falcocheck|<aot> bench'
 #   startup   hyperfine: the NativeAOT binary's start-up (--version) and a one-iteration bench
 #   oneshot   hyperfine: `falcocheck check` of a local endpoint (falcocheck replay), whole process
-#   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite, --job short
+#   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
 # Figures are noisy on a shared machine: the load average is printed with each step; compare within one run.
@@ -129,7 +129,10 @@ step_oneshot() {
 
 step_bdn() {
   say "BenchmarkDotNet (--job short)"
-  dotnet run -c Release --project "$ROOT/FalcoCheck.Benchmarks" -- --filter '*' --job short \
+  # BENCH_BDN_FILTER narrows the suites, e.g. '*Encoder* *Pipeline*' (BenchmarkDotNet --filter globs).
+  local filters
+  read -r -a filters <<<"${BENCH_BDN_FILTER:-*}"
+  dotnet run -c Release --project "$ROOT/FalcoCheck.Benchmarks" -- --filter "${filters[@]}" --job short \
     --artifacts "$OUT/bdn" --exporters github
   cat "$OUT"/bdn/results/*-report-github.md
 }
