@@ -12,7 +12,10 @@ internal static class HostileBody
 {
     private static readonly TextParserOptions Strict = TextParserOptions.Default with { ThrowOnInvalid = true };
 
-    /// <summary>Returns the invalid-line count of each format; throws what the code under test threw.</summary>
+    /// <summary>
+/// Returns the invalid-line count of each format; throws what the code under test threw, or
+/// <see cref="InvalidOperationException"/> when a check fails.
+/// </summary>
     public static (int Prometheus, int OpenMetrics) ReadEverywhere(byte[] body) =>
         (ReadEverywhere(body, TextFormat.Prometheus), ReadEverywhere(body, TextFormat.OpenMetrics));
 
@@ -24,7 +27,7 @@ internal static class HostileBody
         ParseError? first = null;
         while (lenient.Read())
         {
-            Assert.That(++entries, Is.LessThanOrEqualTo(lines), "Read() makes progress");
+            Require(++entries <= lines, "Read() makes progress");
             if (lenient.Kind == EntryKind.Sample)
             {
                 var labels = 0;
@@ -34,7 +37,7 @@ internal static class HostileBody
                     _ = TextParser.UnescapeLabelValue(label.Value);
                 }
 
-                Assert.That(labels, Is.EqualTo(lenient.LabelCount));
+                Require(labels == lenient.LabelCount, "LabelCount matches the labels");
             }
             else if (lenient.Kind == EntryKind.Invalid)
             {
@@ -50,17 +53,26 @@ internal static class HostileBody
             {
             }
 
-            Assert.That(first, Is.Null, "strict mode threw nothing although lenient mode found an invalid line");
+            Require(first is null, "strict mode threw nothing although lenient mode found an invalid line");
         }
         catch (TextFormatException e)
         {
-            Assert.That(e.Error, Is.EqualTo(first), "strict mode throws the first error lenient mode reports");
+            Require(e.Error == first, $"strict mode throws the first error lenient mode reports: {e.Error} vs {first}");
         }
 
         var mapper = new FalcoMapper(new MappingOptions());
         mapper.Map(body, format);
         mapper.Map(body, format);
-        Assert.That(mapper.Facts.InvalidLines, Is.EqualTo(invalid));
+        Require(mapper.Facts.InvalidLines == invalid, "the mapper counts the invalid lines");
         return invalid;
+    }
+
+    // Plain exceptions, not NUnit asserts: CsCheck calls this on its own threads and shrinks on any exception.
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException(message);
+        }
     }
 }
