@@ -49,8 +49,12 @@ internal sealed record TextSample(string Name, (string Name, string Value)[] Lab
         select new TextSample(name, [.. labelNames.Zip(values)], number.Text, number.Value, number.Exact, timestamp);
 
     /// <summary>Renders the samples with random decoration; the same samples must come back.</summary>
-    public static Gen<string> Body(TextSample[] samples, TextFormat format) =>
-        Gen.Int.Array[samples.Length * 12].Select(choices => Render(samples, format, new Choices(choices)));
+    /// <remarks>
+    /// <paramref name="prometheusStrict"/> leaves out what FalcoCheck accepts and Prometheus 2.42 rejects (CRLF,
+    /// blanks around the TYPE name, blanks before a sample), for payloads that Prometheus must read too.
+    /// </remarks>
+    public static Gen<string> Body(TextSample[] samples, TextFormat format, bool prometheusStrict = false) =>
+        Gen.Int.Array[samples.Length * 12].Select(choices => Render(samples, format, new Choices(choices, prometheusStrict), prometheusStrict));
 
     /// <summary>What <see cref="TextParser.TryGetExactInteger"/> must give for a value written as digits only.</summary>
     public static long? ExactInteger(string text) =>
@@ -59,7 +63,7 @@ internal sealed record TextSample(string Name, (string Name, string Value)[] Lab
     public static string Escape(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
 
-    private static string Render(TextSample[] samples, TextFormat format, Choices pick)
+    private static string Render(TextSample[] samples, TextFormat format, Choices pick, bool prometheusStrict)
     {
         var text = new StringBuilder();
         string[] types = format == TextFormat.Prometheus
@@ -73,7 +77,9 @@ internal sealed record TextSample(string Name, (string Name, string Value)[] Lab
             {
                 text.Append(Blanks(pick, 0)).Append(pick.Next(2) == 0 ? "# HELP " : "#\tHELP\t").Append(sample.Name)
                     .Append(" help with \\\\ and \\n and \"quotes\"").Append(Eol(pick));
-                text.Append("# TYPE ").Append(sample.Name).Append(Blanks(pick, 1)).Append(types[pick.Next(types.Length)]).Append(Blanks(pick, 0)).Append(Eol(pick));
+                var type = types[pick.Next(types.Length)];
+                text.Append("# TYPE ").Append(sample.Name)
+                    .Append(prometheusStrict ? " " + type : Blanks(pick, 1) + type + Blanks(pick, 0)).Append(Eol(pick));
             }
 
             if (pick.Next(4) == 0)
@@ -86,7 +92,7 @@ internal sealed record TextSample(string Name, (string Name, string Value)[] Lab
                 text.Append(Blanks(pick, 0)).Append(Eol(pick));
             }
 
-            text.Append(Blanks(pick, 0)).Append(sample.Name);
+            text.Append(prometheusStrict ? string.Empty : Blanks(pick, 0)).Append(sample.Name);
             if (sample.Labels.Length > 0 || pick.Next(3) == 0)
             {
                 text.Append(Blanks(pick, 0)).Append('{');
@@ -134,12 +140,14 @@ internal sealed record TextSample(string Name, (string Name, string Value)[] Lab
         _ => " \t",
     };
 
-    private static string Eol(Choices pick) => pick.Next(5) == 0 ? "\r\n" : "\n";
+    private static string Eol(Choices pick) => pick.Next(5) == 0 && !pick.PrometheusStrict ? "\r\n" : "\n";
 
     /// <summary>A fixed list of random ints read in order, so that rendering is a pure function CsCheck can shrink.</summary>
-    private sealed class Choices(int[] values)
+    private sealed class Choices(int[] values, bool prometheusStrict)
     {
         private int _next;
+
+        public bool PrometheusStrict => prometheusStrict;
 
         public int Next(int bound) => values.Length == 0 ? 0 : (int)((uint)values[_next++ % values.Length] % (uint)bound);
     }
