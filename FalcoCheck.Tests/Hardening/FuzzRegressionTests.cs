@@ -1,6 +1,8 @@
 using System.Text;
+using FalcoCheck.Configuration;
 using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
+using FalcoCheck.Tests.Configuration;
 using FalcoCheck.Tests.Support;
 
 namespace FalcoCheck.Tests.Hardening;
@@ -40,6 +42,31 @@ internal sealed class FuzzRegressionTests
 
         Assert.That(mapper.Facts.InvalidLines, Is.Zero);
         Assert.That(mapper.Facts.SeriesScraped, Is.EqualTo(2));
+    }
+
+    private static IEnumerable<TestCaseData> ConfigFindings()
+    {
+        // AFL++, config target, first seconds of the first campaign: YamlDotNet 18.1 throws ArgumentException
+        // ("The current event is of an unsupported type") for a key that is only blank.
+        yield return File("config-blank-key.yaml").SetName("AFL: blank mapping key (as found)");
+        yield return Text(" : N").SetName("blank mapping key (reduced)");
+        yield return Text("- : x\n").SetName("blank mapping key in a sequence");
+    }
+
+    [TestCaseSource(nameof(ConfigFindings))]
+    public void A_fuzzed_config_is_an_error_with_a_position_not_an_exception(byte[] yaml)
+    {
+        using var dir = new TempDir();
+        var path = Path.Combine(dir.Path, "conf.yaml");
+        System.IO.File.WriteAllBytes(path, yaml);
+
+        CheckConfig? check = null;
+        Assert.DoesNotThrow(() => check = ConfigLoader.LoadCheck(path, _ => null));
+        var agent = Assert.Throws<ConfigException>(() => ConfigLoader.LoadAgent(path, _ => null, []));
+
+        Assert.That(check!.Errors.Select(e => e.Message), Has.Some.StartsWith("invalid YAML"));
+        Assert.That(check.Errors.All(e => e.Position.Line >= 1 && e.Position.Column >= 1), Is.True);
+        Assert.That(agent!.Errors, Is.Not.Empty);
     }
 
     private static TestCaseData File(string name) =>

@@ -38,6 +38,15 @@ internal static class YamlDocumentLoader
                 "invalid YAML after this point (is a '[' or '{' missing its closing bracket?)");
             return false;
         }
+        catch (ArgumentException)
+        {
+            // NOTE: found by fuzzing (fuzz/run.sh config): for a key that is only blank (" : x", "- : x") YamlDotNet
+            // 18.1's representation model throws "The current event is of an unsupported type". Same treatment as
+            // above; pinned by Hardening/FuzzRegressionTests.
+            Mark end = parser.LastEnd;
+            ctx.Error(ctx.At(end.Line, end.Column), string.Empty, "invalid YAML after this point");
+            return false;
+        }
 
         if (stream.Documents.Count > 1)
         {
