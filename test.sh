@@ -21,20 +21,24 @@ if ((${#need[@]})); then
   done
 fi
 
-log=$(mktemp)
-dotnet test FalcoCheck.sln -c Release --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+results=$(mktemp -d)
+dotnet test FalcoCheck.sln -c Release --logger "trx" --results-directory "$results" "$@"
+status=$?
 
+# Count from the TRX result files (one per test assembly): <Counters total=".." passed=".." failed=".." ...>.
 passed=0 failed=0 skipped=0 found=0
-while IFS= read -r line; do
-  if [[ $line =~ Failed:[[:space:]]+([0-9]+),[[:space:]]+Passed:[[:space:]]+([0-9]+),[[:space:]]+Skipped:[[:space:]]+([0-9]+) ]]; then
-    failed=$((failed + BASH_REMATCH[1])); passed=$((passed + BASH_REMATCH[2])); skipped=$((skipped + BASH_REMATCH[3])); found=1
-  fi
-done < <(grep -E "^[[:space:]]*(Passed|Failed)!" "$log")
+for trx in "$results"/*.trx; do
+  [ -f "$trx" ] || continue
+  counters=$(grep -o '<Counters [^>]*>' "$trx" | head -n 1)
+  get() { echo "$counters" | sed -n "s/.* $1=\"\([0-9]*\)\".*/\1/p"; }
+  p=$(get passed); f=$(get failed); e=$(get error); t=$(get timeout); a=$(get aborted); total=$(get total); executed=$(get executed)
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${total:-0} - ${executed:-0})); found=1
+done
 if ((found == 0)); then
-  # The build failed or the run crashed before a summary: count that as one failure.
+  # The build failed or the run crashed before any result: count that as one failure.
   failed=$((failed + 1)); status=1
 fi
+rm -rf "$results"
 echo "$passed passed, $failed failed, $skipped skipped"
-rm -f "$log"
 exit "$status"

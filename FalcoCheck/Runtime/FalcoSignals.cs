@@ -10,6 +10,22 @@ namespace FalcoCheck.Runtime;
 /// </summary>
 internal sealed class FalcoSignals
 {
+    /// <summary>Name of the event sent when a rules or config file changes (an event, not a metric).</summary>
+    public const string DriftEvent = "falco.rules.file.changed";
+
+    /// <summary>Every metric this class can submit (the README's table and the dashboards are checked against it).</summary>
+    public static readonly (string Name, MetricKind Kind)[] Metrics =
+    [
+        ("falco.uptime", MetricKind.Gauge),
+        ("falco.seconds_since_reload", MetricKind.Gauge),
+        ("falco.host.uptime", MetricKind.Gauge),
+        ("falco.scap.drop.ratio", MetricKind.Gauge),
+        ("falco.scap.drop.category.ratio", MetricKind.Gauge),
+        ("falco.scap.stalled", MetricKind.Gauge),
+        ("falco.outputs.queue.drop.ratio", MetricKind.Gauge),
+        ("falco.rules.files.changed", MetricKind.MonotonicCount),
+    ];
+
     private const double NanosecondsPerSecond = 1e9;
     private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
 
@@ -166,7 +182,7 @@ internal sealed class FalcoSignals
             if (changed)
             {
                 events.Add(new FalcoEvent(
-                    "falco.rules.file.changed",
+                    DriftEvent,
                     $"{kind} file {file} changed on host {context.Host}",
                     $"The sha256 of Falco's {kind} file {file} on {context.Host} ({context.Instance}) changed: {previous} → {hash}.",
                     context.Timestamp,

@@ -26,24 +26,24 @@ internal sealed class RuleCap(int maxRules)
 
         double other = 0;
         MetricPoint? template = null;
-        for (var i = points.Count - 1; i >= 0; i--)
+        // Rules are admitted in the order Falco lists them, and stay admitted.
+        var kept = 0;
+        for (var i = 0; i < points.Count; i++)
         {
             var point = points[i];
-            if (point.Name != MatchesName || RuleOf(point.Tags) is not { } rule)
+            if (point.Name == MatchesName && RuleOf(point.Tags) is { } rule &&
+                !_admitted.Contains(rule) && !(_admitted.Count < maxRules && _admitted.Add(rule)))
             {
+                Capped++;
+                other += point.Value;
+                template = point;
                 continue;
             }
 
-            if (_admitted.Contains(rule) || (_admitted.Count < maxRules && _admitted.Add(rule)))
-            {
-                continue;
-            }
-
-            Capped++;
-            other += point.Value;
-            template = point;
-            points.RemoveAt(i);
+            points[kept++] = point;
         }
+
+        points.RemoveRange(kept, points.Count - kept);
 
         if (template is { } t)
         {

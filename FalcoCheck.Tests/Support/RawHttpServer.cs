@@ -1,0 +1,116 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+
+namespace FalcoCheck.Tests.Support;
+
+/// <summary>
+/// A minimal HTTP/1.1 server on a raw socket, optionally behind TLS (self-signed certificate, optional client
+/// certificate), that records the request line: for TLS and proxy tests, where HttpListener cannot help.
+/// </summary>
+internal sealed class RawHttpServer : IAsyncDisposable
+{
+    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly X509Certificate2? _certificate;
+    private readonly bool _requireClientCertificate;
+    private readonly byte[] _body;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    public RawHttpServer(byte[] body, X509Certificate2? certificate = null, bool requireClientCertificate = false)
+    {
+        _body = body;
+        _certificate = certificate;
+        _requireClientCertificate = requireClientCertificate;
+        _listener.Start();
+        _loop = Task.Run(LoopAsync);
+    }
+
+    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+
+    /// <summary>Request lines received, e.g. <c>GET http://falco.example:8765/metrics HTTP/1.1</c> through a proxy.</summary>
+    public List<string> RequestLines { get; } = [];
+
+    /// <summary>Subject of the client certificate of the last TLS connection, if one was presented.</summary>
+    public string? ClientCertificateSubject { get; private set; }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _listener.Stop();
+        try
+        {
+            await _loop;
+        }
+        catch (Exception e) when (e is ObjectDisposedException or SocketException or OperationCanceledException)
+        {
+        }
+
+        _stop.Dispose();
+    }
+
+    private async Task LoopAsync()
+    {
+        while (!_stop.IsCancellationRequested)
+        {
+            TcpClient client;
+            try
+            {
+                client = await _listener.AcceptTcpClientAsync(_stop.Token);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                return;
+            }
+
+            _ = Task.Run(() => ServeAsync(client));
+        }
+    }
+
+    private async Task ServeAsync(TcpClient client)
+    {
+        using (client)
+        {
+            try
+            {
+                Stream stream = client.GetStream();
+                if (_certificate is not null)
+                {
+                    var ssl = new SslStream(stream, false, (_, certificate, _, _) =>
+                    {
+                        ClientCertificateSubject = certificate?.Subject;
+                        return !_requireClientCertificate || certificate is not null;
+                    });
+                    await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                    {
+                        ServerCertificate = _certificate,
+                        ClientCertificateRequired = _requireClientCertificate,
+                    });
+                    stream = ssl;
+                }
+
+                var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
+                var requestLine = await reader.ReadLineAsync();
+                while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
+                {
+                }
+
+                lock (RequestLines)
+                {
+                    RequestLines.Add(requestLine ?? string.Empty);
+                }
+
+                var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {_body.Length}\r\nConnection: close\r\n\r\n");
+                await stream.WriteAsync(head);
+                await stream.WriteAsync(_body);
+                await stream.FlushAsync();
+            }
+            catch (Exception e) when (e is IOException or System.Security.Authentication.AuthenticationException or ObjectDisposedException)
+            {
+                // The client refused our certificate or hung up: the test looks at what the client reported.
+            }
+        }
+    }
+}
