@@ -53,6 +53,16 @@ internal sealed class LimitConfigTests
         Assert.That(Render(notNumber.Errors, dir).Single(), Does.EndWith($"instances[0].{key}: expected an integer, got 'lots'"));
     }
 
+    [Test]
+    public void The_mapper_reads_leniently_even_when_given_strict_parser_options()
+    {
+        var mapper = new FalcoMapper(new MappingOptions { Parser = TextParserOptions.Default with { ThrowOnInvalid = true, MaxLabelsPerSeries = 1 } });
+
+        Assert.DoesNotThrow(() => mapper.Map("a{x=\"1\",y=\"2\"} 1\nb 2\n"u8, TextFormat.Prometheus));
+        Assert.That(mapper.Facts.LimitHits, Is.EqualTo(new Dictionary<ParseErrorReason, int> { [ParseErrorReason.TooManyLabels] = 1 }));
+        Assert.That(mapper.Facts.SeriesScraped, Is.EqualTo(1));
+    }
+
     private static TestCaseData Limit(string key, int value, int defaultValue, long max, Func<InstanceSettings, int> stage) =>
         new TestCaseData(key, value, defaultValue, max, stage).SetArgDisplayNames(key);
 }

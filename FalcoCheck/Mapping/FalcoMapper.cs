@@ -59,7 +59,8 @@ internal sealed class FalcoMapper
         _samples.Clear();
         _slots.Clear();
 
-        var parser = new TextParser(body, format, _options.Parser);
+        // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
+        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false });
         var familyOffset = -1;
         var familyLength = 0;
         var familyType = MetricType.Unknown;
