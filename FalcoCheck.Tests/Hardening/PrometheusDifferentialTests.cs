@@ -65,7 +65,9 @@ internal sealed class PrometheusDifferentialTests
                 $"  - job_name: {job}\n    honor_timestamps: false\n    metrics_path: /{job}/metrics\n    static_configs: [{{targets: ['127.0.0.1:{_server.Port}']}}]\n");
         }
 
-        _prometheus = await PrometheusProcess.StartAsync(jobs.ToString());
+        // 5 s: the first scrape of each target comes within one interval, and a loaded CI machine still fits the
+        // largest payload (about 1 MB) in the scrape timeout, which Prometheus caps at the interval.
+        _prometheus = await PrometheusProcess.StartAsync(jobs.ToString(), scrapeInterval: "5s");
         var targets = await _prometheus.WaitForScrapesAsync(all.Count, ScrapeWait);
         _targets = targets.ToDictionary(
             t => t.GetProperty("labels").GetProperty("job").GetString()!,
