@@ -35,8 +35,7 @@ internal static class ConfigTarget
 
         try
         {
-            agent = ConfigLoader.LoadAgent(ConfigFile, Env, []);
-            FuzzInvariantException.Check(agent.Sinks.Count >= 0, "an agent config loads");
+            _ = ConfigLoader.LoadAgent(ConfigFile, Env, []);
         }
         catch (ConfigException e)
         {
