@@ -17,7 +17,7 @@ internal static class YamlDocumentLoader
     public static bool TryLoad(ConfigReadContext ctx, string text, out YamlNode? root)
     {
         root = null;
-        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var parser = new TrackingParser(new YamlStructureGuard(new Parser(new StringReader(text))));
         var stream = new YamlStream();
         try
         {
