@@ -6,7 +6,8 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// Reads YAML text into YamlDotNet's representation model (nodes with start marks; no reflection, so NativeAOT
-/// safe). A syntax error becomes one <see cref="ConfigError"/> at the position YamlDotNet reports.
+/// safe). A syntax error becomes one <see cref="ConfigError"/> at the position YamlDotNet reports; shapes that crash or
+/// hang the representation model are refused first by <see cref="YamlStructureGuard"/>.
 /// </summary>
 internal static class YamlDocumentLoader
 {
