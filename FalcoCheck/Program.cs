@@ -13,6 +13,7 @@ internal static class Program
             ValidateCommand.Create(),
             DemoCommand.Create(),
             ReplayCommand.Create(),
+            AlertsCommand.Create(),
         };
 
         try

@@ -14,7 +14,7 @@ internal sealed class AgentConfigTests
         yield return Case("unknown key suggests", "hostnme: x\n",
             "falcocheck.yaml:1:1: hostnme: unknown setting 'hostnme'; did you mean 'hostname'?");
         yield return Case("unknown key lists the few known ones", "kerberos_auth: x\n",
-            "falcocheck.yaml:1:1: kerberos_auth: unknown setting 'kerberos_auth'; expected one of hostname, tags, sinks, state_dir, log_level, confd_path, api_key, site, max_concurrent_scrapes");
+            "falcocheck.yaml:1:1: kerberos_auth: unknown setting 'kerberos_auth'; expected one of hostname, tags, sinks, state_dir, log_level, confd_path, api_key, site, max_concurrent_scrapes, alerts");
         yield return Case("hostname with a space", "hostname: 'bad host'\n",
             "falcocheck.yaml:1:11: hostname: expected a host name of at most 255 letters, digits, '-', '_' and '.'");
         yield return Case("hostname a list", "hostname: [a]\n", "falcocheck.yaml:1:11: hostname: expected a string, got a list");
@@ -22,11 +22,11 @@ internal sealed class AgentConfigTests
         yield return Case("sinks a string", "sinks: console\n", "falcocheck.yaml:1:8: sinks: expected a list of sinks, got a string");
         yield return Case("sink item a string", "sinks:\n  - console\n", "falcocheck.yaml:2:5: sinks[0]: expected a mapping with type, got a string");
         yield return Case("sink type misspelt", "sinks:\n  - type: consol\n",
-            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'consol'; expected one of console, file; did you mean 'console'?");
+            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'consol'; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp; did you mean 'console'?");
         yield return Case("sink type unknown", "sinks:\n  - type: kafka\n",
-            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'kafka'; expected one of console, file");
+            "falcocheck.yaml:2:11: sinks[0].type: unknown sink type 'kafka'; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp");
         yield return Case("sink type missing", "sinks:\n  - format: json\n",
-            "falcocheck.yaml:2:5: sinks[0].type: required setting is missing; expected one of console, file");
+            "falcocheck.yaml:2:5: sinks[0].type: required setting is missing; expected one of console, file, datadog, dogstatsd, prometheus_remote_write, otlp");
         yield return Case("file sink without path", "sinks:\n  - type: file\n", "falcocheck.yaml:2:5: sinks[0].path: required setting is missing");
         yield return Case("console format unknown", "sinks:\n  - type: console\n    format: xml\n",
             "falcocheck.yaml:3:13: sinks[0].format: expected one of table, json, got 'xml'");

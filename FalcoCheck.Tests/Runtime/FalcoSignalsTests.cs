@@ -17,9 +17,9 @@ internal sealed class FalcoSignalsTests
     private sealed record Payload(long Events, long Drops = 0, long BufferDrops = 0, long ScratchDrops = 0, long Matches = 0, long QueueDrops = 0,
         long StartNs = 0, long ReloadNs = 0, string RulesSha = "aaa", string? SecondRule = null)
     {
-        public string Render()
+        /// <param name="now">One "now" for both payloads of a test, so their default start timestamps are equal.</param>
+        public string Render(long now)
         {
-            var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;
             var start = StartNs == 0 ? now - (100L * 1_000_000_000) : StartNs;
             var reload = ReloadNs == 0 ? start : ReloadNs;
             var t = new StringBuilder();
@@ -48,7 +48,8 @@ internal sealed class FalcoSignalsTests
 
     private static async Task<CheckRun> TwoRunsAsync(Payload first, Payload second, string options = "")
     {
-        var payloads = new[] { first.Render(), second.Render() };
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;
+        var payloads = new[] { first.Render(now), second.Render(now) };
         var request = 0;
         await using var server = new TestHttpServer(context =>
         {

@@ -43,4 +43,7 @@ internal sealed record AgentConfig
     public string Site { get; init; } = DefaultSite;
 
     public int MaxConcurrentScrapes { get; init; } = DefaultMaxConcurrentScrapes;
+
+    /// <summary>The <c>alerts:</c> section; null when absent (no alert inputs in the daemon).</summary>
+    public AlertsConfig? Alerts { get; init; }
 }

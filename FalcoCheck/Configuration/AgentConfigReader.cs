@@ -26,7 +26,7 @@ internal static class AgentConfigReader
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes"];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts"];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -50,20 +50,30 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
-        return new AgentConfig
+        // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's).
+        string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage);
+        Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey);
+        string siteOrDefault = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
+        var config = new AgentConfig
         {
             SourceFile = sourceFile,
-            Hostname = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage) ?? hostname ?? defaults.Hostname,
+            Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
             Tags = map.StringList("tags") ?? [],
-            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks")
+            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks", new SinkDefaults(apiKey, siteOrDefault))
                 ?? [new ConsoleSinkConfig(map.Position)],
             StateDir = map.FilePath("state_dir") ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
             LogLevel = map.OneOf("log_level", AgentConfig.LogLevels) ?? AgentConfig.DefaultLogLevel,
             ConfdPath = map.FilePath("confd_path") ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
-            ApiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey),
-            Site = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite,
+            ApiKey = apiKey,
+            Site = siteOrDefault,
             MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
+        };
+
+        // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
+        return config with
+        {
+            Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
         };
     }
 

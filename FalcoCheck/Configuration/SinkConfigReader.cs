@@ -10,7 +10,11 @@ internal static class SinkConfigReader
 {
     private const string TypeKey = "type";
 
-    public static IReadOnlyList<string> KnownTypes { get; } = [ConsoleSinkConfig.TypeName, FileSinkConfig.TypeName];
+    public static IReadOnlyList<string> KnownTypes { get; } =
+    [
+        ConsoleSinkConfig.TypeName, FileSinkConfig.TypeName, DatadogSinkConfig.TypeName, DogStatsDSinkConfig.TypeName,
+        RemoteWriteSinkConfig.TypeName, OtlpSinkConfig.TypeName,
+    ];
 
     private static readonly string[] ConsoleKeys = [TypeKey, "format"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
@@ -21,7 +25,7 @@ internal static class SinkConfigReader
     /// Returns null when <c>sinks</c> is absent (the caller's default applies) or after errors. An explicit empty
     /// list means "no sinks": one-shot <c>check</c> runs that only print their result (and tests) use it.
     /// </summary>
-    public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path)
+    public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, SinkDefaults? defaults = null)
     {
         if (YamlScalars.IsNull(node))
         {
@@ -38,7 +42,7 @@ internal static class SinkConfigReader
         var sinks = new List<SinkConfig>(list.Children.Count);
         for (int i = 0; i < list.Children.Count; i++)
         {
-            if (Read(ctx, list.Children[i], ValueReader.Index(path, i)) is { } sink)
+            if (Read(ctx, list.Children[i], ValueReader.Index(path, i), defaults) is { } sink)
             {
                 sinks.Add(sink);
             }
@@ -47,7 +51,7 @@ internal static class SinkConfigReader
         return ctx.ErrorCount == errors ? sinks : null;
     }
 
-    public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path)
+    public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path, SinkDefaults? defaults = null)
     {
         if (node is not YamlMappingNode)
         {
@@ -73,6 +77,22 @@ internal static class SinkConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is { } console ? ReadConsole(console) : null;
             case FileSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, FileKeys) is { } file ? ReadFile(file) : null;
+            case DatadogSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.DatadogKeys) is { } datadog
+                    ? MetricsSinkConfigReader.ReadDatadog(datadog, defaults ?? new SinkDefaults(null, AgentConfig.DefaultSite))
+                    : null;
+            case DogStatsDSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.DogStatsDKeys) is { } dogstatsd
+                    ? MetricsSinkConfigReader.ReadDogStatsD(dogstatsd)
+                    : null;
+            case RemoteWriteSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.RemoteWriteKeys) is { } remoteWrite
+                    ? MetricsSinkConfigReader.ReadRemoteWrite(remoteWrite)
+                    : null;
+            case OtlpSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.OtlpKeys) is { } otlp
+                    ? MetricsSinkConfigReader.ReadOtlp(otlp)
+                    : null;
             default:
                 string? suggestion = KeySuggester.Suggest(type, KnownTypes);
                 ctx.Error(typeNode!, typePath, $"unknown sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownTypes)}"

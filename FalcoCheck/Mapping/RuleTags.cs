@@ -6,10 +6,12 @@ internal static class RuleTags
     /// <summary>Falco's priorities by number, as <c>rules_matches_total{priority}</c> writes them (0 = Emergency).</summary>
     private static readonly string[] Priorities = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"];
 
+    private const string MitrePrefix = "mitre_";
+
     public static string? PriorityName(string number) =>
         number.Length == 1 && number[0] is >= '0' and <= '7' ? Priorities[number[0] - '0'] : null;
 
-    /// <summary>Adds one Falco rule tag in the chosen form.</summary>
+    /// <summary>Adds one Falco rule tag in the chosen form (the alerts' AlertEnricher uses the same names).</summary>
     public static void Add(List<string> tags, string ruleTag, RuleTagMode mode)
     {
         switch (mode)
@@ -19,6 +21,10 @@ internal static class RuleTags
                 if (IsMitreTechnique(ruleTag))
                 {
                     tags.Add("mitre_technique:" + ruleTag);
+                }
+                else if (ruleTag.StartsWith(MitrePrefix, StringComparison.Ordinal) && ruleTag.Length > MitrePrefix.Length)
+                {
+                    tags.Add("mitre_tactic:" + ruleTag[MitrePrefix.Length..]);
                 }
 
                 break;

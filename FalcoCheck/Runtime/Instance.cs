@@ -79,7 +79,7 @@ internal sealed class Instance : IDisposable
                 continue;
             }
 
-            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit));
+            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit) { Cumulative = context.Kind == MetricKind.MonotonicCount ? sample.Value : null, StartTimeUnixNano = Math.Max(facts.StartTimestampNs ?? 0, facts.ReloadTimestampNs ?? 0) });
         }
 
         var restarted = Counters.Restarted;
@@ -107,8 +107,10 @@ internal sealed class Instance : IDisposable
             status = status == ServiceCheckStatus.Ok ? ServiceCheckStatus.Warning : status;
         }
 
-        return Result(status, message, points, timestamp, scrape.Duration, events: events) with
+        var result = Result(status, message, points, timestamp, scrape.Duration, events: events);
+        return result with
         {
+            Submission = result.Submission with { FalcoVersion = facts.FalcoVersion },
             FalcoVersion = facts.FalcoVersion,
             PayloadBytes = scrape.Length,
             SeriesScraped = facts.SeriesScraped,

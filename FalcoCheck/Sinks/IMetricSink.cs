@@ -10,4 +10,7 @@ internal interface IMetricSink : IAsyncDisposable
     string Name { get; }
 
     Task<SendResult> SendAsync(Submission submission, CancellationToken cancellationToken);
+
+    /// <summary>What the sink received, sent, retried and dropped so far (zeros for sinks that do not count).</summary>
+    SinkCounts Counts => default;
 }

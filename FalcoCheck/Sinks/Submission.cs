@@ -5,4 +5,7 @@ internal sealed record Submission(string Instance, IReadOnlyList<MetricPoint> Me
 {
     /// <summary>Events of this run, such as a changed rules file; most runs have none.</summary>
     public IReadOnlyList<FalcoEvent> Events { get; init; } = [];
+
+    /// <summary>Falco's version from <c>falcosecurity_falco_version_info</c>, when the scrape had it.</summary>
+    public string? FalcoVersion { get; init; }
 }

@@ -1,0 +1,6 @@
+namespace FalcoCheck.Alerts;
+
+/// <summary>What the normalizer adds that the alert does not carry: our host, service and configured tags, and the clock.</summary>
+/// <param name="Hostname">Used when the alert has no <c>hostname</c> (Falco before 0.31, or <c>json_include_…</c> off).</param>
+/// <param name="BaseTags">The agent's <c>tags</c> followed by <c>alerts.tags</c>.</param>
+internal sealed record AlertContext(string Hostname, string Service, IReadOnlyList<string> BaseTags, TimeProvider Clock);

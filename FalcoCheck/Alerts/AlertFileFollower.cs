@@ -1,0 +1,203 @@
+using Microsoft.Extensions.Logging;
+
+namespace FalcoCheck.Alerts;
+
+/// <summary>
+/// Follows Falco's <c>file_output</c> (one JSON alert per line) like <c>tail -F</c>: new lines are queued in chunks,
+/// and the offset is saved once a chunk is queued, so a restart neither loses nor repeats alerts.
+/// <list type="bullet">
+/// <item>Truncation (logrotate <c>copytruncate</c>): the open file is shorter than the offset ─► read it again from 0.</item>
+/// <item>Rotation (rename, then Falco reopens on SIGUSR1): the path's first line no longer matches ─► the old file
+/// is read to its end and kept open until it has been quiet for <see cref="FollowOptions.RotateWait"/> (Falco may
+/// still write to it before it reopens), while the new file is read from 0.</item>
+/// <item>Restart after a rotation: when the path is a new file, <c>PATH.1</c> (logrotate's name) is checked for the
+/// saved fingerprint and its rest is read first.</item>
+/// </list>
+/// The first start reads an existing file from its beginning.
+/// </summary>
+internal sealed class AlertFileFollower(string path, FileOffsetStore store, AlertIntake intake, FollowOptions options, ILogger logger, TimeProvider clock)
+{
+    /// <summary>Bytes read per chunk; a line longer than this is skipped (Falco's alerts are about 1 KB).</summary>
+    private const int ChunkBytes = 256 * 1024;
+
+    private readonly List<FollowedFile> _retiring = [];
+    private FollowedFile? _current;
+    private bool _started;
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    await PollAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    AlertLog.ReadFailed(logger, path, e.Message);
+                }
+
+                await Task.Delay(options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            _current?.Dispose();
+            _retiring.ForEach(f => f.Dispose());
+        }
+    }
+
+    /// <summary>One round: open, read the retiring files and the current one, detect truncation and rotation.</summary>
+    internal async Task PollAsync(CancellationToken cancellationToken)
+    {
+        DateTimeOffset now = clock.GetUtcNow();
+        if (!_started)
+        {
+            _started = true;
+            OpenAtStart(now);
+        }
+
+        for (int i = _retiring.Count - 1; i >= 0; i--)
+        {
+            FollowedFile old = _retiring[i];
+            await ReadAsync(old, persist: false, cancellationToken).ConfigureAwait(false);
+            if (now - old.LastData >= options.RotateWait)
+            {
+                await ReadAsync(old, persist: false, cancellationToken, final: true).ConfigureAwait(false);
+                old.Dispose();
+                _retiring.RemoveAt(i);
+            }
+        }
+
+        _current ??= OpenNew(0, now);
+        if (_current is null)
+        {
+            return;
+        }
+
+        if (_current.Length < _current.Offset)
+        {
+            AlertLog.Truncated(logger, path);
+            _current.Offset = 0;
+            _current.Fingerprint = null;
+        }
+
+        _current.Fingerprint ??= FileOffsetStore.Fingerprint(_current.Stream);
+        await ReadAsync(_current, persist: true, cancellationToken).ConfigureAwait(false);
+
+        if (IsRotated(_current))
+        {
+            AlertLog.Rotated(logger, path);
+            _retiring.Add(_current);
+            _current = OpenNew(0, now);
+            if (_current is not null)
+            {
+                await ReadAsync(_current, persist: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private void OpenAtStart(DateTimeOffset now)
+    {
+        (string? Fingerprint, long Offset)? saved = store.Load();
+        _current = FollowedFile.TryOpen(path, 0, now);
+        if (saved is not { Fingerprint: { } fingerprint } state)
+        {
+            AlertLog.Following(logger, path, 0);
+            return;
+        }
+
+        if (_current is not null && _current.Fingerprint == fingerprint)
+        {
+            _current.Offset = Math.Min(state.Offset, _current.Length);
+        }
+        else if (FollowedFile.TryOpen(path + ".1", state.Offset, now) is { } rotated)
+        {
+            // Rotated while we were stopped: finish the old file first, if it is the one we were reading.
+            if (rotated.Fingerprint == fingerprint && rotated.Length >= state.Offset)
+            {
+                _retiring.Add(rotated);
+            }
+            else
+            {
+                rotated.Dispose();
+            }
+        }
+
+        AlertLog.Following(logger, path, _current?.Offset ?? 0);
+    }
+
+    private FollowedFile? OpenNew(long offset, DateTimeOffset now)
+    {
+        FollowedFile? file = FollowedFile.TryOpen(path, offset, now);
+        if (file is not null)
+        {
+            store.Save(file.Fingerprint, file.Offset);
+        }
+
+        return file;
+    }
+
+    /// <summary>The path now names another file: its first line differs from ours, or it is gone.</summary>
+    private bool IsRotated(FollowedFile current)
+    {
+        if (current.Fingerprint is null)
+        {
+            return false;
+        }
+
+        using FollowedFile? atPath = FollowedFile.TryOpen(path, 0, clock.GetUtcNow());
+        return atPath is null || atPath.Fingerprint != current.Fingerprint;
+    }
+
+    /// <summary>Queues the complete lines after the offset, chunk by chunk; waits while the queues are full.</summary>
+    private async Task ReadAsync(FollowedFile file, bool persist, CancellationToken cancellationToken, bool final = false)
+    {
+        byte[] buffer = new byte[ChunkBytes];
+        while (true)
+        {
+            int read = await RandomAccess.ReadAsync(file.Stream.SafeFileHandle, buffer, file.Offset, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                return;
+            }
+
+            int end = buffer.AsSpan(0, read).LastIndexOf((byte)'\n') + 1;
+            if (end == 0)
+            {
+                if (read < ChunkBytes && !final)
+                {
+                    return; // a line still being written
+                }
+
+                // A line longer than a chunk, or the unterminated last line of a retired file: take it as it is.
+                end = read;
+            }
+
+            file.LastData = clock.GetUtcNow();
+            IntakeResult result = new(0, 0, [], Full: false);
+            while (!buffer.AsSpan(0, end).Trim(" \t\r\n"u8).IsEmpty && (result = intake.Submit(buffer.AsSpan(0, end))).Full)
+            {
+                AlertLog.QueuesFull(logger, path);
+                await Task.Delay(options.PollInterval, clock, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (result.Rejected > 0)
+            {
+                AlertLog.Rejected(logger, path, result.Rejected, result.Reasons[0]);
+            }
+
+            file.Offset += end;
+            if (persist)
+            {
+                file.Fingerprint ??= FileOffsetStore.Fingerprint(file.Stream);
+                store.Save(file.Fingerprint, file.Offset);
+            }
+        }
+    }
+}

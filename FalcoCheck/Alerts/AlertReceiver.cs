@@ -1,0 +1,260 @@
+using System.Buffers;
+using System.IO.Compression;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using FalcoCheck.Configuration;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FalcoCheck.Alerts;
+
+/// <summary>
+/// The endpoint for Falco's <c>http_output</c> (and forwarders): <c>POST</c> to any path with one alert, an array
+/// or NDJSON; <c>GET /healthz</c> answers <c>{"status":"ok"}</c> like Falco's own web server.
+/// Answers: 200 once every alert is queued for every log sink (with counts, and reasons for values that were not
+/// alerts); 400 with the reason when nothing in the body was an alert; 401 for a missing or wrong token; 413 past
+/// <c>max_body_size</c>; 503 with <c>Retry-After</c> only when a sink's queue and spool are both full.
+/// </summary>
+/// <remarks>
+/// Kestrel through <c>WebApplication.CreateSlimBuilder</c> and one <see cref="RequestDelegate"/>: it is trimmed and
+/// NativeAOT-ready (no MVC, no reflection-based binding or JSON), and gives what <c>HttpListener</c> does not on
+/// Linux: TLS from PEM files, a body-size limit enforced while reading (413), and header and body-rate timeouts.
+/// </remarks>
+internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake, ILogger logger) : IAsyncDisposable
+{
+    /// <summary>A body must arrive within this, however slowly it trickles (Kestrel's data rate check comes first).</summary>
+    private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>What a 503 asks the sender to wait: long enough for a sink to drain a batch.</summary>
+    private const int RetryAfterSeconds = 5;
+
+    private readonly AlertToken? _token = config.Token is { } token ? new AlertToken(token, config.TokenHeader) : null;
+    private WebApplication? _app;
+
+    /// <summary>The address bound, with the real port when <c>listen</c> asked for port 0; null before start.</summary>
+    public Uri? Address { get; private set; }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ApplicationName = "falcocheck",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+
+        // The receiver is hosted inside a command or the daemon, which own Ctrl+C and SIGTERM; the web host's
+        // default console lifetime would take those signals for itself and keep the process alive.
+        builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
+        X509Certificate2? certificate = config.TlsCert is { } cert ? X509Certificate2.CreateFromPemFile(cert, config.TlsKey) : null;
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = config.MaxBodyBytes;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            kestrel.Listen(config.Listen, listen =>
+            {
+                if (certificate is not null)
+                {
+                    listen.UseHttps(certificate);
+                }
+            });
+        });
+
+        _app = builder.Build();
+        _app.Run(HandleAsync);
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        string bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
+        AlertLog.Listening(logger, bound);
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+        }
+    }
+
+    private async Task HandleAsync(HttpContext http)
+    {
+        HttpRequest request = http.Request;
+        if (HttpMethods.IsGet(request.Method) && request.Path == "/healthz")
+        {
+            await WriteAsync(http, StatusCodes.Status200OK, static json => json.WriteString("status", "ok")).ConfigureAwait(false);
+            return;
+        }
+
+        if (!HttpMethods.IsPost(request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            await RefuseAsync(http, StatusCodes.Status405MethodNotAllowed, "only POST is accepted (Falco's http_output posts each alert)").ConfigureAwait(false);
+            return;
+        }
+
+        if (_token is not null && !_token.Accepts(request.Headers[_token.Header]))
+        {
+            await RefuseAsync(http, StatusCodes.Status401Unauthorized, $"missing or wrong token in the {_token.Header} header").ConfigureAwait(false);
+            return;
+        }
+
+        if (request.ContentLength > config.MaxBodyBytes)
+        {
+            await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge()).ConfigureAwait(false);
+            return;
+        }
+
+        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, config.MaxBodyBytes) + 1);
+        try
+        {
+            int length;
+            using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
+            {
+                timeout.CancelAfter(BodyTimeout);
+                (buffer, length) = await ReadBodyAsync(request, buffer, timeout.Token).ConfigureAwait(false);
+            }
+
+            if (length > config.MaxBodyBytes)
+            {
+                await RefuseAsync(http, StatusCodes.Status413PayloadTooLarge, TooLarge()).ConfigureAwait(false);
+                return;
+            }
+
+            await AnswerAsync(http, intake.Submit(buffer.AsSpan(0, length))).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits while reading: 413 past MaxRequestBodySize, 408 for a body too slow.
+            await RefuseAsync(http, e.StatusCode, e.StatusCode == StatusCodes.Status413PayloadTooLarge ? TooLarge() : e.Message).ConfigureAwait(false);
+        }
+        catch (InvalidDataException)
+        {
+            await RefuseAsync(http, StatusCodes.Status400BadRequest, "Content-Encoding is gzip but the body is not").ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!http.RequestAborted.IsCancellationRequested)
+        {
+            await RefuseAsync(http, StatusCodes.Status408RequestTimeout, "the body did not arrive in time").ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Reads the body (gunzipped when sent gzip) into a pooled buffer, stopping one byte past the limit.</summary>
+    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, byte[] buffer, CancellationToken cancellationToken)
+    {
+        bool gzip = string.Equals(request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
+        Stream body = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
+        await using (body.ConfigureAwait(false))
+        {
+            int length = 0;
+            long limit = config.MaxBodyBytes + 1;
+            while (length < limit)
+            {
+                if (length == buffer.Length)
+                {
+                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+
+                int read = await body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, limit - length)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                length += read;
+            }
+
+            return (buffer, length);
+        }
+    }
+
+    private async Task AnswerAsync(HttpContext http, IntakeResult result)
+    {
+        if (result.Full)
+        {
+            http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await RefuseAsync(http, StatusCodes.Status503ServiceUnavailable, "the log sinks' queues and spools are full; retry later").ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Accepted == 0)
+        {
+            await RefuseAsync(http, StatusCodes.Status400BadRequest, result.Reasons.Count > 0 ? result.Reasons[0] : "no alert in the body").ConfigureAwait(false);
+            return;
+        }
+
+        if (result.Rejected > 0)
+        {
+            AlertLog.Rejected(logger, "http", result.Rejected, result.Reasons[0]);
+        }
+
+        await WriteAsync(http, StatusCodes.Status200OK, json =>
+        {
+            json.WriteNumber("accepted", result.Accepted);
+            json.WriteNumber("rejected", result.Rejected);
+            json.WriteStartArray("errors");
+            foreach (string reason in result.Reasons)
+            {
+                json.WriteStringValue(reason);
+            }
+
+            json.WriteEndArray();
+        }).ConfigureAwait(false);
+    }
+
+    private string TooLarge() => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"the body is larger than max_body_size ({config.MaxBodyBytes} bytes)");
+
+    private Task RefuseAsync(HttpContext http, int status, string reason)
+    {
+        AlertLog.RequestRefused(logger, status, reason);
+        return WriteAsync(http, status, json => json.WriteString("error", reason));
+    }
+
+    private static async Task WriteAsync(HttpContext http, int status, Action<Utf8JsonWriter> body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "application/json";
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            json.WriteStartObject();
+            body(json);
+            json.WriteEndObject();
+        }
+
+        buffer.Write("\n"u8);
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>A lifetime that leaves process signals to the caller.</summary>
+    private sealed class InnerLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

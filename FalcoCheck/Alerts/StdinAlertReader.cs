@@ -1,0 +1,67 @@
+using Microsoft.Extensions.Logging;
+
+namespace FalcoCheck.Alerts;
+
+/// <summary>
+/// <c>falcocheck alerts --stdin</c>: alerts line by line from a pipe, for Falco's <c>program_output</c>
+/// (<c>program: "falcocheck alerts --stdin"</c>, <c>keep_alive: true</c>). While the queues are full it stops
+/// reading, so the pipe pushes back on Falco instead of alerts being dropped here.
+/// </summary>
+internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger logger, TimeProvider clock)
+{
+    private const int ChunkBytes = 256 * 1024;
+    private static readonly TimeSpan FullWait = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Reads until end of input; returns the number of alerts queued.</summary>
+    public async Task<long> RunAsync(CancellationToken cancellationToken)
+    {
+        byte[] buffer = new byte[ChunkBytes];
+        int filled = 0;
+        long queued = 0;
+        while (true)
+        {
+            int read = await input.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
+            filled += read;
+            bool end = read == 0;
+            int complete = end ? filled : buffer.AsSpan(0, filled).LastIndexOf((byte)'\n') + 1;
+            if (complete == 0 && filled == buffer.Length)
+            {
+                complete = filled; // a line longer than the buffer: hand it over as it is, it will be reported
+            }
+
+            if (complete > 0)
+            {
+                queued += await SubmitAsync(buffer.AsMemory(0, complete), cancellationToken).ConfigureAwait(false);
+                buffer.AsSpan(complete, filled - complete).CopyTo(buffer);
+                filled -= complete;
+            }
+
+            if (end)
+            {
+                return queued;
+            }
+        }
+    }
+
+    private async Task<int> SubmitAsync(ReadOnlyMemory<byte> lines, CancellationToken cancellationToken)
+    {
+        if (lines.Span.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return 0;
+        }
+
+        IntakeResult result;
+        while ((result = intake.Submit(lines.Span)).Full)
+        {
+            AlertLog.QueuesFull(logger, "stdin");
+            await Task.Delay(FullWait, clock, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (result.Rejected > 0)
+        {
+            AlertLog.Rejected(logger, "stdin", result.Rejected, result.Reasons[0]);
+        }
+
+        return result.Accepted;
+    }
+}

@@ -1,0 +1,90 @@
+using FalcoCheck.Sinks.Delivery;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// The settings every network sink shares: delivery (timeouts, retries, queue) and, for HTTP sinks, the
+/// endpoint's authentication and TLS. Key names follow the instance options (<c>username</c>, <c>tls_verify</c>…).
+/// </summary>
+internal static class NetworkSinkReader
+{
+    public const string Url = "url";
+
+    public static readonly string[] DeliveryKeys = ["timeout", "max_retries", "retry_initial_backoff", "retry_max_backoff", "queue_size", "flush_timeout"];
+
+    public static readonly string[] TlsKeys = ["tls_verify", "tls_ca_cert", "tls_cert", "tls_private_key"];
+
+    public static readonly string[] AuthKeys = ["username", "password", "bearer_token", "headers"];
+
+    private static readonly string[] Schemes = ["http", "https"];
+
+    /// <summary>Retries of one request: more than this is a typo (the queue retries beyond it anyway).</summary>
+    private const int MaxRetriesLimit = 100;
+
+    /// <summary>Queued items: 10 million points is gigabytes of memory; more is a typo.</summary>
+    private const int QueueSizeLimit = 10_000_000;
+
+    public static DeliveryOptions Delivery(ConfigMapping map)
+    {
+        var defaults = new DeliveryOptions();
+        var delivery = new DeliveryOptions
+        {
+            Timeout = map.Seconds("timeout") ?? defaults.Timeout,
+            MaxRetries = (int)(map.Integer("max_retries", 0, MaxRetriesLimit) ?? defaults.MaxRetries),
+            RetryInitialBackoff = map.Seconds("retry_initial_backoff") ?? defaults.RetryInitialBackoff,
+            RetryMaxBackoff = map.Seconds("retry_max_backoff") ?? defaults.RetryMaxBackoff,
+            QueueSize = (int)(map.Integer("queue_size", 1, QueueSizeLimit) ?? defaults.QueueSize),
+            FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
+        };
+        if (delivery.RetryInitialBackoff > delivery.RetryMaxBackoff)
+        {
+            map.Error("retry_initial_backoff", "must not be longer than retry_max_backoff");
+        }
+
+        return delivery;
+    }
+
+    /// <summary>The required <c>url</c> with its auth and TLS; null after an error.</summary>
+    public static HttpEndpointOptions? Endpoint(ConfigMapping map, bool withAuth = true)
+    {
+        Uri? url = map.Require(Url) ? map.Url(Url, Schemes) : null;
+        return url is null ? null : Endpoint(map, url, withAuth);
+    }
+
+    public static HttpEndpointOptions Endpoint(ConfigMapping map, Uri url, bool withAuth)
+    {
+        if (withAuth)
+        {
+            if (map.Has("username") != map.Has("password"))
+            {
+                string present = map.Has("username") ? "username" : "password";
+                map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
+            }
+
+            if (map.Has("password") && map.Has("bearer_token"))
+            {
+                map.Error("bearer_token", "bearer_token and username/password both set the Authorization header; use one of them");
+            }
+        }
+
+        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
+        {
+            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
+        }
+
+        var headers = withAuth ? map.StringMap("headers", comparer: StringComparer.OrdinalIgnoreCase) : null;
+        return new HttpEndpointOptions
+        {
+            Url = url,
+            DisplayName = EndpointRedactor.Redact(url),
+            Username = withAuth ? map.String("username") : null,
+            Password = withAuth ? map.Secret("password") : null,
+            BearerToken = withAuth ? map.Secret("bearer_token") : null,
+            Headers = headers?.ToDictionary(h => h.Key, h => new Secret(h.Value), StringComparer.OrdinalIgnoreCase) ?? new Dictionary<string, Secret>(),
+            TlsVerify = map.Bool("tls_verify") ?? true,
+            TlsCaCert = map.FilePath("tls_ca_cert"),
+            TlsCert = map.FilePath("tls_cert"),
+            TlsPrivateKey = map.FilePath("tls_private_key"),
+        };
+    }
+}

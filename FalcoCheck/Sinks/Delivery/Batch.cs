@@ -1,0 +1,81 @@
+namespace FalcoCheck.Sinks.Delivery;
+
+/// <summary>
+/// One submission waiting in a sink's queue, with how far its delivery got: senders take items from the front
+/// (series first, then service checks, then events) and the queue moves the cursor only for what the backend took, so a batch
+/// split over several requests is never sent twice or partly lost.
+/// </summary>
+internal sealed class Batch
+{
+    private readonly MetricPoint[] _points;
+    private readonly ServiceCheck[] _checks;
+    private readonly FalcoEvent[] _events;
+
+    /// <param name="withEvents">Whether the sender takes events; if not, they are not part of the batch at all.</param>
+    public Batch(Submission submission, bool withEvents = false)
+    {
+        _points = [.. submission.Metrics];
+        _checks = [.. submission.ServiceChecks];
+        _events = withEvents ? [.. submission.Events] : [];
+        FalcoVersion = submission.FalcoVersion;
+    }
+
+    public string? FalcoVersion { get; }
+
+    public ReadOnlyMemory<MetricPoint> RemainingPoints => _points.AsMemory(PointsDone);
+
+    public ReadOnlyMemory<ServiceCheck> RemainingChecks => _checks.AsMemory(ChecksDone);
+
+    public ReadOnlyMemory<FalcoEvent> RemainingEvents => _events.AsMemory(EventsDone);
+
+    public int EventsDone { get; private set; }
+
+    public int PointsDone { get; private set; }
+
+    public int ChecksDone { get; private set; }
+
+    public int Remaining => _points.Length - PointsDone + _checks.Length - ChecksDone + _events.Length - EventsDone;
+
+    public int Total => _points.Length + _checks.Length + _events.Length;
+
+    /// <summary>Most items one request may carry; lowered when a backend answers 413.</summary>
+    public int MaxItemsPerRequest { get; set; } = int.MaxValue;
+
+    public int Sent { get; private set; }
+
+    public int Dropped { get; private set; }
+
+    /// <summary>Why items of this batch were dropped, for the submitter.</summary>
+    public string? Error { get; set; }
+
+    /// <summary>Completed when every item is sent or dropped.</summary>
+    public TaskCompletionSource<SendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public void Advance(int points, int checks, bool sent, int events = 0)
+    {
+        PointsDone = Math.Min(_points.Length, PointsDone + points);
+        ChecksDone = Math.Min(_checks.Length, ChecksDone + checks);
+        EventsDone = Math.Min(_events.Length, EventsDone + events);
+        if (sent)
+        {
+            Sent += points + checks + events;
+        }
+        else
+        {
+            Dropped += points + checks + events;
+        }
+    }
+
+    /// <summary>Drops whatever is left (queue overflow, shutdown) and completes the batch.</summary>
+    public int DropRest(string reason)
+    {
+        int rest = Remaining;
+        Error ??= reason;
+        Advance(_points.Length, _checks.Length, sent: false, _events.Length);
+        Complete();
+        return rest;
+    }
+
+    public void Complete() =>
+        Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(Sent) : SendResult.Failed($"{Dropped} of {Total} item(s) not delivered: {Error}"));
+}

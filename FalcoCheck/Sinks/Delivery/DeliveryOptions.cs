@@ -1,0 +1,39 @@
+namespace FalcoCheck.Sinks.Delivery;
+
+/// <summary>
+/// Queueing and retry settings shared by every network sink (the same guarantees for each backend). Defaults follow
+/// OpenTelemetry .NET's batch exporter (queue of 2048 items) and Vector's request settings.
+/// </summary>
+internal sealed record DeliveryOptions
+{
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public const int DefaultMaxRetries = 5;
+    public static readonly TimeSpan DefaultRetryInitialBackoff = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan DefaultRetryMaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>OpenTelemetry .NET's BatchExportProcessor default max queue size.</summary>
+    public const int DefaultQueueSize = 2048;
+
+    public static readonly TimeSpan DefaultFlushTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>One request, from connect to the end of the response.</summary>
+    public TimeSpan Timeout { get; init; } = DefaultTimeout;
+
+    /// <summary>Retries of one request before the batch waits in the queue for the next round.</summary>
+    public int MaxRetries { get; init; } = DefaultMaxRetries;
+
+    /// <summary>First backoff; it doubles per retry, with jitter, up to <see cref="RetryMaxBackoff"/>.</summary>
+    public TimeSpan RetryInitialBackoff { get; init; } = DefaultRetryInitialBackoff;
+
+    /// <summary>Longest wait between two tries; a longer Retry-After ends the round and is honoured by the queue.</summary>
+    public TimeSpan RetryMaxBackoff { get; init; } = DefaultRetryMaxBackoff;
+
+    /// <summary>Items (series points and service checks) waiting for delivery; beyond it the oldest batches are dropped.</summary>
+    public int QueueSize { get; init; } = DefaultQueueSize;
+
+    /// <summary>
+    /// How long a submission waits for its delivery before <c>SendAsync</c> reports it as still queued, and how long
+    /// shutdown waits for the queue to drain.
+    /// </summary>
+    public TimeSpan FlushTimeout { get; init; } = DefaultFlushTimeout;
+}

@@ -1,0 +1,55 @@
+using FalcoCheck.Configuration;
+
+namespace FalcoCheck.Sinks.Delivery;
+
+/// <summary>
+/// Where an HTTP sink sends and how it authenticates. Credentials are <see cref="Secret"/>s, so this record's
+/// generated <c>ToString</c> cannot print them.
+/// </summary>
+internal sealed record HttpEndpointOptions
+{
+    public required Uri Url { get; init; }
+
+    /// <summary>The URL as it may be shown: no user-info, no query (EndpointRedactor).</summary>
+    public required string DisplayName { get; init; }
+
+    /// <summary>HTTP basic auth user; sent only with <see cref="Password"/>.</summary>
+    public string? Username { get; init; }
+
+    public Secret? Password { get; init; }
+
+    /// <summary>Sent as <c>Authorization: Bearer …</c>.</summary>
+    public Secret? BearerToken { get; init; }
+
+    /// <summary>Extra request headers (API keys of hosted backends); values are treated as secrets.</summary>
+    public IReadOnlyDictionary<string, Secret> Headers { get; init; } = new Dictionary<string, Secret>();
+
+    public bool TlsVerify { get; init; } = true;
+
+    /// <summary>PEM file of the CA(s) to trust instead of the system roots.</summary>
+    public string? TlsCaCert { get; init; }
+
+    /// <summary>Client certificate (PEM) and its key, for mutual TLS.</summary>
+    public string? TlsCert { get; init; }
+
+    public string? TlsPrivateKey { get; init; }
+
+    /// <summary>The secret texts of this endpoint, to be cut out of anything quoted back from the server.</summary>
+    public IEnumerable<Secret> Secrets()
+    {
+        if (Password is not null)
+        {
+            yield return Password;
+        }
+
+        if (BearerToken is not null)
+        {
+            yield return BearerToken;
+        }
+
+        foreach (var header in Headers.Values)
+        {
+            yield return header;
+        }
+    }
+}
