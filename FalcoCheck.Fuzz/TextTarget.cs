@@ -12,12 +12,19 @@ internal static class TextTarget
 {
     private static readonly TextParserOptions Strict = TextParserOptions.Default with { ThrowOnInvalid = true };
 
+    // Limits small enough that fuzzed input hits them, so the refusal paths are fuzzed too.
+    private static readonly TextParserOptions Tiny = new(MaxLineBytes: 80, MaxLabelsPerSeries: 2, MaxLabelNameBytes: 8, MaxLabelValueBytes: 16);
+
     public static void Run(byte[] body)
     {
         foreach (TextFormat format in (ReadOnlySpan<TextFormat>)[TextFormat.Prometheus, TextFormat.OpenMetrics])
         {
-            (int entries, ParseError? firstError, int invalid) = ReadLenient(body, format);
+            (int entries, ParseError? firstError, int invalid) = ReadLenient(body, format, TextParserOptions.Default);
             ReadStrict(body, format, entries, firstError);
+            _ = ReadLenient(body, format, Tiny);
+            var limited = new FalcoMapper(new MappingOptions { Parser = Tiny, MaxSeriesPerScrape = 3 });
+            limited.Map(body, format);
+            FuzzInvariantException.Check(limited.Facts.SeriesScraped - limited.Facts.SeriesOverLimit <= 3, "max_series_per_scrape holds");
 
             var mapper = new FalcoMapper(new MappingOptions());
             for (int scrape = 0; scrape < 2; scrape++)
@@ -30,10 +37,10 @@ internal static class TextTarget
         }
     }
 
-    private static (int Entries, ParseError? FirstError, int Invalid) ReadLenient(byte[] body, TextFormat format)
+    private static (int Entries, ParseError? FirstError, int Invalid) ReadLenient(byte[] body, TextFormat format, TextParserOptions options)
     {
         int newlines = body.AsSpan().Count((byte)'\n');
-        var parser = new TextParser(body, format);
+        var parser = new TextParser(body, format, options);
         int entries = 0;
         ParseError? first = null;
         while (parser.Read())
