@@ -16,6 +16,7 @@ internal static class Program
             RunCommand.Create(),
             StatusCommand.Create(),
             AlertsCommand.Create(),
+            BenchCommand.Create(),
         };
 
         try

@@ -17,7 +17,7 @@ internal static partial class DatadogQueryChecker
             {
                 var prefix = variable.GetProperty("prefix").GetString()!;
                 variables.Add(variable.GetProperty("name").GetString()!);
-                Expect(catalog.TagKeys.Contains(prefix), $"template variable prefix '{prefix}' is not a tag FalcoCheck sets", problems);
+                Expect(catalog.TagKeys.Contains(prefix) || catalog.LogFacets.Contains(prefix), $"template variable prefix '{prefix}' is not a tag FalcoCheck sets", problems);
             }
         }
 
@@ -55,6 +55,12 @@ internal static partial class DatadogQueryChecker
         switch (element.ValueKind)
         {
             case JsonValueKind.Object:
+                if (IsLogs(element))
+                {
+                    CheckLogQuery(element, catalog, variables, problems);
+                    break;
+                }
+
                 foreach (var property in element.EnumerateObject())
                 {
                     if (property.Name is "query" or "q" && property.Value.ValueKind == JsonValueKind.String)
@@ -86,6 +92,44 @@ internal static partial class DatadogQueryChecker
                 }
 
                 break;
+        }
+    }
+
+    private static bool IsLogs(JsonElement element) =>
+        (element.TryGetProperty("data_source", out var source) && source.GetString() == "logs") ||
+        (element.TryGetProperty("type", out var type) && type.ValueKind == JsonValueKind.String && type.GetString() == "log_stream");
+
+    /// <summary>A logs query (search, group_by facets) or a log stream (query, columns) over FalcoCheck's alert logs.</summary>
+    public static void CheckLogQuery(JsonElement query, EmittedCatalog catalog, HashSet<string> variables, List<string> problems)
+    {
+        var search = query.TryGetProperty("search", out var s) ? s.GetProperty("query").GetString()! : query.GetProperty("query").GetString()!;
+        Expect(search.Contains("source:falco", StringComparison.Ordinal), $"log query '{search}' does not select source:falco", problems);
+        foreach (var term in search.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (term.StartsWith('$'))
+            {
+                Expect(variables.Contains(term[1..]), $"template variable '{term}' is not defined", problems);
+            }
+            else if (term.IndexOf(':', StringComparison.Ordinal) is > 0 and var colon)
+            {
+                Expect(catalog.LogFacets.Contains(term[..colon]), $"log search on '{term[..colon]}', which FalcoCheck's alert logs do not have", problems);
+            }
+        }
+
+        var facets = new List<string>();
+        if (query.TryGetProperty("group_by", out var groups))
+        {
+            facets.AddRange(groups.EnumerateArray().Select(g => g.GetProperty("facet").GetString()!));
+        }
+
+        if (query.TryGetProperty("columns", out var columns))
+        {
+            facets.AddRange(columns.EnumerateArray().Select(c => c.GetString()!));
+        }
+
+        foreach (var facet in facets)
+        {
+            Expect(catalog.LogFacets.Contains(facet), $"log facet '{facet}' is not an attribute or tag of FalcoCheck's alert logs", problems);
         }
     }
 

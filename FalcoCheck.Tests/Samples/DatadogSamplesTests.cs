@@ -29,10 +29,25 @@ internal sealed class DatadogSamplesTests
         var monitors = Directory.GetFiles(Path.Combine(RepoPaths.Root, "samples", "monitors", "datadog"), "*.json").Select(File.ReadAllText).ToList();
 
         Assert.That(File.Exists(Path.Combine(RepoPaths.Root, "samples", "dashboards", "datadog", "falco_metrics.json")));
+        Assert.That(File.Exists(Path.Combine(RepoPaths.Root, "samples", "dashboards", "datadog", "falco_alerts.json")));
         foreach (var metric in new[] { "falco.rules.matches.count", "falco.scap.drop.ratio", "falco.outputs.queue.num.drops.count", "falco.openmetrics.health", "falco.rules.files.changed" })
         {
             Assert.That(monitors.Any(m => m.Contains(metric, StringComparison.Ordinal)), metric);
         }
+    }
+
+    [TestCase("{\"data_source\":\"logs\",\"search\":{\"query\":\"source:falco\"},\"group_by\":[{\"facet\":\"@output_fields.proc.nme\"}]}", "log facet '@output_fields.proc.nme'")]
+    [TestCase("{\"data_source\":\"logs\",\"search\":{\"query\":\"source:falco @severity:high\"},\"group_by\":[]}", "'@severity'")]
+    [TestCase("{\"data_source\":\"logs\",\"search\":{\"query\":\"service:falco\"},\"group_by\":[]}", "source:falco")]
+    public async Task The_checker_catches_broken_log_queries(string json, string expected)
+    {
+        var catalog = await EmittedCatalog.GetAsync();
+        using var query = JsonDocument.Parse(json);
+        var problems = new List<string>();
+
+        DatadogQueryChecker.CheckLogQuery(query.RootElement, catalog, [], problems);
+
+        Assert.That(problems, Has.Some.Contain(expected));
     }
 
     public static IEnumerable<TestCaseData> BrokenQueries()

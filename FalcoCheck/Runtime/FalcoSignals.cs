@@ -28,6 +28,7 @@ internal sealed class FalcoSignals
 
     private const double NanosecondsPerSecond = 1e9;
     private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _changes = new(StringComparer.Ordinal);
 
     /// <summary>Adds the derived gauges, counts and events for one run.</summary>
     /// <param name="points">The run's points, counts already turned into increases.</param>
@@ -178,7 +179,13 @@ internal sealed class FalcoSignals
             }
 
             string[] tags = ["file_name:" + file, "file_kind:" + kind, .. context.BaseTags];
-            points.Add(new MetricPoint("falco.rules.files.changed", MetricKind.MonotonicCount, changed ? 1 : 0, context.Timestamp, context.IntervalSeconds, context.Host, tags, null));
+            // Backends that keep counters cumulative (remote write, OTLP) get the total since FalcoCheck started.
+            var total = _changes.GetValueOrDefault(key) + (changed ? 1 : 0);
+            _changes[key] = total;
+            points.Add(new MetricPoint("falco.rules.files.changed", MetricKind.MonotonicCount, changed ? 1 : 0, context.Timestamp, context.IntervalSeconds, context.Host, tags, null)
+            {
+                Cumulative = total,
+            });
             if (changed)
             {
                 events.Add(new FalcoEvent(

@@ -20,6 +20,7 @@ internal sealed class DatadogSink : IBatchSender
     private readonly ArrayBufferWriter<byte> _raw = new(64 * 1024);
     private readonly Uri _seriesUrl;
     private readonly Uri _checkRunUrl;
+    private readonly Uri _eventsUrl;
 
     public DatadogSink(DatadogOptions options, TimeProvider clock)
     {
@@ -29,6 +30,7 @@ internal sealed class DatadogSink : IBatchSender
         _http = new SinkHttpClient(options.Endpoint, options.Delivery, clock, options.ApiKey is null ? null : [options.ApiKey]);
         _seriesUrl = Append(options.Endpoint.Url, options.ApiVersion == DatadogApiVersion.V2 ? "api/v2/series" : "api/v1/series");
         _checkRunUrl = Append(options.Endpoint.Url, "api/v1/check_run");
+        _eventsUrl = Append(options.Endpoint.Url, "api/v1/events");
         Name = $"datadog ({options.Endpoint.DisplayName.TrimEnd('/')}, {(options.ApiVersion == DatadogApiVersion.V2 ? "v2" : "v1")})";
     }
 
@@ -36,11 +38,18 @@ internal sealed class DatadogSink : IBatchSender
 
     public long Retries => _http.Retries;
 
+    public bool SendsEvents => true;
+
     public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
     {
         if (batch.RemainingPoints.Length > 0)
         {
             return await SendSeriesAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (batch.RemainingChecks.Length == 0)
+        {
+            return await SendEventAsync(batch.RemainingEvents.Span[0], cancellationToken).ConfigureAwait(false);
         }
 
         if (!_options.SendServiceChecks)
@@ -59,6 +68,15 @@ internal sealed class DatadogSink : IBatchSender
 
         var outcome = await PostAsync(_checkRunUrl, _raw.WrittenMemory, contentEncoding: null, cancellationToken).ConfigureAwait(false);
         return new SendAttempt(outcome, 0, taken);
+    }
+
+    /// <summary>One event per request: Datadog's events API (<c>POST /api/v1/events</c>) takes them one at a time.</summary>
+    private async Task<SendAttempt> SendEventAsync(FalcoEvent falcoEvent, CancellationToken cancellationToken)
+    {
+        _raw.ResetWrittenCount();
+        DatadogEventEncoder.Write(falcoEvent, _raw);
+        var outcome = await PostAsync(_eventsUrl, _raw.WrittenMemory, contentEncoding: null, cancellationToken).ConfigureAwait(false);
+        return new SendAttempt(outcome, 0, 0) { Events = 1 };
     }
 
     public void Dispose()

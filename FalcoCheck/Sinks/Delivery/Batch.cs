@@ -2,18 +2,21 @@ namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
 /// One submission waiting in a sink's queue, with how far its delivery got: senders take items from the front
-/// (series first, then service checks) and the queue moves the cursor only for what the backend took, so a batch
+/// (series first, then service checks, then events) and the queue moves the cursor only for what the backend took, so a batch
 /// split over several requests is never sent twice or partly lost.
 /// </summary>
 internal sealed class Batch
 {
     private readonly MetricPoint[] _points;
     private readonly ServiceCheck[] _checks;
+    private readonly FalcoEvent[] _events;
 
-    public Batch(Submission submission)
+    /// <param name="withEvents">Whether the sender takes events; if not, they are not part of the batch at all.</param>
+    public Batch(Submission submission, bool withEvents = false)
     {
         _points = [.. submission.Metrics];
         _checks = [.. submission.ServiceChecks];
+        _events = withEvents ? [.. submission.Events] : [];
         FalcoVersion = submission.FalcoVersion;
     }
 
@@ -23,13 +26,17 @@ internal sealed class Batch
 
     public ReadOnlyMemory<ServiceCheck> RemainingChecks => _checks.AsMemory(ChecksDone);
 
+    public ReadOnlyMemory<FalcoEvent> RemainingEvents => _events.AsMemory(EventsDone);
+
+    public int EventsDone { get; private set; }
+
     public int PointsDone { get; private set; }
 
     public int ChecksDone { get; private set; }
 
-    public int Remaining => _points.Length - PointsDone + _checks.Length - ChecksDone;
+    public int Remaining => _points.Length - PointsDone + _checks.Length - ChecksDone + _events.Length - EventsDone;
 
-    public int Total => _points.Length + _checks.Length;
+    public int Total => _points.Length + _checks.Length + _events.Length;
 
     /// <summary>Most items one request may carry; lowered when a backend answers 413.</summary>
     public int MaxItemsPerRequest { get; set; } = int.MaxValue;
@@ -44,17 +51,18 @@ internal sealed class Batch
     /// <summary>Completed when every item is sent or dropped.</summary>
     public TaskCompletionSource<SendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public void Advance(int points, int checks, bool sent)
+    public void Advance(int points, int checks, bool sent, int events = 0)
     {
         PointsDone = Math.Min(_points.Length, PointsDone + points);
         ChecksDone = Math.Min(_checks.Length, ChecksDone + checks);
+        EventsDone = Math.Min(_events.Length, EventsDone + events);
         if (sent)
         {
-            Sent += points + checks;
+            Sent += points + checks + events;
         }
         else
         {
-            Dropped += points + checks;
+            Dropped += points + checks + events;
         }
     }
 
@@ -63,7 +71,7 @@ internal sealed class Batch
     {
         int rest = Remaining;
         Error ??= reason;
-        Advance(_points.Length, _checks.Length, sent: false);
+        Advance(_points.Length, _checks.Length, sent: false, _events.Length);
         Complete();
         return rest;
     }

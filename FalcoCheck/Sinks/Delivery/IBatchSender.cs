@@ -13,5 +13,8 @@ internal interface IBatchSender : IDisposable
     /// <summary>Requests sent again by retries so far (the sender's own count).</summary>
     long Retries { get; }
 
+    /// <summary>True when the backend takes events (Datadog); other senders never see a batch's events.</summary>
+    bool SendsEvents => false;
+
     Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken);
 }

@@ -55,7 +55,7 @@ internal sealed class QueuedSink : IMetricSink
 
     public async Task<SendResult> SendAsync(Submission submission, CancellationToken cancellationToken)
     {
-        var batch = new Batch(submission);
+        var batch = new Batch(submission, _sender.SendsEvents);
         Interlocked.Add(ref _received, batch.Total);
         if (batch.Total == 0)
         {
@@ -202,7 +202,7 @@ internal sealed class QueuedSink : IMetricSink
             switch (outcome.Status)
             {
                 case DeliveryStatus.Sent:
-                    batch.Advance(attempt.Points, attempt.Checks, sent: true);
+                    batch.Advance(attempt.Points, attempt.Checks, sent: true, attempt.Events);
                     Interlocked.Add(ref _sent, attempt.Items);
                     _lastError = null;
                     if (attempt.Items == 0)
@@ -232,9 +232,10 @@ internal sealed class QueuedSink : IMetricSink
     {
         _lastError = reason;
         batch.Error = reason;
-        var (points, checks) = attempt.Items > 0 ? (attempt.Points, attempt.Checks)
-            : batch.RemainingPoints.Length > 0 ? (1, 0) : (0, 1);
-        batch.Advance(points, checks, sent: false);
-        Interlocked.Add(ref _dropped, points + checks);
+        var (points, checks, events) = attempt.Items > 0 ? (attempt.Points, attempt.Checks, attempt.Events)
+            : batch.RemainingPoints.Length > 0 ? (1, 0, 0)
+            : batch.RemainingChecks.Length > 0 ? (0, 1, 0) : (0, 0, 1);
+        batch.Advance(points, checks, sent: false, events);
+        Interlocked.Add(ref _dropped, points + checks + events);
     }
 }

@@ -3,5 +3,8 @@ namespace FalcoCheck.Sinks.Delivery;
 /// <summary>One request a sender made: its outcome and how many items of the batch it carried.</summary>
 internal readonly record struct SendAttempt(DeliveryOutcome Outcome, int Points, int Checks)
 {
-    public int Items => Points + Checks;
+    /// <summary>Events carried (only senders with <see cref="IBatchSender.SendsEvents"/> take any).</summary>
+    public int Events { get; init; }
+
+    public int Items => Points + Checks + Events;
 }
