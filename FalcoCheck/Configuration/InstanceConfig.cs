@@ -1,9 +1,13 @@
+using FalcoCheck.Counters;
+using FalcoCheck.Mapping;
+using FalcoCheck.Parsing;
+
 namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// One entry of <c>instances:</c>, with init_config defaults already applied (timeout, service, proxy). Option
 /// names and meanings follow Datadog's OpenMetrics V2 (conf.yaml.example); FalcoCheck's own additions are
-/// <c>max_response_size</c>.
+/// <c>max_response_size</c> and the other limits (<c>max_line_length</c> … <c>max_counter_contexts</c>).
 /// </summary>
 internal sealed record InstanceConfig
 {
@@ -84,6 +88,24 @@ internal sealed record InstanceConfig
 
     /// <summary><c>max_response_size</c>, in bytes: a larger body fails the scrape.</summary>
     public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
+
+    /// <summary><c>max_line_length</c>, in bytes: a longer payload line is skipped and counted.</summary>
+    public int MaxLineBytes { get; init; } = TextParserOptions.DefaultMaxLineBytes;
+
+    /// <summary><c>max_labels_per_series</c>: a sample with more labels is skipped and counted.</summary>
+    public int MaxLabelsPerSeries { get; init; } = TextParserOptions.DefaultMaxLabelsPerSeries;
+
+    /// <summary><c>max_label_name_length</c>, in bytes.</summary>
+    public int MaxLabelNameBytes { get; init; } = TextParserOptions.DefaultMaxLabelNameBytes;
+
+    /// <summary><c>max_label_value_length</c>, in bytes as written (before unescaping).</summary>
+    public int MaxLabelValueBytes { get; init; } = TextParserOptions.DefaultMaxLabelValueBytes;
+
+    /// <summary><c>max_series_per_scrape</c>: samples past this many in one payload are not submitted, and counted.</summary>
+    public int MaxSeriesPerScrape { get; init; } = MappingOptions.DefaultMaxSeriesPerScrape;
+
+    /// <summary><c>max_counter_contexts</c>: distinct counters kept for counts; new ones past it are not counted.</summary>
+    public int MaxCounterContexts { get; init; } = CounterStateOptions.DefaultMaxContexts;
 
     /// <summary>The instance's <c>proxy</c>, else init_config's.</summary>
     public ProxyConfig? Proxy { get; init; }

@@ -1,4 +1,7 @@
 using System.Globalization;
+using FalcoCheck.Counters;
+using FalcoCheck.Mapping;
+using FalcoCheck.Parsing;
 using YamlDotNet.RepresentationModel;
 
 namespace FalcoCheck.Configuration;
@@ -24,6 +27,17 @@ internal static class InstanceConfigReader
     /// <summary>1 GiB: the body is parsed from one buffer, and nothing Falco writes comes near this.</summary>
     private const long MaxResponseSizeLimit = 1L << 30;
 
+    // Limits that hold under attack (README "Hardening"). Upper bounds only catch typos: a line or label cannot be
+    // longer than the largest body; counts are capped where memory (about 1 KiB per kept series) would run out.
+    internal const string MaxLineLength = "max_line_length";
+    internal const string MaxLabelsPerSeries = "max_labels_per_series";
+    internal const string MaxLabelNameLength = "max_label_name_length";
+    internal const string MaxLabelValueLength = "max_label_value_length";
+    internal const string MaxSeriesPerScrape = "max_series_per_scrape";
+    internal const string MaxCounterContexts = "max_counter_contexts";
+    private const int MaxLabelsLimit = 65_536;
+    private const int MaxCountLimit = 10_000_000;
+
     public static IReadOnlyList<string> Keys { get; } =
     [
         Endpoint, "tags", "service", Interval, Timeout, ConnectTimeout, ReadTimeout,
@@ -33,6 +47,7 @@ internal static class InstanceConfigReader
         "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
         "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
         "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
+        MaxLineLength, MaxLabelsPerSeries, MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts,
     ];
 
     /// <summary>Values of rule_tags, in the order of <see cref="Mapping.RuleTagMode"/>.</summary>
@@ -100,6 +115,12 @@ internal static class InstanceConfigReader
             InfoTags = map.Bool("info_tags") ?? true,
             RuleTags = map.OneOf("rule_tags", RuleTagModes) ?? "fold",
             MaxRules = (int)(map.Integer("max_rules", 0, 1_000_000) ?? InstanceConfig.DefaultMaxRules),
+            MaxLineBytes = (int)(map.Integer(MaxLineLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLineBytes),
+            MaxLabelsPerSeries = (int)(map.Integer(MaxLabelsPerSeries, 1, MaxLabelsLimit) ?? TextParserOptions.DefaultMaxLabelsPerSeries),
+            MaxLabelNameBytes = (int)(map.Integer(MaxLabelNameLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLabelNameBytes),
+            MaxLabelValueBytes = (int)(map.Integer(MaxLabelValueLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLabelValueBytes),
+            MaxSeriesPerScrape = (int)(map.Integer(MaxSeriesPerScrape, 1, MaxCountLimit) ?? MappingOptions.DefaultMaxSeriesPerScrape),
+            MaxCounterContexts = (int)(map.Integer(MaxCounterContexts, 1, MaxCountLimit) ?? CounterStateOptions.DefaultMaxContexts),
         };
 
         CheckAuthType(map);

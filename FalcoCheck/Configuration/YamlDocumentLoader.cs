@@ -6,7 +6,8 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// Reads YAML text into YamlDotNet's representation model (nodes with start marks; no reflection, so NativeAOT
-/// safe). A syntax error becomes one <see cref="ConfigError"/> at the position YamlDotNet reports.
+/// safe). A syntax error becomes one <see cref="ConfigError"/> at the position YamlDotNet reports; shapes that crash or
+/// hang the representation model are refused first by <see cref="YamlStructureGuard"/>.
 /// </summary>
 internal static class YamlDocumentLoader
 {
@@ -17,7 +18,7 @@ internal static class YamlDocumentLoader
     public static bool TryLoad(ConfigReadContext ctx, string text, out YamlNode? root)
     {
         root = null;
-        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var parser = new TrackingParser(new YamlStructureGuard(new Parser(new StringReader(text))));
         var stream = new YamlStream();
         try
         {
@@ -36,6 +37,15 @@ internal static class YamlDocumentLoader
             Mark end = parser.LastEnd;
             ctx.Error(ctx.At(end.Line, end.Column), string.Empty,
                 "invalid YAML after this point (is a '[' or '{' missing its closing bracket?)");
+            return false;
+        }
+        catch (ArgumentException)
+        {
+            // NOTE: found by fuzzing (fuzz/run.sh config): for a key that is only blank (" : x", "- : x") YamlDotNet
+            // 18.1's representation model throws "The current event is of an unsupported type". Same treatment as
+            // above; pinned by Hardening/FuzzRegressionTests.
+            Mark end = parser.LastEnd;
+            ctx.Error(ctx.At(end.Line, end.Column), string.Empty, "invalid YAML after this point");
             return false;
         }
 

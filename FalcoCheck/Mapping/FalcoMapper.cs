@@ -59,7 +59,8 @@ internal sealed class FalcoMapper
         _samples.Clear();
         _slots.Clear();
 
-        var parser = new TextParser(body, format);
+        // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
+        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false });
         var familyOffset = -1;
         var familyLength = 0;
         var familyType = MetricType.Unknown;
@@ -80,6 +81,12 @@ internal sealed class FalcoMapper
                     body.Overlaps(parser.HelpText, out helpOffset);
                     helpLength = parser.HelpText.Length;
                     break;
+                case EntryKind.Sample when _facts.SeriesScraped >= _options.MaxSeriesPerScrape:
+                    // Past the limit a sample is only counted: no lookup, no new cache entry, nothing submitted.
+                    _facts.SeriesScraped++;
+                    _facts.SeriesDropped++;
+                    _facts.SeriesOverLimit++;
+                    break;
                 case EntryKind.Sample:
                     var family = familyOffset >= 0 && parser.MetricName.StartsWith(body.Slice(familyOffset, familyLength))
                         ? body.Slice(familyOffset, familyLength)
@@ -90,6 +97,12 @@ internal sealed class FalcoMapper
                     break;
                 case EntryKind.Invalid:
                     _facts.InvalidLines++;
+                    if (parser.Error.Reason is ParseErrorReason.LineTooLong or ParseErrorReason.TooManyLabels
+                        or ParseErrorReason.LabelNameTooLong or ParseErrorReason.LabelValueTooLong)
+                    {
+                        _facts.LimitHits[parser.Error.Reason] = _facts.LimitHits.GetValueOrDefault(parser.Error.Reason) + 1;
+                    }
+
                     if (_facts.Errors.Count < MaxReportedErrors)
                     {
                         _facts.Errors.Add(parser.Error);

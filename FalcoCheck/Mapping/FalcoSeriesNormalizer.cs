@@ -38,7 +38,10 @@ internal static class FalcoSeriesNormalizer
             name = ScapPrefix + name[FalcoPrefix.Length..];
         }
 
-        if (name.StartsWith(ScapPrefix + "n_drops_buffer_", StringComparison.Ordinal) && name != DropsBuffer)
+        // The length check keeps the prefix and the "_total" suffix from overlapping (found by fuzzing: a name
+        // such as "falcosecurity_scap_n_drops_buffer_x" made the slice below negative).
+        if (name.StartsWith(ScapPrefix + "n_drops_buffer_", StringComparison.Ordinal) && name.EndsWith("_total", StringComparison.Ordinal)
+            && name.Length > ScapPrefix.Length + "n_drops_buffer_".Length + "_total".Length)
         {
             // 0.38.0: n_drops_buffer_<drop>_<dir>_total → n_drops_buffer_total{drop,dir}.
             var category = name[(ScapPrefix.Length + "n_drops_buffer_".Length)..^"_total".Length];
@@ -175,7 +178,9 @@ internal static class FalcoSeriesNormalizer
         foreach (var kind in (ReadOnlySpan<string>)["rules", "config"])
         {
             var prefix = FalcoPrefix + "falco_sha256_" + kind + "_file_";
-            if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith("_info", StringComparison.Ordinal))
+            // The length check keeps "…_file_" and "_info" from overlapping in "…_file_info" (found by fuzzing).
+            if (!name.StartsWith(prefix, StringComparison.Ordinal) || !name.EndsWith("_info", StringComparison.Ordinal)
+                || name.Length <= prefix.Length + "_info".Length)
             {
                 continue;
             }

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using FalcoCheck.Parsing;
 
 namespace FalcoCheck.Mapping;
 
@@ -39,6 +40,18 @@ internal sealed record MappingOptions
 
     /// <summary>Most distinct series kept in the cache; past it, series are mapped on every scrape (and counted).</summary>
     public int MaxCachedSeries { get; init; } = 100_000;
+
+    /// <summary>
+    /// Default of <see cref="MaxSeriesPerScrape"/>: Falco writes a few hundred series (a few thousand with many
+    /// rules firing); as many as the series cache holds bounds the work and memory a hostile payload can cost.
+    /// </summary>
+    public const int DefaultMaxSeriesPerScrape = 100_000;
+
+    /// <summary>Samples past this many in one payload are not mapped, only counted (<see cref="ScrapeFacts.SeriesOverLimit"/>).</summary>
+    public int MaxSeriesPerScrape { get; init; } = DefaultMaxSeriesPerScrape;
+
+    /// <summary>Line and label limits of the parser; lines that break them are counted in <see cref="ScrapeFacts.LimitHits"/>.</summary>
+    public TextParserOptions Parser { get; init; } = TextParserOptions.Default;
 
     /// <summary>Builds the exclude_metrics rule: an exact name, or a regular expression.</summary>
     public static Regex CompilePattern(string pattern) =>

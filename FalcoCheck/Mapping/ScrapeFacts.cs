@@ -37,6 +37,15 @@ internal sealed class ScrapeFacts
     /// <summary>The first few parse errors, for the report.</summary>
     public List<ParseError> Errors { get; } = [];
 
+    /// <summary>
+    /// Lines refused by a parser limit (line length, labels per series, label name or value length), by reason;
+    /// they are also in <see cref="InvalidLines"/>.
+    /// </summary>
+    public Dictionary<ParseErrorReason, int> LimitHits { get; } = [];
+
+    /// <summary>Samples past <see cref="MappingOptions.MaxSeriesPerScrape"/>: read, not mapped, not submitted.</summary>
+    public int SeriesOverLimit { get; set; }
+
     public void Clear()
     {
         FalcoVersion = null;
@@ -50,5 +59,7 @@ internal sealed class ScrapeFacts
         DuplicateSeries = 0;
         InvalidLines = 0;
         Errors.Clear();
+        LimitHits.Clear();
+        SeriesOverLimit = 0;
     }
 }

@@ -171,6 +171,13 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             json.WriteNumber("series_not_submitted", r.SeriesDropped);
             json.WriteNumber("duplicate_series", r.DuplicateSeries);
             json.WriteNumber("invalid_lines", r.InvalidLines);
+            json.WriteStartObject("limits_hit");
+            foreach (var hit in r.LimitHits)
+            {
+                json.WriteNumber(hit.Setting, hit.Count);
+            }
+
+            json.WriteEndObject();
             json.WriteNumber("payload_bytes", r.PayloadBytes);
             json.WriteNumber("duration_ms", Math.Round(r.Duration.TotalMilliseconds, 3));
             json.WriteEndObject();

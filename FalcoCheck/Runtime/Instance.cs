@@ -98,6 +98,15 @@ internal sealed class Instance : IDisposable
             message = message.Length == 0 ? note : message + "; " + note;
         }
 
+        // A limit that refused data is a WARNING, reported once per run however many items it refused.
+        var limits = RunLimits.Collect(facts, Settings, Counters.Refused);
+        if (limits.Count > 0)
+        {
+            var limitNote = RunLimits.Describe(limits);
+            message = message.Length == 0 ? limitNote : message + "; " + limitNote;
+            status = status == ServiceCheckStatus.Ok ? ServiceCheckStatus.Warning : status;
+        }
+
         var result = Result(status, message, points, timestamp, scrape.Duration, events: events);
         return result with
         {
@@ -109,6 +118,7 @@ internal sealed class Instance : IDisposable
             DuplicateSeries = facts.DuplicateSeries,
             InvalidLines = facts.InvalidLines,
             ParseErrors = [.. facts.Errors],
+            LimitHits = limits,
         };
     }
 

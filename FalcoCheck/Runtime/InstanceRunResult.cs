@@ -34,6 +34,9 @@ internal sealed record InstanceRunResult
 
     public IReadOnlyList<ParseError> ParseErrors { get; init; } = [];
 
+    /// <summary>Limits reached in this run, one entry per setting (README "Hardening").</summary>
+    public IReadOnlyList<LimitHit> LimitHits { get; init; } = [];
+
     /// <summary>True when a connection error was ignored (<c>ignore_connection_errors</c>).</summary>
     public bool Skipped { get; init; }
 }

@@ -1,7 +1,9 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using FalcoCheck.Configuration;
+using FalcoCheck.Counters;
 using FalcoCheck.Mapping;
+using FalcoCheck.Parsing;
 using FalcoCheck.Scraping;
 
 namespace FalcoCheck.Runtime;
@@ -46,6 +48,9 @@ internal static class InstanceSettingsFactory
                 "drop" => RuleTagMode.Drop,
                 _ => RuleTagMode.Fold,
             },
+            MaxSeriesPerScrape = instance.MaxSeriesPerScrape,
+            Parser = new TextParserOptions(
+                instance.MaxLineBytes, instance.MaxLabelsPerSeries, instance.MaxLabelNameBytes, instance.MaxLabelValueBytes),
         };
 
         var scraper = new ScraperOptions
@@ -91,6 +96,7 @@ internal static class InstanceSettingsFactory
             EnableHealthServiceCheck = instance.EnableHealthServiceCheck,
             IgnoreConnectionErrors = instance.IgnoreConnectionErrors,
             MaxRules = instance.MaxRules,
+            Counters = new CounterStateOptions { MaxContexts = instance.MaxCounterContexts },
             HealthTags = [.. healthTags],
         };
     }
