@@ -14,6 +14,7 @@ internal static class Program
             DemoCommand.Create(),
             ReplayCommand.Create(),
             AlertsCommand.Create(),
+            BenchCommand.Create(),
         };
 
         try

@@ -24,6 +24,33 @@ internal sealed class ByteClassTests
         Assert.That(wrong, Is.Empty);
     }
 
+    [Test]
+    public void Vector_scan_stops_at_every_byte_outside_the_grammar_at_every_offset()
+    {
+        // 40 bytes: two 16-byte blocks and a scalar tail, so every byte is checked by both paths.
+        var wrong = new List<string>();
+        for (int b = 0; b < 256; b++)
+        {
+            byte c = (byte)b;
+            bool labelChar = c is >= (byte)'a' and <= (byte)'z' or >= (byte)'A' and <= (byte)'Z' or (byte)'_' or >= (byte)'0' and <= (byte)'9';
+            bool metricChar = labelChar || c == ':';
+            for (int at = 0; at < 40; at++)
+            {
+                byte[] line = new byte[40];
+                Array.Fill(line, (byte)'a');
+                line[at] = c;
+                Check(wrong, c, $"label char at {at}", ByteClass.EndOfLabelName(line, 0) == 40, labelChar);
+                Check(wrong, c, $"metric char at {at}", ByteClass.EndOfMetricName(line, 0) == 40, metricChar);
+                if (!metricChar && ByteClass.EndOfMetricName(line, 0) != at)
+                {
+                    wrong.Add($"0x{c:X2} metric end at {at}: {ByteClass.EndOfMetricName(line, 0)}");
+                }
+            }
+        }
+
+        Assert.That(wrong, Is.Empty);
+    }
+
     [TestCase("abc def", 0, 3)]
     [TestCase("abc", 1, 3)]
     [TestCase("a-b", 0, 1)]

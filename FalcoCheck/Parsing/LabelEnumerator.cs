@@ -9,14 +9,14 @@ internal ref struct LabelEnumerator
     // From just after '{' to the end of the line: the scanner needs what follows '}' to tell a closing quote from a
     // raw one exactly as the validating pass did.
     private readonly ReadOnlySpan<byte> _rest;
-    private int _position;
+    private LabelCursor _cursor;
     private bool _done;
     private Label _current;
 
     internal LabelEnumerator(ReadOnlySpan<byte> rest, bool hasLabels)
     {
         _rest = rest;
-        _position = 0;
+        _cursor = default;
         _done = !hasLabels;
         _current = default;
     }
@@ -33,7 +33,7 @@ internal ref struct LabelEnumerator
         }
 
         // The line was validated by Read(), so Error cannot happen here; treat it as the end anyway.
-        if (LabelScanner.Next(_rest, ref _position, out LabelBounds label, out _) != LabelScanStatus.Label)
+        if (LabelScanner.Next(_rest, ref _cursor, out LabelBounds label, out _) != LabelScanStatus.Label)
         {
             _done = true;
             _current = default;

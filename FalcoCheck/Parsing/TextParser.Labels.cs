@@ -66,15 +66,15 @@ internal ref partial struct TextParser
     {
         // The same span the LabelEnumerator will re-scan: from after '{' to the end of the line.
         ReadOnlySpan<byte> rest = line[start..];
-        int position = 0;
+        var cursor = default(LabelCursor);
         int count = 0;
         int rawQuotes = 0;
         while (true)
         {
-            LabelScanStatus status = LabelScanner.Next(rest, ref position, out LabelBounds label, out ParseErrorReason error);
+            LabelScanStatus status = LabelScanner.Next(rest, ref cursor, out LabelBounds label, out ParseErrorReason error);
             if (status == LabelScanStatus.End)
             {
-                end = start + position;
+                end = start + cursor.Position;
                 _labelsStart = _lineStart + start;
                 _labelCount = count;
                 _rawQuoteLabelValues += rawQuotes;
@@ -84,7 +84,7 @@ internal ref partial struct TextParser
             end = 0;
             if (status == LabelScanStatus.Error)
             {
-                return Fail(error, line, start + position);
+                return Fail(error, line, start + cursor.Position);
             }
 
             if (++count > _maxLabels)
@@ -122,18 +122,18 @@ internal ref partial struct TextParser
         }
 
         ReadOnlySpan<byte> rest = line[(brace + 1)..];
-        int position = 0;
+        var cursor = default(LabelCursor);
         LabelScanStatus status;
-        while ((status = LabelScanner.Next(rest, ref position, out _, out _)) == LabelScanStatus.Label)
+        while ((status = LabelScanner.Next(rest, ref cursor, out _, out _)) == LabelScanStatus.Label)
         {
         }
 
         if (status == LabelScanStatus.Error)
         {
-            return Fail(ParseErrorReason.InvalidExemplar, line, brace + 1 + position);
+            return Fail(ParseErrorReason.InvalidExemplar, line, brace + 1 + cursor.Position);
         }
 
-        int value = ByteClass.SkipBlanks(line, brace + 1 + position);
+        int value = ByteClass.SkipBlanks(line, brace + 1 + cursor.Position);
         if (value == line.Length)
         {
             return Fail(ParseErrorReason.InvalidExemplar, line, value);

@@ -11,6 +11,11 @@ internal ref partial struct TextParser
         // bare "# HELP" are comments.
         // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
         // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
+        if (TryRepeatMetaLine(line))
+        {
+            return LineResult.Entry;
+        }
+
         int k = ByteClass.SkipBlanks(line, hash + 1);
         if (k == hash + 1 || k == line.Length)
         {
@@ -88,6 +93,7 @@ internal ref partial struct TextParser
         _textStart = _lineStart + text;
         _textLength = line.Length - text;
         _kind = EntryKind.Help;
+        RememberMetaLine(line.Length);
         return LineResult.Entry;
     }
 
@@ -112,6 +118,7 @@ internal ref partial struct TextParser
         }
 
         _kind = EntryKind.Type;
+        RememberMetaLine(line.Length);
         return LineResult.Entry;
     }
 

@@ -30,6 +30,17 @@ internal ref partial struct TextParser
     ];
 
     /// <summary>
+    /// Sample: the value as an exact integer when its text is one (optional sign, digits, optionally a fraction of
+    /// zeros such as <c>55627776.000000</c>, no exponent) and it fits in a long. Falco prints nanosecond timestamps
+    /// like 1747146391215396732 that a double cannot hold exactly.
+    /// </summary>
+    public readonly bool TryGetExactInteger(out long value)
+    {
+        value = _exactInteger;
+        return _hasExactInteger;
+    }
+
+    /// <summary>
     /// Parses a sample value as Go's <c>strconv.ParseFloat(s, 64)</c> does, correctly rounded: decimal and exponent
     /// forms, <c>NaN</c>, <c>Inf</c>/<c>Infinity</c> with optional sign, case-insensitive; an out-of-range value
     /// (<c>1e999</c>) is an error, as Go's <c>ErrRange</c> is for Prometheus. Also reports whether the text is an

@@ -62,6 +62,12 @@ internal ref partial struct TextParser
     private bool _hasTimestamp;
     private ParseError _error;
 
+    // Repeats (TextParser.Memo.cs): the last HELP and TYPE lines, and the last metric name validated.
+    private MetaLineMemo _helpMemo;
+    private MetaLineMemo _typeMemo;
+    private int _memoNameStart;
+    private int _memoNameLength;
+
     /// <param name="body">The whole response body; it must outlive the parser.</param>
     /// <param name="format">Prometheus text 0.0.4 (what Falco serves) or OpenMetrics 1.0.</param>
     /// <param name="options">Limits and strictness; <c>default</c> means <see cref="TextParserOptions.Default"/>.</param>
@@ -163,17 +169,6 @@ internal ref partial struct TextParser
         return ReadEnd();
     }
 
-    /// <summary>
-    /// Sample: the value as an exact integer when its text is one (optional sign, digits, optionally a fraction of
-    /// zeros such as <c>55627776.000000</c>, no exponent) and it fits in a long. Falco prints nanosecond timestamps
-    /// like 1747146391215396732 that a double cannot hold exactly.
-    /// </summary>
-    public readonly bool TryGetExactInteger(out long value)
-    {
-        value = _exactInteger;
-        return _hasExactInteger;
-    }
-
     private LineResult ParseLine(ReadOnlySpan<byte> line)
     {
         int first = ByteClass.SkipBlanks(line, 0);
@@ -214,7 +209,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidMetricName, line, start);
         }
 
-        int nameEnd = ByteClass.EndOfMetricName(line, start + 1);
+        int nameEnd = EndOfSampleName(line, start);
         int p = nameEnd;
         int brace = ByteClass.SkipBlanks(line, nameEnd);
         if (brace < line.Length && line[brace] == '{')
@@ -275,6 +270,8 @@ internal ref partial struct TextParser
         _nameLength = nameEnd - start;
         _seriesLength = seriesEnd - start;
         _kind = EntryKind.Sample;
+        _memoNameStart = _nameStart;
+        _memoNameLength = _nameLength;
         return LineResult.Entry;
     }
 
