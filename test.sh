@@ -24,7 +24,10 @@ if ((${#need[@]})); then
 fi
 
 results=$(mktemp -d)
-dotnet test FalcoCheck.sln -c Release --logger "trx" --results-directory "$results" "$@"
+# Benchmarks (category Benchmark, explicit, minutes long) are run on purpose, never by the suite: see README "Performance".
+default_filter=(--filter "TestCategory!=Benchmark")
+[[ " $* " == *" --filter "* ]] && default_filter=()
+dotnet test FalcoCheck.sln -c Release --logger "trx" --results-directory "$results" "${default_filter[@]}" "$@"
 status=$?
 
 # Count from the TRX result files (one per test assembly): <Counters total=".." passed=".." failed=".." ...>.
