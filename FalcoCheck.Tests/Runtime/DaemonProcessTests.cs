@@ -73,7 +73,7 @@ internal sealed class DaemonProcessTests
         using var config = new TestConfig(Instance($"{replay.BaseUrl}/metrics"), $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n", "init_config:\n  timeout: 0.5\n");
 
         await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, new Dictionary<string, string> { ["JOURNAL_STREAM"] = "8:12345" });
-        await daemon.WaitForAsync(s => s.Instances.Single().Runs >= 1, "one run");
+        await daemon.WaitForAsync(s => s.Instances.Count == 1 && s.Instances[0].Runs >= 1, "one run");
         Assert.That(await daemon.StopAsync(), Is.Zero);
 
         var lines = daemon.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -94,7 +94,7 @@ internal sealed class DaemonProcessTests
             "init_config:\n  timeout: 0.5\n");
 
         await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort);
-        await daemon.WaitForAsync(s => s.Instances.Single().Runs >= 1, "one run");
+        await daemon.WaitForAsync(s => s.Instances.Count == 1 && s.Instances[0].Runs >= 1, "one run");
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         using var body = new StringContent(Alerts.AlertSamples.OneLine, System.Text.Encoding.UTF8, "application/json");
         using var answer = await client.PostAsync(new Uri($"http://127.0.0.1:{alertsPort}/"), body);

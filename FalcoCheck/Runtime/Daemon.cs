@@ -60,12 +60,13 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask);
         _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks);
         _scheduler = new Scheduler(_context);
+        await _scheduler.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
+
+        // After the loops exist, so the first answer already lists every instance.
         if (_agent.Status.Enabled)
         {
             _statusServer = StatusServer.Start(_agent.Status.Listen, Report, _logger);
         }
-
-        await _scheduler.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
         if (settings.Count == 0)
         {
             DaemonLog.NoInstances(_logger, _check.SourceFile);
