@@ -1,11 +1,11 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
-using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FalcoCheck.Configuration;
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
+
+using FalcoCheck.Scraping;
 
 namespace FalcoCheck.Sinks.Delivery;
 
@@ -150,41 +150,10 @@ internal sealed class SinkHttpClient : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
         };
 
-        var ssl = new SslClientAuthenticationOptions();
-        if (!endpoint.TlsVerify)
-        {
-            ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        else if (endpoint.TlsCaCert is { } caPath)
-        {
-            var roots = new X509Certificate2Collection();
-            roots.ImportFromPemFile(caPath);
-            ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TrustedBy(roots, certificate, errors);
-        }
-
-        if (endpoint.TlsCert is { } certPath)
-        {
-            ssl.ClientCertificates = [X509Certificate2.CreateFromPemFile(certPath, endpoint.TlsPrivateKey)];
-        }
-
-        handler.SslOptions = ssl;
+        handler.SslOptions = ClientTls.Create(endpoint.TlsVerify, endpoint.TlsCaCert, endpoint.TlsCert, endpoint.TlsPrivateKey);
         return handler;
     }
 
-    private static bool TrustedBy(X509Certificate2Collection roots, X509Certificate? certificate, SslPolicyErrors errors)
-    {
-        if (certificate is null || (errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0)
-        {
-            return false;
-        }
-
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.AddRange(roots);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        using var leaf = new X509Certificate2(certificate);
-        return chain.Build(leaf);
-    }
 
     /// <summary>Adds the endpoint's authentication and headers to a request.</summary>
     public static void Authenticate(HttpRequestMessage request, HttpEndpointOptions endpoint)
