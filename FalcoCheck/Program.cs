@@ -13,13 +13,21 @@ internal static class Program
             ValidateCommand.Create(),
             DemoCommand.Create(),
             ReplayCommand.Create(),
+            RunCommand.Create(),
+            StatusCommand.Create(),
             AlertsCommand.Create(),
             BenchCommand.Create(),
         };
 
         try
         {
-            return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
+            var parse = root.Parse(args);
+            // `run` stops on SIGTERM/SIGINT through the Generic Host, within shutdown_timeout; System.CommandLine's
+            // own handler would end the process with 143 after its two-second ProcessTerminationTimeout.
+            var invocation = parse.CommandResult.Command.Name == RunCommand.Name
+                ? new InvocationConfiguration { ProcessTerminationTimeout = null }
+                : new InvocationConfiguration();
+            return await parse.InvokeAsync(invocation).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException)
         {

@@ -13,8 +13,8 @@ internal sealed class AgentConfigTests
     {
         yield return Case("unknown key suggests", "hostnme: x\n",
             "falcocheck.yaml:1:1: hostnme: unknown setting 'hostnme'; did you mean 'hostname'?");
-        yield return Case("unknown key lists the few known ones", "kerberos_auth: x\n",
-            "falcocheck.yaml:1:1: kerberos_auth: unknown setting 'kerberos_auth'; expected one of hostname, tags, sinks, state_dir, log_level, confd_path, api_key, site, max_concurrent_scrapes, alerts");
+        yield return Case("unknown key far from any known one", "kerberos_auth: x\n",
+            "falcocheck.yaml:1:1: kerberos_auth: unknown setting 'kerberos_auth'");
         yield return Case("hostname with a space", "hostname: 'bad host'\n",
             "falcocheck.yaml:1:11: hostname: expected a host name of at most 255 letters, digits, '-', '_' and '.'");
         yield return Case("hostname a list", "hostname: [a]\n", "falcocheck.yaml:1:11: hostname: expected a string, got a list");

@@ -35,6 +35,9 @@ internal sealed partial class ReadmeTests
         var known = FalcoMetricTable.Rows.Select(r => r.Name).Concat(FalcoMetricTable.Rows.Where(r => r.GaugeTwin is not null).Select(r => r.GaugeTwin!)).ToHashSet();
         var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "FalcoSignals.cs"));
         known.UnionWith(DerivedName().Matches(source).Select(m => m.Groups[1].Value));
+        // The daemon's own metrics (falco.check.*).
+        var selfTelemetry = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "SelfTelemetry.cs"));
+        known.UnionWith(DerivedName().Matches(selfTelemetry).Select(m => m.Groups[1].Value));
 
         var listed = TableRow().Matches(Readme).Select(m => m.Groups[1].Value).Where(n => !n.Contains('<', StringComparison.Ordinal)).ToList();
 

@@ -44,6 +44,24 @@ internal sealed record AgentConfig
 
     public int MaxConcurrentScrapes { get; init; } = DefaultMaxConcurrentScrapes;
 
+    /// <summary>How often <c>run</c> saves counter state between runs (it also saves on shutdown).</summary>
+    public static readonly TimeSpan DefaultStateFlushInterval = TimeSpan.FromSeconds(60);
+
+    /// <summary>The Generic Host's own default shutdown timeout (HostOptions.ShutdownTimeout, 30 s).</summary>
+    public static readonly TimeSpan DefaultShutdownTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>watch_config</c>: <c>run</c> reloads when the agent or check file changes, as on SIGHUP.</summary>
+    public bool WatchConfig { get; init; }
+
+    /// <summary><c>status</c>: the endpoint <c>falcocheck status</c> reads.</summary>
+    public StatusConfig Status { get; init; } = new();
+
+    /// <summary><c>state_flush_interval</c>: seconds between saves of counter state by <c>run</c>.</summary>
+    public TimeSpan StateFlushInterval { get; init; } = DefaultStateFlushInterval;
+
+    /// <summary><c>shutdown_timeout</c>: on SIGTERM, time for in-flight scrapes and the sinks to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; init; } = DefaultShutdownTimeout;
+
     /// <summary>The <c>alerts:</c> section; null when absent (no alert inputs in the daemon).</summary>
     public AlertsConfig? Alerts { get; init; }
 }

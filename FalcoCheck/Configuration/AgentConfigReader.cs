@@ -26,7 +26,7 @@ internal static class AgentConfigReader
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts"];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", .. DaemonConfigReader.Keys];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -71,7 +71,7 @@ internal static class AgentConfigReader
         };
 
         // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
-        return config with
+        return DaemonConfigReader.Read(map, config) with
         {
             Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
         };

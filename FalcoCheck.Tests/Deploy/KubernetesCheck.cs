@@ -1,0 +1,140 @@
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+using static FalcoCheck.Tests.Deploy.DeployFiles;
+
+namespace FalcoCheck.Tests.Deploy;
+
+/// <summary>
+/// What must hold between the DaemonSet, its ConfigMap and its Secret for the pods to start and scrape the Falco
+/// of their node. Returns the problems, so a test can also feed it a deliberately broken manifest.
+/// </summary>
+internal static partial class KubernetesCheck
+{
+    public static List<string> Problems(IReadOnlyList<YamlMappingNode> documents)
+    {
+        var problems = new List<string>();
+        YamlMappingNode? Kind(string kind) => documents.SingleOrDefault(d => Text(d, "kind") == kind);
+        var daemonSet = Kind("DaemonSet");
+        var configMap = Kind("ConfigMap");
+        var secret = Kind("Secret");
+        if (daemonSet is null || configMap is null || secret is null)
+        {
+            return ["expected one DaemonSet, one ConfigMap and one Secret"];
+        }
+
+        var pod = At(daemonSet, "spec.template.spec")!;
+        var container = Items(pod, "containers").Single();
+        var env = Items(container, "env").ToList();
+        var names = env.Select(e => Text(e, "name")).ToList();
+
+        // $(VAR) in an env value expands only variables defined earlier in the list.
+        foreach (var variable in env)
+        {
+            foreach (Match reference in Reference().Matches(Text(variable, "value") ?? string.Empty))
+            {
+                var index = names.IndexOf(reference.Groups[1].Value);
+                if (index < 0 || index > names.IndexOf(Text(variable, "name")))
+                {
+                    problems.Add($"env {Text(variable, "name")} uses $({reference.Groups[1].Value}) before it is defined");
+                }
+            }
+        }
+
+        if (env.SingleOrDefault(e => Text(e, "name") == "HOST_IP") is not { } hostIp || Text(hostIp, "valueFrom.fieldRef.fieldPath") != "status.hostIP")
+        {
+            problems.Add("env HOST_IP must come from status.hostIP");
+        }
+
+        if (env.SingleOrDefault(e => Text(e, "name") == "FALCO_METRICS_URL") is not { } url || Text(url, "value") != "http://$(HOST_IP):8765/metrics")
+        {
+            problems.Add("env FALCO_METRICS_URL must be http://$(HOST_IP):8765/metrics");
+        }
+
+        var secretName = Text(secret, "metadata.name");
+        var secretKeys = (At(secret, "stringData") as YamlMappingNode)?.Children.Keys.Select(k => k.ToString()).ToHashSet() ?? [];
+        foreach (var reference in env.Where(e => At(e, "valueFrom.secretKeyRef") is not null))
+        {
+            if (Text(reference, "valueFrom.secretKeyRef.name") != secretName || !secretKeys.Contains(Text(reference, "valueFrom.secretKeyRef.key")!))
+            {
+                problems.Add($"env {Text(reference, "name")} names a secret key that the Secret does not have");
+            }
+        }
+
+        var configName = Text(configMap, "metadata.name");
+        var configKeys = (At(configMap, "data") as YamlMappingNode)?.Children.Keys.Select(k => k.ToString()).ToHashSet() ?? [];
+        foreach (var volume in Items(pod, "volumes").Where(v => At(v, "configMap") is not null))
+        {
+            if (Text(volume, "configMap.name") != configName)
+            {
+                problems.Add($"volume {Text(volume, "name")} mounts a ConfigMap that is not in the manifests");
+            }
+
+            foreach (var item in Items(volume, "configMap.items").Where(i => !configKeys.Contains(Text(i, "key")!)))
+            {
+                problems.Add($"volume {Text(volume, "name")} maps key {Text(item, "key")}, which the ConfigMap does not have");
+            }
+        }
+
+        foreach (var (path, what) in new[] { ("securityContext.readOnlyRootFilesystem", "true"), ("securityContext.allowPrivilegeEscalation", "false") })
+        {
+            if (Text(container, path) != what)
+            {
+                problems.Add($"container {path} must be {what}");
+            }
+        }
+
+        if (Text(pod, "securityContext.runAsNonRoot") != "true")
+        {
+            problems.Add("the pod must run as non-root");
+        }
+
+        if (Text(daemonSet, "metadata.namespace") != Text(configMap, "metadata.namespace") || Text(daemonSet, "metadata.namespace") != Text(secret, "metadata.namespace"))
+        {
+            problems.Add("the DaemonSet, ConfigMap and Secret must share a namespace");
+        }
+
+        return problems;
+    }
+
+    /// <summary>The files the pod sees: mount path plus each ConfigMap item's path, to the item's content.</summary>
+    public static Dictionary<string, string> MountedFiles(IReadOnlyList<YamlMappingNode> documents)
+    {
+        var configMap = documents.Single(d => Text(d, "kind") == "ConfigMap");
+        var pod = At(documents.Single(d => Text(d, "kind") == "DaemonSet"), "spec.template.spec")!;
+        var container = Items(pod, "containers").Single();
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var volume in Items(pod, "volumes").Where(v => At(v, "configMap") is not null))
+        {
+            var mount = Items(container, "volumeMounts").Single(m => Text(m, "name") == Text(volume, "name"));
+            foreach (var item in Items(volume, "configMap.items"))
+            {
+                // Keys hold dots (falcocheck.yaml): look them up directly, not as a dotted path.
+                var data = (YamlMappingNode)At(configMap, "data")!;
+                files[Text(mount, "mountPath") + "/" + Text(item, "path")] = ((YamlScalarNode)data.Children[new YamlScalarNode(Text(item, "key"))]).Value!;
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>The container's environment as Kubernetes builds it on a node with the given address and name.</summary>
+    public static Dictionary<string, string> Environment(IReadOnlyList<YamlMappingNode> documents, string hostIp, string nodeName)
+    {
+        var secret = documents.Single(d => Text(d, "kind") == "Secret");
+        var pod = At(documents.Single(d => Text(d, "kind") == "DaemonSet"), "spec.template.spec")!;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var variable in Items(Items(pod, "containers").Single(), "env"))
+        {
+            var value = Text(variable, "value")
+                ?? (Text(variable, "valueFrom.fieldRef.fieldPath") switch { "status.hostIP" => hostIp, "spec.nodeName" => nodeName, _ => null })
+                ?? Text(secret, "stringData." + Text(variable, "valueFrom.secretKeyRef.key"))
+                ?? string.Empty;
+            values[Text(variable, "name")!] = Reference().Replace(value, m => values.GetValueOrDefault(m.Groups[1].Value, m.Value));
+        }
+
+        return values;
+    }
+
+    [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
+    private static partial Regex Reference();
+}
