@@ -1,3 +1,5 @@
+using FalcoCheck.Mapping;
+
 namespace FalcoCheck.Alerts;
 
 /// <summary>
@@ -60,16 +62,6 @@ internal static class AlertPriorities
         _ => "debug",
     };
 
-    /// <summary>The <c>priority_name</c> tag value: Falco's name, lower-case (Datadog lower-cases tags anyway).</summary>
-    public static string TagValue(FalcoPriority priority) => priority switch
-    {
-        FalcoPriority.Emergency => "emergency",
-        FalcoPriority.Alert => "alert",
-        FalcoPriority.Critical => "critical",
-        FalcoPriority.Error => "error",
-        FalcoPriority.Warning => "warning",
-        FalcoPriority.Notice => "notice",
-        FalcoPriority.Informational => "informational",
-        _ => "debug",
-    };
+    /// <summary>The <c>priority_name</c> tag value: the same names as on <c>falco.rules.matches.count</c>.</summary>
+    public static string TagValue(FalcoPriority priority) => RuleTags.PriorityName((int)priority);
 }

@@ -3,8 +3,14 @@ namespace FalcoCheck.Mapping;
 /// <summary>Readable tags for rule matches: priority names and Falco's rule tags.</summary>
 internal static class RuleTags
 {
-    /// <summary>Falco's priorities by number, as <c>rules_matches_total{priority}</c> writes them (0 = Emergency).</summary>
+    /// <summary>
+    /// Falco's priorities by number, as <c>rules_matches_total{priority}</c> writes them (0 = Emergency): the
+    /// <c>priority_name</c> tag of metrics and of alert logs alike, so the two join.
+    /// </summary>
     private static readonly string[] Priorities = ["emergency", "alert", "critical", "error", "warning", "notice", "informational", "debug"];
+
+    /// <summary>The <c>priority_name</c> of a priority number 0–7.</summary>
+    public static string PriorityName(int number) => Priorities[number];
 
     private const string MitrePrefix = "mitre_";
 
