@@ -71,7 +71,14 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
         {
             foreach (var sink in sinks)
             {
+                long spooledBefore = sink.Counts.Spooled;
                 await sink.DisposeAsync().ConfigureAwait(false);
+                if (sink.Counts.Spooled > spooledBefore)
+                {
+                    // Flushed or not, the user learns where the points are: the next run sends them first.
+                    await errors.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"sink {sink.Name}: {sink.Counts.Spooled - spooledBefore} item(s) kept in the disk spool under {agent.StateDir}; the next run sends them first")).ConfigureAwait(false);
+                }
             }
         }
     }
