@@ -1,5 +1,6 @@
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -47,7 +48,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         createSink ??= sink => LogSinkFactory.Create(sink, console);
         for (int i = 0; i < config.Sinks.Count; i++)
         {
-            var spool = new LogSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes);
+            var spool = new DiskSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes);
             _workers.Add(new LogSinkWorker(createSink(config.Sinks[i]), new LogQueue(config.QueueSize, spool), _options.Retry,
                 loggers.CreateLogger("FalcoCheck.Sinks.Logs"), clock));
         }

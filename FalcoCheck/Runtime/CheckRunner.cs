@@ -35,8 +35,10 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             return ExitConfigError;
         }
 
-        // `check` prints what it submits itself; a console sink would print it twice.
-        var sinks = agent.Sinks.Where(s => s is not ConsoleSinkConfig).Select(s => SinkFactory.Create(s, output)).ToList();
+        // `check` prints what it submits itself; a console sink would print it twice. A --rate preview leaves
+        // state_dir alone, spool included.
+        var spoolIn = options.Rate ? null : agent.StateDir;
+        var sinks = agent.Sinks.Where(s => s is not ConsoleSinkConfig).Select(s => SinkFactory.Create(s, output, clock, spoolIn)).ToList();
         try
         {
             using var gate = new SemaphoreSlim(Math.Max(1, agent.MaxConcurrentScrapes));
