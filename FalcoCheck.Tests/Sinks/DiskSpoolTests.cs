@@ -88,4 +88,53 @@ internal sealed class DiskSpoolTests
         Assert.That(seen, Is.EqualTo(new[] { "{\"n\":1}", "{\"n\":2}", "{\"n\":9}" }));
         Assert.That(skipped, Is.EqualTo(2));
     }
+
+    [Test]
+    public void Progress_inside_the_head_entry_survives_a_restart_and_a_commit_clears_it()
+    {
+        using var dir = new TempDir();
+        using (var spool = new DiskSpool(dir.Path, 1024 * 1024))
+        {
+            spool.TryAppend(Entries(1, 2));
+            spool.SaveProgress(spool.Read(1, 1024)!, "4,0,0");
+        }
+
+        using var reopened = new DiskSpool(dir.Path, 1024 * 1024);
+        SpoolBatch head = reopened.Read(1, 1024)!;
+        reopened.Commit(head);
+        SpoolBatch next = reopened.Read(1, 1024)!;
+
+        Assert.That(head.Progress, Is.EqualTo("4,0,0"));
+        Assert.That(Texts(head), Is.EqualTo(new[] { "{\"n\":1}" }));
+        Assert.That(next.Progress, Is.Null, "progress belongs to the entry it was saved for");
+    }
+
+    [Test]
+    public void A_second_process_cannot_open_a_spool_in_use()
+    {
+        using var dir = new TempDir();
+        using var spool = new DiskSpool(dir.Path, 1024);
+
+        var error = Assert.Throws<IOException>(() => new DiskSpool(dir.Path, 1024).Dispose());
+
+        Assert.That(error!.Message, Does.Contain("in use by another process").And.Contain(dir.Path));
+    }
+
+    [Test]
+    public void Entries_larger_than_a_read_chunk_come_back_whole()
+    {
+        using var dir = new TempDir();
+        using var spool = new DiskSpool(dir.Path, 1024 * 1024);
+        byte[] big = Encoding.UTF8.GetBytes(new string('a', 100_000) + "z");
+        spool.TryAppend([big, .. Entries(1, 1), big]);
+
+        var seen = new List<int>();
+        while (spool.Read(2, 150_000) is { } batch)
+        {
+            seen.AddRange(batch.Entries.Select(e => e.Length));
+            spool.Commit(batch);
+        }
+
+        Assert.That(seen, Is.EqualTo(new[] { big.Length, 7, big.Length }));
+    }
 }

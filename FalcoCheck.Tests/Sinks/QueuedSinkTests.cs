@@ -42,7 +42,7 @@ internal sealed class QueuedSinkTests
         Assert.That(result.Success, Is.False);
         Assert.That(result.Error, Is.EqualTo("2 of 5 item(s) not delivered: HTTP 403 Forbidden"));
         Assert.That(sender.Received, Has.Count.EqualTo(3));
-        Assert.That(sink.Counts, Is.EqualTo(new SinkCounts(5, 3, 0, 2, 0)));
+        Assert.That(sink.Counts, Is.EqualTo(new SinkCounts(5, 3, 0, 2, 0) { LastDropReason = "HTTP 403 Forbidden" }));
     }
 
     [Test]
@@ -95,7 +95,7 @@ internal sealed class QueuedSinkTests
 
         await sink.DisposeAsync();
 
-        Assert.That(sink.Counts, Is.EqualTo(new SinkCounts(3, 0, 0, 3, 0)));
+        Assert.That(sink.Counts, Is.EqualTo(new SinkCounts(3, 0, 0, 3, 0) { LastDropReason = "shut down before the backend took it: flush_timeout reached; no spool" }));
         var late = await sink.SendAsync(Of(SinkSamples.Many(1)), CancellationToken.None);
         Assert.That(late.Error, Does.Contain("shut down"));
     }

@@ -88,7 +88,7 @@ internal sealed class SinkQueue
         long since = total - Interlocked.Exchange(ref _droppedReported, total);
         if (since > 0)
         {
-            SinkQueueLog.Dropped(_logger, Name, Capacity, since, _lastError?.Message ?? "none");
+            SinkQueueLog.Dropped(_logger, Name, Capacity, since, _sink.Counts.LastDropReason ?? _lastError?.Message ?? "none");
         }
 
         return since;

@@ -11,4 +11,7 @@ internal readonly record struct SinkCounts(long Received, long Sent, long Retrie
 
     /// <summary>Bytes waiting in the disk spool now (including what an earlier process left).</summary>
     public long SpoolBytes { get; init; }
+
+    /// <summary>Why items were last dropped (queue and spool full, no spool, refused by the backend), for the log.</summary>
+    public string? LastDropReason { get; init; }
 }

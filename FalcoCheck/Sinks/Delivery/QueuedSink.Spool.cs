@@ -36,7 +36,7 @@ internal sealed partial class QueuedSink
             {
                 _spool.Commit(record);
                 Interlocked.Add(ref _dropped, record.Entries.Count == 0 ? record.Skipped : 1);
-                _lastError = "spool record skipped: " + error;
+                _lastError = _lastDropReason = "spool record skipped: " + error;
                 continue;
             }
 
@@ -134,6 +134,7 @@ internal sealed partial class QueuedSink
         }
 
         string reason = _spoolFolder is null ? why + "; no spool" : why + "; spool " + (_spoolProblem ?? "full");
+        _lastDropReason = reason;
         Interlocked.Add(ref _dropped, batch.DropRest(reason));
     }
 

@@ -30,6 +30,7 @@ internal sealed partial class QueuedSink : IMetricSink
     private long _retried;
     private long _dropped;
     private string? _lastError;
+    private string? _lastDropReason;
 
     /// <param name="spoolFolder">Where this sink's disk spool lives; null (or a zero spool size) for none.</param>
     public QueuedSink(IBatchSender sender, DeliveryOptions options, TimeProvider clock, string? spoolFolder = null)
@@ -57,6 +58,7 @@ internal sealed partial class QueuedSink : IMetricSink
             {
                 Spooled = Interlocked.Read(ref _spooled),
                 SpoolBytes = SpoolBytes,
+                LastDropReason = _lastDropReason,
             };
         }
     }
@@ -226,6 +228,7 @@ internal sealed partial class QueuedSink : IMetricSink
     private void Reject(Batch batch, SendAttempt attempt, string reason)
     {
         _lastError = reason;
+        _lastDropReason = reason;
         batch.Error = reason;
         var (points, checks, events) = attempt.Items > 0 ? (attempt.Points, attempt.Checks, attempt.Events)
             : batch.RemainingPoints.Length > 0 ? (1, 0, 0)
