@@ -58,12 +58,27 @@ internal sealed class DaemonHarness : IAsyncDisposable
 
     public bool Stopped { get; private set; }
 
+    /// <summary>
+    /// Stops the daemon. Its grace periods run on the fake clock, so a stop still waiting after a few real seconds
+    /// (a backend that never answers, in a test that already failed) gets its clock moved until the waits are over,
+    /// rather than hanging the run.
+    /// </summary>
     public async Task StopAsync()
     {
         if (!Stopped)
         {
             Stopped = true;
-            await Daemon.StopAsync(CancellationToken.None);
+            var stopping = Daemon.StopAsync(CancellationToken.None);
+            if (await Task.WhenAny(stopping, Task.Delay(TimeSpan.FromSeconds(5))) != stopping)
+            {
+                while (!stopping.IsCompleted)
+                {
+                    Clock.Advance(TimeSpan.FromSeconds(1));
+                    await Task.WhenAny(stopping, Task.Delay(50));
+                }
+            }
+
+            await stopping;
         }
     }
 
