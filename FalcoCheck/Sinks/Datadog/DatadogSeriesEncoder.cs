@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Text.Json;
 using FalcoCheck.Mapping;
 using FalcoCheck.Sinks.Delivery;
 
@@ -9,7 +10,8 @@ namespace FalcoCheck.Sinks.Datadog;
 /// <code>{"series":[{"metric":"falco.rules.matches.count","type":1,"interval":15,"points":[{"timestamp":1747146400,"value":3}],"resources":[{"name":"node-1","type":"host"}],"tags":["rule_name:…"]}]}</code>
 /// types 1 count, 3 gauge; <c>unit</c> from the metric table. v1 (<c>POST /api/v1/series</c>):
 /// <code>{"series":[{"metric":"…","type":"count","interval":15,"points":[[1747146400,3]],"host":"node-1","tags":[…]}]}</code>
-/// Tags are normalized as Datadog stores them (<see cref="DatadogTags"/>).
+/// Tags are normalized as Datadog stores them (<see cref="DatadogTags"/>); what stays the same between scrapes is
+/// encoded once per context (<see cref="DatadogEncodedContext"/>).
 /// </summary>
 internal sealed class DatadogSeriesEncoder(DatadogApiVersion version) : IDisposable
 {
@@ -36,34 +38,67 @@ internal sealed class DatadogSeriesEncoder(DatadogApiVersion version) : IDisposa
 
     public void Dispose() => _writer.Dispose();
 
+    // Property names encoded once: Utf8JsonWriter otherwise checks each for escaping on every point.
+    private static readonly JsonEncodedText MetricProperty = JsonEncodedText.Encode("metric"u8);
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type"u8);
+    private static readonly JsonEncodedText IntervalProperty = JsonEncodedText.Encode("interval"u8);
+    private static readonly JsonEncodedText PointsProperty = JsonEncodedText.Encode("points"u8);
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp"u8);
+    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value"u8);
+    private static readonly JsonEncodedText ResourcesProperty = JsonEncodedText.Encode("resources"u8);
+    private static readonly JsonEncodedText NameProperty = JsonEncodedText.Encode("name"u8);
+    private static readonly JsonEncodedText HostProperty = JsonEncodedText.Encode("host"u8);
+    private static readonly JsonEncodedText TagsProperty = JsonEncodedText.Encode("tags"u8);
+    private static readonly JsonEncodedText UnitProperty = JsonEncodedText.Encode("unit"u8);
+    private static readonly JsonEncodedText CountType = JsonEncodedText.Encode("count"u8);
+    private static readonly JsonEncodedText GaugeType = JsonEncodedText.Encode("gauge"u8);
+    private static readonly JsonEncodedText HostType = JsonEncodedText.Encode("host"u8);
+
     private static void WriteV2(JsonItemWriter writer, MetricPoint point)
     {
         var json = writer.Json;
+        var context = DatadogEncodedContext.For(point, DatadogApiVersion.V2);
         bool count = point.Kind == MetricKind.MonotonicCount;
         json.WriteStartObject();
-        json.WriteString("metric"u8, point.Name);
-        json.WriteNumber("type"u8, count ? V2Count : V2Gauge);
+        WriteName(json, context, point.Name);
+        json.WriteNumber(TypeProperty, count ? V2Count : V2Gauge);
         if (count)
         {
-            json.WriteNumber("interval"u8, point.IntervalSeconds);
+            json.WriteNumber(IntervalProperty, point.IntervalSeconds);
         }
 
-        json.WriteStartArray("points"u8);
+        json.WriteStartArray(PointsProperty);
         json.WriteStartObject();
-        json.WriteNumber("timestamp"u8, point.Timestamp);
-        json.WriteNumber("value"u8, point.Value);
+        json.WriteNumber(TimestampProperty, point.Timestamp);
+        json.WriteNumber(ValueProperty, point.Value);
         json.WriteEndObject();
         json.WriteEndArray();
-        json.WriteStartArray("resources"u8);
-        json.WriteStartObject();
-        json.WriteString("name"u8, point.Host);
-        json.WriteString("type"u8, "host"u8);
-        json.WriteEndObject();
-        json.WriteEndArray();
-        writer.WriteTags("tags", DatadogTags.Normalize(point.Tags));
+        json.WritePropertyName(ResourcesProperty);
+        if (context.HasHost(point.Host))
+        {
+            json.WriteRawValue(context.Host, skipInputValidation: true);
+        }
+        else
+        {
+            json.WriteStartArray();
+            json.WriteStartObject();
+            json.WriteString(NameProperty, point.Host);
+            json.WriteString(TypeProperty, HostType);
+            json.WriteEndObject();
+            json.WriteEndArray();
+        }
+
+        WriteTags(json, context);
         if (point.Unit is { } unit)
         {
-            json.WriteString("unit"u8, unit);
+            if (context.HasUnit(unit))
+            {
+                json.WriteString(UnitProperty, context.Unit);
+            }
+            else
+            {
+                json.WriteString(UnitProperty, unit);
+            }
         }
 
         json.WriteEndObject();
@@ -72,23 +107,52 @@ internal sealed class DatadogSeriesEncoder(DatadogApiVersion version) : IDisposa
     private static void WriteV1(JsonItemWriter writer, MetricPoint point)
     {
         var json = writer.Json;
+        var context = DatadogEncodedContext.For(point, DatadogApiVersion.V1);
         bool count = point.Kind == MetricKind.MonotonicCount;
         json.WriteStartObject();
-        json.WriteString("metric"u8, point.Name);
-        json.WriteString("type"u8, count ? "count"u8 : "gauge"u8);
+        WriteName(json, context, point.Name);
+        json.WriteString(TypeProperty, count ? CountType : GaugeType);
         if (count)
         {
-            json.WriteNumber("interval"u8, point.IntervalSeconds);
+            json.WriteNumber(IntervalProperty, point.IntervalSeconds);
         }
 
-        json.WriteStartArray("points"u8);
+        json.WriteStartArray(PointsProperty);
         json.WriteStartArray();
         json.WriteNumberValue(point.Timestamp);
         json.WriteNumberValue(point.Value);
         json.WriteEndArray();
         json.WriteEndArray();
-        json.WriteString("host"u8, point.Host);
-        writer.WriteTags("tags", DatadogTags.Normalize(point.Tags));
+        if (context.HasHost(point.Host))
+        {
+            json.WritePropertyName(HostProperty);
+            json.WriteRawValue(context.Host, skipInputValidation: true);
+        }
+        else
+        {
+            json.WriteString(HostProperty, point.Host);
+        }
+
+        WriteTags(json, context);
         json.WriteEndObject();
+    }
+
+    private static void WriteName(Utf8JsonWriter json, DatadogEncodedContext context, string name)
+    {
+        if (context.HasName(name))
+        {
+            json.WriteString(MetricProperty, context.Name);
+        }
+        else
+        {
+            json.WriteString(MetricProperty, name);
+        }
+    }
+
+    /// <summary>The context's normalized tags, copied as they were encoded on first sight.</summary>
+    private static void WriteTags(Utf8JsonWriter json, DatadogEncodedContext context)
+    {
+        json.WritePropertyName(TagsProperty);
+        json.WriteRawValue(context.Tags, skipInputValidation: true);
     }
 }
