@@ -30,6 +30,12 @@ internal sealed class DatadogEncodedContext
     private static readonly ConditionalWeakTable<string[], DatadogEncodedContext> V2 = new();
     private static readonly ConditionalWeakTable<string[], DatadogEncodedContext> V1 = new();
 
+    // Names, units and hosts are the same string objects in many contexts (the metric table's names, an instance's
+    // host): encoded once per string and shared, so each context holds little more than its tag bytes. Consulted
+    // only when a context is first seen.
+    private static readonly ConditionalWeakTable<string, byte[]> Strings = new();
+    private static readonly ConditionalWeakTable<string, byte[]> Resources = new();
+
     private readonly string _name;
     private readonly string _host;
     private readonly string? _unit;
@@ -39,11 +45,20 @@ internal sealed class DatadogEncodedContext
         _name = point.Name;
         _host = point.Host;
         _unit = point.Unit;
-        Name = JsonEncodedText.Encode(point.Name);
-        Unit = point.Unit is null ? default : JsonEncodedText.Encode(point.Unit);
-        var buffer = new ArrayBufferWriter<byte>(256);
-        using var json = new Utf8JsonWriter(buffer, Options);
-        Tags = Encode(json, buffer, point.Tags, static (json, tags) =>
+        Name = Shared(Strings, point.Name, static (json, name) => json.WriteStringValue(name));
+        Unit = point.Unit is null ? null : Shared(Strings, point.Unit, static (json, unit) => json.WriteStringValue(unit));
+        Host = version == DatadogApiVersion.V2
+            ? Shared(Resources, point.Host, static (json, host) =>
+            {
+                json.WriteStartArray();
+                json.WriteStartObject();
+                json.WriteString(NameProperty, host);
+                json.WriteString(TypeProperty, HostType);
+                json.WriteEndObject();
+                json.WriteEndArray();
+            })
+            : Shared(Strings, point.Host, static (json, host) => json.WriteStringValue(host));
+        Tags = Encode(point.Tags, static (json, tags) =>
         {
             json.WriteStartArray();
             foreach (var tag in DatadogTags.NormalizeUncached(tags))
@@ -53,17 +68,6 @@ internal sealed class DatadogEncodedContext
 
             json.WriteEndArray();
         });
-        Host = version == DatadogApiVersion.V2
-            ? Encode(json, buffer, point.Host, static (json, host) =>
-            {
-                json.WriteStartArray();
-                json.WriteStartObject();
-                json.WriteString(NameProperty, host);
-                json.WriteString(TypeProperty, HostType);
-                json.WriteEndObject();
-                json.WriteEndArray();
-            })
-            : Encode(json, buffer, point.Host, static (json, host) => json.WriteStringValue(host));
     }
 
     /// <summary>The tag array as JSON (<c>["a:b",…]</c>), normalized as Datadog stores tags.</summary>
@@ -72,14 +76,21 @@ internal sealed class DatadogEncodedContext
     /// <summary>v2: the <c>resources</c> array (<c>[{"name":host,"type":"host"}]</c>); v1: the host as a JSON string.</summary>
     public byte[] Host { get; }
 
-    public JsonEncodedText Name { get; }
+    /// <summary>The metric name as a JSON string.</summary>
+    public byte[] Name { get; }
 
-    /// <summary>The unit; only meaningful when <see cref="HasUnit"/> says it is the point's.</summary>
-    public JsonEncodedText Unit { get; }
+    /// <summary>The unit as a JSON string, or null when the point that made this entry had none.</summary>
+    public byte[]? Unit { get; }
 
     /// <summary>The entry of <paramref name="point"/>'s tag array, made on first sight.</summary>
-    public static DatadogEncodedContext For(in MetricPoint point, DatadogApiVersion version) =>
-        (version == DatadogApiVersion.V2 ? V2 : V1).GetOrAdd(point.Tags, static (_, made) => made.Create(), new Factory(point, version));
+    public static DatadogEncodedContext For(in MetricPoint point, DatadogApiVersion version)
+    {
+        var table = version == DatadogApiVersion.V2 ? V2 : V1;
+        // Looked up first so that a hit does not copy the point into the factory's argument.
+        return table.TryGetValue(point.Tags, out var context)
+            ? context
+            : table.GetOrAdd(point.Tags, static (_, made) => made.Create(), new Factory(point, version));
+    }
 
     public bool HasName(string name) => string.Equals(_name, name, StringComparison.Ordinal);
 
@@ -87,10 +98,13 @@ internal sealed class DatadogEncodedContext
 
     public bool HasUnit(string unit) => string.Equals(_unit, unit, StringComparison.Ordinal);
 
-    private static byte[] Encode<T>(Utf8JsonWriter json, ArrayBufferWriter<byte> buffer, T value, Action<Utf8JsonWriter, T> write)
+    private static byte[] Shared(ConditionalWeakTable<string, byte[]> table, string text, Action<Utf8JsonWriter, string> write) =>
+        table.TryGetValue(text, out var json) ? json : table.GetOrAdd(text, Encode(text, write));
+
+    private static byte[] Encode<T>(T value, Action<Utf8JsonWriter, T> write)
     {
-        buffer.ResetWrittenCount();
-        json.Reset(buffer);
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using var json = new Utf8JsonWriter(buffer, Options);
         write(json, value);
         json.Flush();
         return buffer.WrittenSpan.ToArray();

@@ -91,13 +91,14 @@ internal sealed class DatadogSeriesEncoder(DatadogApiVersion version) : IDisposa
         WriteTags(json, context);
         if (point.Unit is { } unit)
         {
-            if (context.HasUnit(unit))
+            json.WritePropertyName(UnitProperty);
+            if (context.Unit is { } encoded && context.HasUnit(unit))
             {
-                json.WriteString(UnitProperty, context.Unit);
+                json.WriteRawValue(encoded, skipInputValidation: true);
             }
             else
             {
-                json.WriteString(UnitProperty, unit);
+                json.WriteStringValue(unit);
             }
         }
 
@@ -139,13 +140,14 @@ internal sealed class DatadogSeriesEncoder(DatadogApiVersion version) : IDisposa
 
     private static void WriteName(Utf8JsonWriter json, DatadogEncodedContext context, string name)
     {
+        json.WritePropertyName(MetricProperty);
         if (context.HasName(name))
         {
-            json.WriteString(MetricProperty, context.Name);
+            json.WriteRawValue(context.Name, skipInputValidation: true);
         }
         else
         {
-            json.WriteString(MetricProperty, name);
+            json.WriteStringValue(name);
         }
     }
 
