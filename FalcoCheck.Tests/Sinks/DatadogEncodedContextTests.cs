@@ -46,6 +46,26 @@ internal sealed class DatadogEncodedContextTests
         Assert.That(encoded, Is.EqualTo(Reference(point, v2: false)));
     }
 
+    private static IEnumerable<TestCaseData> Values() =>
+        new (string Name, double Value)[]
+        {
+            ("zero", 0), ("negative zero", -0.0), ("small integer", 3), ("19-digit counter", 1_234_567_890_123_456_789),
+            ("2^53 + 2", 9_007_199_254_740_994), ("shortest round trip", 0.1 + 0.2), ("ratio", 0.012345), ("tiny", 1.5e-7),
+            ("exponent form", 1e21), ("largest double", double.MaxValue), ("smallest subnormal", double.Epsilon), ("negative", -42.5),
+        }.Select(c => new TestCaseData(c.Value).SetName($"value: {c.Name}"));
+
+    [TestCaseSource(nameof(Values))]
+    public void Numbers_are_formatted_as_Utf8JsonWriter_formats_them(double value)
+    {
+        MetricPoint[] points =
+        [
+            Point("falco.rules.matches.count", "node-1", null, ["rule_name:a"]) with { Value = value, Timestamp = long.MaxValue, IntervalSeconds = int.MaxValue },
+            Point("falco.memory.rss", "node-1", "byte", ["x:y"]) with { Kind = MetricKind.Gauge, Value = value, Timestamp = 0 },
+        ];
+
+        Assert.That(Encode(DatadogApiVersion.V2, points), Is.EqualTo(Reference(points, v2: true)));
+    }
+
     [Test]
     public void Points_sharing_a_tag_array_with_other_names_hosts_and_units_are_written_with_their_own()
     {
