@@ -75,9 +75,9 @@ internal sealed class DatadogSeriesEncoder : IDisposable
     private void WriteV2(JsonItemWriter writer, MetricPoint point)
     {
         var context = DatadogEncodedContext.For(point, DatadogApiVersion.V2);
-        var unit = point.Unit is null ? null : context.Unit;
+        var unit = point.Unit is { } text && context.HasUnit(text) ? context.Unit : null;
         if (!double.IsFinite(point.Value) || !context.HasName(point.Name) || !context.HasHost(point.Host) ||
-            (point.Unit is not null && (unit is null || !context.HasUnit(point.Unit))))
+            (point.Unit is not null && unit is null))
         {
             WriteV2WithWriter(writer.Json, point, context);
             return;
@@ -90,12 +90,12 @@ internal sealed class DatadogSeriesEncoder : IDisposable
         at = Append(item, at, context.Name);
         if (count)
         {
-            at = Append(item, at, ",\"type\":1,\"interval\":"u8);
+            at = Append(item, at, ",\"type\":1,\"interval\":"u8); // V2Count
             at += Format(point.IntervalSeconds, item[at..]);
         }
         else
         {
-            at = Append(item, at, ",\"type\":3"u8);
+            at = Append(item, at, ",\"type\":3"u8); // V2Gauge
         }
 
         at = Append(item, at, ",\"points\":[{\"timestamp\":"u8);
