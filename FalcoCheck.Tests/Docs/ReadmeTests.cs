@@ -38,6 +38,9 @@ internal sealed partial class ReadmeTests
         // The daemon's own metrics (falco.check.*).
         var selfTelemetry = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "SelfTelemetry.cs"));
         known.UnionWith(DerivedName().Matches(selfTelemetry).Select(m => m.Groups[1].Value));
+        // The alert reconciliation's gauges (falco.alerts.unreceived, falco.alerts.received_ratio).
+        var reconciliation = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Alerts", "AlertReconciliation.cs"));
+        known.UnionWith(DerivedName().Matches(reconciliation).Select(m => m.Groups[1].Value));
 
         var listed = TableRow().Matches(Readme).Select(m => m.Groups[1].Value).Where(n => !n.Contains('<', StringComparison.Ordinal)).ToList();
 

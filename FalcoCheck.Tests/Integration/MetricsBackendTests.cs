@@ -60,16 +60,12 @@ internal sealed class MetricsBackendTests
     /// <summary>Every submitted series is in the server once, under its Prometheus name and labels; gauges equal, counters cumulative.</summary>
     private static void AssertRemoteWrite(List<JsonElement> submitted, List<ExportedSeries> received, string server, bool exact)
     {
-        var byKey = received.ToDictionary(s => s.Name + "{" + s.LabelKey + "}");
+        var byKey = received.ToDictionary(RemoteWriteSeries.Key);
         Assert.That(received, Has.Count.EqualTo(submitted.Count), $"{server}: one series per submitted point");
         foreach (var metric in submitted)
         {
-            var kind = metric.GetProperty("type").GetString() == "count" ? MetricKind.MonotonicCount : MetricKind.Gauge;
-            var metricName = metric.GetProperty("metric").GetString()!;
-            var name = PrometheusNames.MetricName(metricName, kind);
-            var labels = PrometheusNames.Labels(CheckRun.Tags(metric)).Append(new("host", metric.GetProperty("host").GetString()!))
-                .OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => l.Key + "=" + l.Value);
-            string key = name + "{" + string.Join(',', labels) + "}";
+            var kind = RemoteWriteSeries.IsCount(metric) ? MetricKind.MonotonicCount : MetricKind.Gauge;
+            string key = RemoteWriteSeries.Key(metric);
             Assert.That(byKey.TryGetValue(key, out var series), Is.True, $"{server} has {key}");
             double value = metric.GetProperty("value").GetDouble();
             if (kind == MetricKind.Gauge)

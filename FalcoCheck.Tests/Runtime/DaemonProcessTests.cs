@@ -94,7 +94,8 @@ internal sealed class DaemonProcessTests
             "init_config:\n  timeout: 0.5\n");
 
         await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort);
-        await daemon.WaitForAsync(s => s.Instances.Count == 1 && s.Instances[0].Runs >= 1, "one run");
+        // Two runs: the second counts rule matches, which the reconciliation compares with the alerts.
+        await daemon.WaitForAsync(s => s.Instances.Count == 1 && s.Instances[0].Runs >= 2, "two runs");
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false });
         using var body = new StringContent(Alerts.AlertSamples.OneLine, System.Text.Encoding.UTF8, "application/json");
         using var answer = await client.PostAsync(new Uri($"http://127.0.0.1:{alertsPort}/"), body);
@@ -106,6 +107,8 @@ internal sealed class DaemonProcessTests
         var metrics = CheckRun.ParseLines(File.ReadAllText(config.MetricsFile));
         Assert.That(metrics.Where(l => Metric(l) == "falco.alerts.count").Sum(l => l.GetProperty("value").GetDouble()), Is.EqualTo(1),
             "the pipeline's last count is flushed through the daemon's sinks on shutdown");
+        Assert.That(metrics.Where(l => Metric(l) == FalcoCheck.Alerts.AlertReconciliation.Unreceived), Is.Not.Empty,
+            "falcocheck run wires the scrapes and the alerts into the reconciliation");
     }
 
     [Test]

@@ -54,6 +54,8 @@ internal sealed class EmittedCatalog
         }
 
         metrics[AlertCounter.MetricName] = MetricKind.MonotonicCount;
+        metrics[AlertReconciliation.Unreceived] = MetricKind.Gauge;
+        metrics[AlertReconciliation.ReceivedRatio] = MetricKind.Gauge;
 
         // Tag keys: two scrapes of every recorded Falco payload, so counts, ratios and drift counts appear.
         var keys = new HashSet<string>(StringComparer.Ordinal) { "host" };

@@ -11,11 +11,17 @@ internal sealed class ServerProcess : IAsyncDisposable
 {
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false }) { Timeout = TimeSpan.FromSeconds(10) };
 
-    private readonly Process _process;
+    private readonly ProcessStartInfo _start;
+    private readonly string _binary;
+    private readonly string _readyPath;
+    private Process _process;
 
-    private ServerProcess(Process process, string folder, int port)
+    private ServerProcess(Process process, ProcessStartInfo start, string binary, string readyPath, string folder, int port)
     {
         _process = process;
+        _start = start;
+        _binary = binary;
+        _readyPath = readyPath;
         Folder = folder;
         Port = port;
     }
@@ -44,15 +50,58 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
 
+        var server = new ServerProcess(Launch(start), start, binary, readyPath, folder, port);
+        await server.WaitReadyAsync(readyPath, binary);
+        return server;
+    }
+
+    /// <summary>
+    /// Stops the server as its service manager would (SIGTERM, so it writes what it acknowledged to disk; SIGKILL
+    /// after 20 s) and keeps its data folder and port for <see cref="RestartAsync"/>: an outage.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = Kill(_process.Id, SigTerm);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>Starts the server again on the same port and data, and waits until it is ready.</summary>
+    public async Task RestartAsync()
+    {
+        await StopAsync();
+        _process.Dispose();
+        _process = Launch(_start);
+        await WaitReadyAsync(_readyPath, _binary);
+    }
+
+    private const int SigTerm = 15;
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
+    private static Process Launch(ProcessStartInfo start)
+    {
         var process = Process.Start(start)!;
         // Drain the pipes so a chatty server never blocks on a full pipe.
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new ServerProcess(process, folder, port);
-        await server.WaitReadyAsync(readyPath, binary);
-        return server;
+        return process;
     }
 
     public async ValueTask DisposeAsync()

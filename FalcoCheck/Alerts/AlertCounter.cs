@@ -9,7 +9,8 @@ namespace FalcoCheck.Alerts;
 /// can be compared; the priority is by name (<c>priority_name:critical</c>), since the metric's <c>priority</c> tag
 /// is Falco's number.
 /// </summary>
-internal sealed class AlertCounter
+/// <param name="reconciliation">Told of every alert counted, to compare with Falco's rule matches (the daemon only).</param>
+internal sealed class AlertCounter(AlertReconciliation? reconciliation = null)
 {
     public const string MetricName = "falco.alerts.count";
 
@@ -26,6 +27,8 @@ internal sealed class AlertCounter
                 _counts[key] = _counts.GetValueOrDefault(key) + 1;
             }
         }
+
+        reconciliation?.Received(alerts);
     }
 
     /// <summary>The counts since the last flush, as points of one interval; empty when no alert came.</summary>

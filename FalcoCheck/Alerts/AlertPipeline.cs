@@ -1,5 +1,6 @@
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -9,8 +10,8 @@ namespace FalcoCheck.Alerts;
 /// <summary>
 /// Falco's alerts as logs, start to end: the inputs (<see cref="AlertReceiver"/>, one <see cref="AlertFileFollower"/>
 /// per file, or <see cref="StdinAlertReader"/>) hand bytes to the <see cref="AlertIntake"/>, which normalizes and
-/// queues them for one <see cref="LogSinkWorker"/> per log sink; <c>falco.alerts.count</c> goes to the metrics
-/// sinks every <c>metrics_interval</c>. An <see cref="IHostedService"/>, so the daemon hosts it as it is;
+/// queues them for one <see cref="LogSinkWorker"/> per log sink; <c>falco.alerts.count</c> (and, in the daemon, the
+/// <see cref="AlertReconciliation"/> gauges) goes to the metrics sinks every <c>metrics_interval</c>. An <see cref="IHostedService"/>, so the daemon hosts it as it is;
 /// <c>falcocheck alerts</c> starts and stops it itself.
 /// </summary>
 internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
@@ -21,7 +22,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly List<LogSinkWorker> _workers = [];
-    private readonly AlertCounter _counter = new();
+    private readonly AlertCounter _counter;
+    private readonly AlertReconciliation? _reconciliation;
     private readonly IReadOnlyList<string> _baseTags;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
@@ -30,7 +32,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private bool _stopped;
 
     public AlertPipeline(AgentConfig agent, AlertsConfig config, IReadOnlyList<IMetricSink> metricSinks, ILoggerFactory loggers,
-        TimeProvider clock, TextWriter console, AlertPipelineOptions? options = null, Func<SinkConfig, ILogSink>? createSink = null)
+        TimeProvider clock, TextWriter console, AlertPipelineOptions? options = null, Func<SinkConfig, ILogSink>? createSink = null,
+        AlertReconciliation? reconciliation = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(config);
@@ -39,11 +42,13 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         _options = options ?? new AlertPipelineOptions();
         _logger = loggers.CreateLogger("FalcoCheck.Alerts");
         _clock = clock;
+        _reconciliation = reconciliation;
+        _counter = new AlertCounter(reconciliation);
         _baseTags = [.. agent.Tags, .. config.Tags];
         createSink ??= sink => LogSinkFactory.Create(sink, console);
         for (int i = 0; i < config.Sinks.Count; i++)
         {
-            var spool = new LogSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes);
+            var spool = new DiskSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes);
             _workers.Add(new LogSinkWorker(createSink(config.Sinks[i]), new LogQueue(config.QueueSize, spool), _options.Retry,
                 loggers.CreateLogger("FalcoCheck.Sinks.Logs"), clock));
         }
@@ -148,6 +153,11 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         int interval = (int)Math.Max(1, Math.Round((now - _lastFlush).TotalSeconds));
         _lastFlush = now;
         List<MetricPoint> points = _counter.Flush(now.ToUnixTimeSeconds(), interval, _baseTags);
+        if (_reconciliation is not null)
+        {
+            points.AddRange(_reconciliation.Points(now.ToUnixTimeSeconds(), _baseTags));
+        }
+
         if (points.Count == 0)
         {
             return;

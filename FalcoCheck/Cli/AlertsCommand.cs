@@ -69,7 +69,7 @@ internal static class AlertsCommand
             .SetMinimumLevel(Level(agent.LogLevel))
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
-        var metricSinks = agent.Sinks.Select(s => SinkFactory.Create(s, Console.Out)).ToList();
+        var metricSinks = agent.Sinks.Select(s => SinkFactory.Create(s, Console.Out, TimeProvider.System, agent.StateDir)).ToList();
         var options = new AlertPipelineOptions { ServeInputs = !stdin };
         var pipeline = new AlertPipeline(agent, settings, metricSinks, loggers, TimeProvider.System, Console.Out, options);
         try

@@ -18,7 +18,7 @@ internal static class MetricsSinkConfigReader
     public static readonly string[] DatadogKeys =
         ["type", ApiKey, Site, NetworkSinkReader.Url, "api_version", "compression", "send_service_checks", "tls_verify", "tls_ca_cert", .. NetworkSinkReader.DeliveryKeys];
 
-    public static readonly string[] DogStatsDKeys = ["type", "address", "max_packet_size", "queue_size", "flush_timeout", "retry_max_backoff"];
+    public static readonly string[] DogStatsDKeys = ["type", "address", "max_packet_size", "queue_size", "flush_timeout", "retry_max_backoff", "spool_max_size"];
 
     public static readonly string[] RemoteWriteKeys =
         ["type", NetworkSinkReader.Url, .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys, .. NetworkSinkReader.DeliveryKeys];
@@ -100,6 +100,7 @@ internal static class MetricsSinkConfigReader
                 QueueSize = (int)(map.Integer("queue_size", 1, 10_000_000) ?? defaults.QueueSize),
                 FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
                 RetryMaxBackoff = map.Seconds("retry_max_backoff") ?? defaults.RetryMaxBackoff,
+                SpoolMaxBytes = map.Integer("spool_max_size", 0, NetworkSinkReader.SpoolSizeLimit) ?? defaults.SpoolMaxBytes,
             },
         };
         return map.Context.ErrorCount == errors ? new DogStatsDSinkConfig(map.Position, options) : null;

@@ -10,7 +10,7 @@ internal static class NetworkSinkReader
 {
     public const string Url = "url";
 
-    public static readonly string[] DeliveryKeys = ["timeout", "max_retries", "retry_initial_backoff", "retry_max_backoff", "queue_size", "flush_timeout"];
+    public static readonly string[] DeliveryKeys = ["timeout", "max_retries", "retry_initial_backoff", "retry_max_backoff", "queue_size", "flush_timeout", "spool_max_size"];
 
     public static readonly string[] TlsKeys = ["tls_verify", "tls_ca_cert", "tls_cert", "tls_private_key"];
 
@@ -24,6 +24,9 @@ internal static class NetworkSinkReader
     /// <summary>Queued items: 10 million points is gigabytes of memory; more is a typo.</summary>
     private const int QueueSizeLimit = 10_000_000;
 
+    /// <summary>A spool of a terabyte is a typo; 0 turns the spool off.</summary>
+    public const long SpoolSizeLimit = 1L << 40;
+
     public static DeliveryOptions Delivery(ConfigMapping map)
     {
         var defaults = new DeliveryOptions();
@@ -35,6 +38,7 @@ internal static class NetworkSinkReader
             RetryMaxBackoff = map.Seconds("retry_max_backoff") ?? defaults.RetryMaxBackoff,
             QueueSize = (int)(map.Integer("queue_size", 1, QueueSizeLimit) ?? defaults.QueueSize),
             FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
+            SpoolMaxBytes = map.Integer("spool_max_size", 0, SpoolSizeLimit) ?? defaults.SpoolMaxBytes,
         };
         if (delivery.RetryInitialBackoff > delivery.RetryMaxBackoff)
         {

@@ -35,8 +35,10 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             return ExitConfigError;
         }
 
-        // `check` prints what it submits itself; a console sink would print it twice.
-        var sinks = agent.Sinks.Where(s => s is not ConsoleSinkConfig).Select(s => SinkFactory.Create(s, output)).ToList();
+        // `check` prints what it submits itself; a console sink would print it twice. A --rate preview leaves
+        // state_dir alone, spool included.
+        var spoolIn = options.Rate ? null : agent.StateDir;
+        var sinks = agent.Sinks.Where(s => s is not ConsoleSinkConfig).Select(s => SinkFactory.Create(s, output, clock, spoolIn)).ToList();
         try
         {
             using var gate = new SemaphoreSlim(Math.Max(1, agent.MaxConcurrentScrapes));
@@ -69,7 +71,14 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
         {
             foreach (var sink in sinks)
             {
+                long spooledBefore = sink.Counts.Spooled;
                 await sink.DisposeAsync().ConfigureAwait(false);
+                if (sink.Counts.Spooled > spooledBefore)
+                {
+                    // Flushed or not, the user learns where the points are: the next run sends them first.
+                    await errors.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                        $"sink {sink.Name}: {sink.Counts.Spooled - spooledBefore} item(s) kept in the disk spool under {agent.StateDir}; the next run sends them first")).ConfigureAwait(false);
+                }
             }
         }
     }

@@ -41,7 +41,11 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         _loopLogger = loggers.CreateLogger("FalcoCheck.Instance");
         _sinkLogger = loggers.CreateLogger("FalcoCheck.Sink");
         _signals = new ReloadSignals(trigger => ReloadAsync(trigger, _stopping.Token), clock, _logger);
+        Reconciliation = options.Agent.Alerts is null ? null : new Alerts.AlertReconciliation(clock);
     }
+
+    /// <summary>Matches against alerts received, when <c>alerts</c> is configured: fed by the scrapes, read by the alert pipeline.</summary>
+    public Alerts.AlertReconciliation? Reconciliation { get; }
 
     public static string Version { get; } = typeof(Daemon).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
@@ -57,8 +61,11 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         }
 
         var settings = SettingsFor(_agent, _check);
-        var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask);
-        _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks);
+        var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask, _agent.StateDir);
+        _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks)
+        {
+            Reconciliation = Reconciliation,
+        };
         _scheduler = new Scheduler(_context);
         await _scheduler.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
 

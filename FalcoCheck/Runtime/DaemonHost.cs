@@ -64,7 +64,8 @@ internal static class DaemonHost
             // falco.alerts.count) before the daemon flushes them.
             builder.Services.AddHostedService(services => new AlertPipeline(
                 options.Agent, alerts, [new DaemonMetricSink(services.GetRequiredService<Daemon>())],
-                services.GetRequiredService<ILoggerFactory>(), clock, options.Console));
+                services.GetRequiredService<ILoggerFactory>(), clock, options.Console,
+                reconciliation: services.GetRequiredService<Daemon>().Reconciliation));
         }
         return builder.Build();
     }

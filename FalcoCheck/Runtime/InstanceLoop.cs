@@ -217,6 +217,11 @@ internal sealed partial class InstanceLoop : BackgroundService
     private InstanceRunResult Submit(InstanceSettings settings, InstanceRunResult result)
     {
         _context.Sinks.Enqueue(SelfTelemetry.WithRunMetrics(result, settings, _context.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        if (result.SeriesScraped > 0)
+        {
+            _context.Reconciliation?.Scraped(settings.Endpoint, settings.Host, result.Submission.Metrics);
+        }
+
         return result;
     }
 

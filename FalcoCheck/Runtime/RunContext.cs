@@ -30,6 +30,9 @@ internal sealed class RunContext(TimeProvider clock, ILogger logger, StateStore 
         set => Volatile.Write(ref _gate, value);
     }
 
+    /// <summary>Told of every successful scrape when the daemon also receives alerts, to compare matches with alerts.</summary>
+    public Alerts.AlertReconciliation? Reconciliation { get; init; }
+
     public SinkSet Sinks
     {
         get => Volatile.Read(ref _sinks);

@@ -20,6 +20,7 @@ internal static class SelfTelemetry
     public const string Up = "falco.check.up";
     public const string SinkQueueSize = "falco.check.sink.queue.size";
     public const string SinkDropped = "falco.check.sink.dropped";
+    public const string SinkSpoolBytes = "falco.check.sink.spool.bytes";
 
     /// <summary>The submission name of the agent-level points (sinks), beside the instances' endpoints.</summary>
     public const string AgentSubmission = "falcocheck";
@@ -57,14 +58,18 @@ internal static class SelfTelemetry
         return result.Submission with { Metrics = metrics };
     }
 
-    /// <summary>Per sink: items queued now, and items dropped since the previous report (a count over <paramref name="intervalSeconds"/>).</summary>
-    public static Submission ForSinks(IReadOnlyList<(string Sink, long Queue, long DroppedSinceLast, long DroppedTotal)> sinks, string host, IReadOnlyList<string> agentTags, long timestamp, int intervalSeconds)
+    /// <summary>
+    /// Per sink: items queued now, bytes in its disk spool, and items dropped since the previous report (a count over
+    /// <paramref name="intervalSeconds"/>).
+    /// </summary>
+    public static Submission ForSinks(IReadOnlyList<(string Sink, long Queue, long SpoolBytes, long DroppedSinceLast, long DroppedTotal)> sinks, string host, IReadOnlyList<string> agentTags, long timestamp, int intervalSeconds)
     {
-        var metrics = new List<MetricPoint>(sinks.Count * 2);
-        foreach (var (sink, queue, dropped, total) in sinks)
+        var metrics = new List<MetricPoint>(sinks.Count * 3);
+        foreach (var (sink, queue, spoolBytes, dropped, total) in sinks)
         {
             string[] tags = [.. agentTags, "sink:" + sink];
             metrics.Add(new MetricPoint(SinkQueueSize, MetricKind.Gauge, queue, timestamp, 0, host, tags, null));
+            metrics.Add(new MetricPoint(SinkSpoolBytes, MetricKind.Gauge, spoolBytes, timestamp, 0, host, tags, "byte"));
             // The running total too, for backends that keep counters cumulative (remote write, OTLP).
             metrics.Add(new MetricPoint(SinkDropped, MetricKind.MonotonicCount, dropped, timestamp, intervalSeconds, host, tags, null) { Cumulative = total });
         }

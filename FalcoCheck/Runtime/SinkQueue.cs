@@ -63,6 +63,9 @@ internal sealed class SinkQueue
     /// </summary>
     public long QueuedItems => Interlocked.Read(ref _queuedPoints) + _sink.Counts.Queued;
 
+    /// <summary>Bytes in the sink's disk spool (network sinks with a spool; 0 for the others).</summary>
+    public long SpoolBytes => _sink.Counts.SpoolBytes;
+
     /// <summary>Items lost on the way: dropped by the daemon's queue and by the sink's own.</summary>
     public long DroppedItems => Interlocked.Read(ref _dropped) + _sink.Counts.Dropped;
 
@@ -85,7 +88,7 @@ internal sealed class SinkQueue
         long since = total - Interlocked.Exchange(ref _droppedReported, total);
         if (since > 0)
         {
-            SinkQueueLog.Dropped(_logger, Name, Capacity, since);
+            SinkQueueLog.Dropped(_logger, Name, Capacity, since, _lastError?.Message ?? "none");
         }
 
         return since;
@@ -105,6 +108,8 @@ internal sealed class SinkQueue
                 Sent = counts.Received > 0 ? counts.Sent : _sent,
                 Dropped = Interlocked.Read(ref _dropped) + counts.Dropped,
                 SinkQueued = counts.Queued,
+                Spooled = counts.Spooled,
+                SpoolBytes = counts.SpoolBytes,
                 Retried = counts.Retried,
                 Failed = _failed,
                 LastSuccess = _lastSuccess,

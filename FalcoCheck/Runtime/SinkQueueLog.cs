@@ -11,8 +11,8 @@ internal static partial class SinkQueueLog
     [LoggerMessage(201, LogLevel.Information, "sink {Sink} is delivering again")]
     public static partial void Recovered(ILogger logger, string sink);
 
-    [LoggerMessage(202, LogLevel.Warning, "sink {Sink}: queue full ({Capacity} submissions); dropped {Points} series and service checks since the last report")]
-    public static partial void Dropped(ILogger logger, string sink, int capacity, long points);
+    [LoggerMessage(202, LogLevel.Warning, "sink {Sink}: dropped {Points} series and service checks since the last report: the queues ({Capacity} submissions, then the sink's queue_size) and the disk spool were full, or it is off (last error: {Reason})")]
+    public static partial void Dropped(ILogger logger, string sink, int capacity, long points, string reason);
 
     [LoggerMessage(203, LogLevel.Warning, "sink {Sink}: shutdown_timeout reached with {Queued} submission(s) not delivered")]
     public static partial void NotFlushed(ILogger logger, string sink, int queued);

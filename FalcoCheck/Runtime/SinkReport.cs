@@ -16,6 +16,12 @@ internal sealed record SinkReport
     /// <summary>Series and service checks the sink sent again after a failed attempt (network sinks).</summary>
     public long Retried { get; init; }
 
+    /// <summary>Items moved to the disk spool so far (the queue was full, or the daemon stopped first).</summary>
+    public long Spooled { get; init; }
+
+    /// <summary>Bytes waiting in the disk spool now.</summary>
+    public long SpoolBytes { get; init; }
+
     /// <summary>Series and service checks delivered (as the sink counts them, or as its answers say).</summary>
     public required long Sent { get; init; }
 

@@ -28,14 +28,17 @@ internal sealed class SinkSet
 
     public static int CapacityFor(int instances) => Math.Max(MinQueueCapacity, 2 * instances);
 
-    /// <summary>Builds the sinks with <see cref="SinkFactory"/>; they start sending once <paramref name="startAfter"/> completes.</summary>
-    public static SinkSet Create(IReadOnlyList<SinkConfig> configs, int instances, TextWriter console, ILogger logger, TimeProvider clock, Task startAfter)
+    /// <summary>
+    /// Builds the sinks with <see cref="SinkFactory"/> (their disk spools under <paramref name="stateDir"/>); they
+    /// start sending once <paramref name="startAfter"/> completes.
+    /// </summary>
+    public static SinkSet Create(IReadOnlyList<SinkConfig> configs, int instances, TextWriter console, ILogger logger, TimeProvider clock, Task startAfter, string? stateDir = null)
     {
         var capacity = CapacityFor(instances);
         var queues = new List<SinkQueue>(configs.Count);
         foreach (var config in configs)
         {
-            queues.Add(new SinkQueue(SinkFactory.Create(config, console, clock), capacity, logger, clock, startAfter));
+            queues.Add(new SinkQueue(SinkFactory.Create(config, console, clock, stateDir), capacity, logger, clock, startAfter));
         }
 
         return new SinkSet(configs, queues);

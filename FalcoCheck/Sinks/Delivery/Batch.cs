@@ -20,7 +20,22 @@ internal sealed class Batch
         FalcoVersion = submission.FalcoVersion;
     }
 
+    /// <summary>A batch read back from the disk spool (<see cref="SpoolRecord"/>); nobody waits for its completion.</summary>
+    public Batch(MetricPoint[] points, ServiceCheck[] checks, FalcoEvent[] events, string? falcoVersion)
+    {
+        _points = points;
+        _checks = checks;
+        _events = events;
+        FalcoVersion = falcoVersion;
+    }
+
     public string? FalcoVersion { get; }
+
+    public ReadOnlySpan<MetricPoint> AllPoints => _points;
+
+    public ReadOnlySpan<ServiceCheck> AllChecks => _checks;
+
+    public ReadOnlySpan<FalcoEvent> AllEvents => _events;
 
     public ReadOnlyMemory<MetricPoint> RemainingPoints => _points.AsMemory(PointsDone);
 
@@ -66,6 +81,17 @@ internal sealed class Batch
         }
     }
 
+    /// <summary>
+    /// Moves the cursors to where an earlier process got (progress kept with the spool), without counting the
+    /// items again: they were counted when they were sent.
+    /// </summary>
+    public void Resume(int points, int checks, int events)
+    {
+        PointsDone = Math.Clamp(points, PointsDone, _points.Length);
+        ChecksDone = Math.Clamp(checks, ChecksDone, _checks.Length);
+        EventsDone = Math.Clamp(events, EventsDone, _events.Length);
+    }
+
     /// <summary>Drops whatever is left (queue overflow, shutdown) and completes the batch.</summary>
     public int DropRest(string reason)
     {
@@ -75,6 +101,9 @@ internal sealed class Batch
         Complete();
         return rest;
     }
+
+    /// <summary>The batch went to the disk spool: its submitter learns that it is not delivered yet, but not lost.</summary>
+    public void CompleteSpooled(string reason) => Completion.TrySetResult(SendResult.Failed(reason));
 
     public void Complete() =>
         Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(Sent) : SendResult.Failed($"{Dropped} of {Total} item(s) not delivered: {Error}"));

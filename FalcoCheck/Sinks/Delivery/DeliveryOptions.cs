@@ -16,6 +16,12 @@ internal sealed record DeliveryOptions
 
     public static readonly TimeSpan DefaultFlushTimeout = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Disk spool per sink: 256 MiB holds about half an hour of 100 instances of Falco's full metrics page
+    /// (about 100 series, 15 KB, every 15 s) — an outage of minutes loses nothing.
+    /// </summary>
+    public const long DefaultSpoolMaxBytes = 256L * 1024 * 1024;
+
     /// <summary>One request, from connect to the end of the response.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
@@ -36,4 +42,7 @@ internal sealed record DeliveryOptions
     /// shutdown waits for the queue to drain.
     /// </summary>
     public TimeSpan FlushTimeout { get; init; } = DefaultFlushTimeout;
+
+    /// <summary>Bytes of disk spool (under <c>state_dir/spool</c>) for batches that do not fit the queue; 0 turns it off.</summary>
+    public long SpoolMaxBytes { get; init; } = DefaultSpoolMaxBytes;
 }

@@ -4,12 +4,13 @@ namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
 /// A network sink: a bounded in-memory queue of submissions and one worker that hands them, oldest first, to the
-/// backend's <see cref="IBatchSender"/> (OpenTelemetry's BatchExportProcessor shape). A full queue drops its oldest
-/// batches; a backend that keeps failing keeps its batch at the head and is tried again after a pause. Counts
-/// received, sent, retried and dropped items. <see cref="SendAsync"/> waits for its own submission at most
-/// <see cref="DeliveryOptions.FlushTimeout"/>, so a dead backend never holds up the scrape or the other sinks.
+/// backend's <see cref="IBatchSender"/> (OpenTelemetry's BatchExportProcessor shape). A full queue moves its oldest
+/// batches to the disk spool (<see cref="DiskSpool"/>, when configured), which the worker replays first, in order,
+/// once the backend takes data again; what fits neither is dropped and counted. A backend that keeps failing keeps
+/// its batch at the head and is tried again after a pause. <see cref="SendAsync"/> waits for its own submission at
+/// most <see cref="DeliveryOptions.FlushTimeout"/>, so a dead backend never holds up the scrape or the other sinks.
 /// </summary>
-internal sealed class QueuedSink : IMetricSink
+internal sealed partial class QueuedSink : IMetricSink
 {
     private readonly IBatchSender _sender;
     private readonly DeliveryOptions _options;
@@ -18,6 +19,7 @@ internal sealed class QueuedSink : IMetricSink
     private readonly LinkedList<Batch> _waiting = new();
     private readonly SemaphoreSlim _signal = new(0);
     private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Task _worker;
     private Batch? _current;
     private int _waitingItems;
@@ -29,11 +31,13 @@ internal sealed class QueuedSink : IMetricSink
     private long _dropped;
     private string? _lastError;
 
-    public QueuedSink(IBatchSender sender, DeliveryOptions options, TimeProvider clock)
+    /// <param name="spoolFolder">Where this sink's disk spool lives; null (or a zero spool size) for none.</param>
+    public QueuedSink(IBatchSender sender, DeliveryOptions options, TimeProvider clock, string? spoolFolder = null)
     {
         _sender = sender;
         _options = options;
         _clock = clock;
+        _spoolFolder = options.SpoolMaxBytes > 0 ? spoolFolder : null;
         _worker = Task.Run(WorkAsync);
     }
 
@@ -49,7 +53,11 @@ internal sealed class QueuedSink : IMetricSink
                 queued = _waitingItems + (_current?.Remaining ?? 0);
             }
 
-            return new SinkCounts(Interlocked.Read(ref _received), Interlocked.Read(ref _sent), Interlocked.Read(ref _retried), Interlocked.Read(ref _dropped), queued);
+            return new SinkCounts(Interlocked.Read(ref _received), Interlocked.Read(ref _sent), Interlocked.Read(ref _retried), Interlocked.Read(ref _dropped), queued)
+            {
+                Spooled = Interlocked.Read(ref _spooled),
+                SpoolBytes = SpoolBytes,
+            };
         }
     }
 
@@ -72,7 +80,7 @@ internal sealed class QueuedSink : IMetricSink
 
             _waiting.AddLast(batch);
             _waitingItems += batch.Total;
-            DropOldestWhileFull();
+            MakeRoom();
         }
 
         _signal.Release();
@@ -91,7 +99,10 @@ internal sealed class QueuedSink : IMetricSink
         }
     }
 
-    /// <summary>Flushes what is queued within <see cref="DeliveryOptions.FlushTimeout"/>, then drops and counts the rest.</summary>
+    /// <summary>
+    /// Delivers what is queued (memory and spool) within <see cref="DeliveryOptions.FlushTimeout"/>; what is left goes
+    /// to the spool for the next start, or, without one, is dropped and counted.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -99,20 +110,19 @@ internal sealed class QueuedSink : IMetricSink
             return;
         }
 
-        Task[] pending;
         lock (_lock)
         {
             _closed = true;
-            pending = [.. _waiting.Select(b => (Task)b.Completion.Task), .. _current is null ? [] : new[] { (Task)_current.Completion.Task }];
         }
 
+        _signal.Release();
         try
         {
-            await Task.WhenAll(pending).WaitAsync(_options.FlushTimeout, _clock).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(_options.FlushTimeout, _clock).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            // The grace period is over: what is left is dropped below, and counted.
+            // The grace period is over: what is left is spooled or dropped below.
         }
 
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -126,32 +136,13 @@ internal sealed class QueuedSink : IMetricSink
 
         lock (_lock)
         {
-            foreach (var batch in _current is null ? _waiting : _waiting.Prepend(_current))
-            {
-                Interlocked.Add(ref _dropped, batch.DropRest("shut down before the backend took it: " + (_lastError ?? "flush_timeout reached")));
-            }
-
-            _waiting.Clear();
-            _waitingItems = 0;
-            _current = null;
+            KeepForNextStart();
         }
 
+        _spool?.Dispose();
         _sender.Dispose();
         _signal.Dispose();
         _stop.Dispose();
-    }
-
-    /// <summary>Keeps the queue within its size by dropping whole batches, oldest first; the newest is always kept.</summary>
-    private void DropOldestWhileFull()
-    {
-        while (_waiting.Count > 1 && _waitingItems + (_current?.Remaining ?? 0) > _options.QueueSize)
-        {
-            var oldest = _waiting.First!.Value;
-            _waiting.RemoveFirst();
-            _waitingItems -= oldest.Remaining;
-            Interlocked.Add(ref _dropped, oldest.DropRest(string.Create(CultureInfo.InvariantCulture,
-                $"queue full ({_options.QueueSize} items) while the backend was failing ({_lastError ?? "busy"}); oldest batch dropped")));
-        }
     }
 
     private async Task WorkAsync()
@@ -162,14 +153,16 @@ internal sealed class QueuedSink : IMetricSink
             Batch? batch;
             lock (_lock)
             {
-                if (_current is null && _waiting.First?.Value is { } first)
+                if (_current is null)
                 {
-                    _waiting.RemoveFirst();
-                    _waitingItems -= first.Remaining;
-                    _current = first;
+                    TakeNext();
                 }
 
                 batch = _current;
+                if (batch is null && _closed)
+                {
+                    _drained.TrySetResult();
+                }
             }
 
             if (batch is null)
@@ -181,11 +174,12 @@ internal sealed class QueuedSink : IMetricSink
             await DeliverAsync(batch, stopping).ConfigureAwait(false);
             if (batch.Remaining == 0)
             {
-                batch.Complete();
                 lock (_lock)
                 {
-                    _current = null;
+                    FinishCurrent();
                 }
+
+                batch.Complete();
             }
         }
     }
@@ -205,6 +199,7 @@ internal sealed class QueuedSink : IMetricSink
                     batch.Advance(attempt.Points, attempt.Checks, sent: true, attempt.Events);
                     Interlocked.Add(ref _sent, attempt.Items);
                     _lastError = null;
+                    SaveProgress(batch);
                     if (attempt.Items == 0)
                     {
                         // A sender that takes nothing would spin; drop one item rather than loop.
@@ -237,5 +232,6 @@ internal sealed class QueuedSink : IMetricSink
             : batch.RemainingChecks.Length > 0 ? (0, 1, 0) : (0, 0, 1);
         batch.Advance(points, checks, sent: false, events);
         Interlocked.Add(ref _dropped, points + checks + events);
+        SaveProgress(batch);
     }
 }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
@@ -13,7 +14,7 @@ internal sealed class LogQueue : IDisposable
     private readonly Channel<byte[]> _memory;
     private readonly int _capacity;
 
-    public LogQueue(int capacity, LogSpool spool)
+    public LogQueue(int capacity, DiskSpool spool)
     {
         _capacity = capacity;
         Spool = spool;
@@ -24,7 +25,7 @@ internal sealed class LogQueue : IDisposable
         });
     }
 
-    public LogSpool Spool { get; }
+    public DiskSpool Spool { get; }
 
     public int MemoryCount => _memory.Reader.Count;
 

@@ -1,3 +1,4 @@
+using FalcoCheck.Sinks.Delivery;
 using Microsoft.Extensions.Logging;
 using Polly;
 using Polly.Retry;

@@ -1,11 +1,11 @@
 using System.Text;
-using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Tests.Configuration;
 
-namespace FalcoCheck.Tests.Alerts;
+namespace FalcoCheck.Tests.Sinks;
 
 /// <summary>The disk spool: order, limits, and a restart that resumes where delivery stopped.</summary>
-internal sealed class LogSpoolTests
+internal sealed class DiskSpoolTests
 {
     private static byte[][] Entries(int from, int count) =>
         [.. Enumerable.Range(from, count).Select(i => Encoding.UTF8.GetBytes($"{{\"n\":{i}}}"))];
@@ -16,7 +16,7 @@ internal sealed class LogSpoolTests
     public void Entries_come_back_in_order_and_leave_only_when_committed()
     {
         using var dir = new TempDir();
-        using var spool = new LogSpool(dir.Path, 1024 * 1024);
+        using var spool = new DiskSpool(dir.Path, 1024 * 1024);
 
         Assert.That(spool.TryAppend(Entries(1, 5)), Is.True);
         SpoolBatch first = spool.Read(3, 1024)!;
@@ -36,13 +36,13 @@ internal sealed class LogSpoolTests
     public void A_restart_resumes_after_the_last_commit()
     {
         using var dir = new TempDir();
-        using (var spool = new LogSpool(dir.Path, 1024 * 1024))
+        using (var spool = new DiskSpool(dir.Path, 1024 * 1024))
         {
             spool.TryAppend(Entries(1, 4));
             spool.Commit(spool.Read(2, 1024)!);
         }
 
-        using var reopened = new LogSpool(dir.Path, 1024 * 1024);
+        using var reopened = new DiskSpool(dir.Path, 1024 * 1024);
         reopened.TryAppend(Entries(5, 1));
         var seen = new List<string>();
         while (reopened.Read(10, 1024) is { } batch)
@@ -59,7 +59,7 @@ internal sealed class LogSpoolTests
     public void It_refuses_what_does_not_fit_all_or_nothing()
     {
         using var dir = new TempDir();
-        using var spool = new LogSpool(dir.Path, 20);
+        using var spool = new DiskSpool(dir.Path, 20);
 
         Assert.That(spool.TryAppend(Entries(1, 2)), Is.True, "2 × 8 bytes fit in 20");
         Assert.That(spool.TryAppend(Entries(3, 1)), Is.False);
@@ -72,7 +72,7 @@ internal sealed class LogSpoolTests
     {
         using var dir = new TempDir();
         File.WriteAllText(Path.Combine(dir.Path, "000000000001.spool"), "{\"n\":1}\n{\"n\":2}\n{\"n\":");
-        using var spool = new LogSpool(dir.Path, 1024 * 1024);
+        using var spool = new DiskSpool(dir.Path, 1024 * 1024);
         spool.TryAppend([Encoding.UTF8.GetBytes(new string('x', 100))]);
         spool.TryAppend(Entries(9, 1));
 

@@ -1,35 +1,52 @@
+using System.Buffers;
 using System.Globalization;
 
-namespace FalcoCheck.Sinks.Logs;
+namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
-/// A disk queue of log entries for one sink: append-only segment files of one entry per line, read in order, with
-/// the read position (segment and offset) in a small <c>cursor</c> file written by rename, so a restart resumes
-/// where delivery stopped. Bounded by <c>maxBytes</c> of unread entries. A new segment is started at every
-/// start-up, so a line cut by a crash is only ever at the end of an old segment, where it is skipped.
+/// A disk queue of entries for one sink (alert logs, or metric batches): append-only segment files of one entry per
+/// line, read in order, with the read position (segment, offset and the delivery progress inside the head entry) in
+/// a small <c>cursor</c> file written by rename, so a restart resumes where delivery stopped. Bounded by
+/// <c>maxBytes</c> of unread entries. A new segment is started at every start-up, so a line cut by a crash is only
+/// ever at the end of an old segment, where it is skipped. One process at a time: a <c>lock</c> file held open
+/// without sharing (an advisory lock on Linux) keeps a second process — a cron run beside the daemon — out.
 /// </summary>
-internal sealed class LogSpool : IDisposable
+internal sealed class DiskSpool : IDisposable
 {
     /// <summary>Segments are deleted whole once read; 8 MiB keeps the space held by read entries small.</summary>
     private const long SegmentBytes = 8L * 1024 * 1024;
 
+    private const int ReadChunk = 64 * 1024;
     private const string Extension = ".spool";
     private const string CursorFile = "cursor";
+    private const string LockFile = "lock";
 
     private readonly Lock _gate = new();
     private readonly string _directory;
     private readonly long _maxBytes;
+    private readonly FileStream _lock;
     private readonly List<long> _segments = [];
     private FileStream? _writer;
     private long _writeSegment = -1;
     private long _readSegment;
     private long _readOffset;
+    private string? _progress;
 
-    public LogSpool(string directory, long maxBytes)
+    /// <exception cref="IOException">The folder cannot be created, or another process holds the spool.</exception>
+    public DiskSpool(string directory, long maxBytes)
     {
         _directory = directory;
         _maxBytes = maxBytes;
         Directory.CreateDirectory(directory);
+        try
+        {
+            _lock = new FileStream(Path.Combine(directory, LockFile), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"spool {directory} is in use by another process ({e.Message})", e);
+        }
+
         foreach (string file in Directory.EnumerateFiles(directory, "*" + Extension))
         {
             if (long.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out long segment))
@@ -58,6 +75,8 @@ internal sealed class LogSpool : IDisposable
         Bytes -= _segments.Contains(_readSegment) ? _readOffset : 0;
     }
 
+    public string Folder => _directory;
+
     /// <summary>Bytes of unread entries (with their newlines).</summary>
     public long Bytes { get; private set; }
 
@@ -79,6 +98,8 @@ internal sealed class LogSpool : IDisposable
             return Bytes + bytes <= _maxBytes;
         }
     }
+
+    public bool TryAppend(byte[] entry) => TryAppend([entry]);
 
     /// <summary>Appends all entries or none; false when they do not fit or the disk refuses them.</summary>
     public bool TryAppend(IReadOnlyList<byte[]> entries, int start = 0)
@@ -117,7 +138,10 @@ internal sealed class LogSpool : IDisposable
         }
     }
 
-    /// <summary>The next entries from one segment, or null when the spool is empty.</summary>
+    /// <summary>
+    /// The next entries (at most <paramref name="maxEntries"/> and <paramref name="maxBytes"/>) from one segment, or
+    /// null when the spool is empty. They stay in the spool until <see cref="Commit"/>.
+    /// </summary>
     public SpoolBatch? Read(int maxEntries, long maxBytes)
     {
         lock (_gate)
@@ -128,13 +152,14 @@ internal sealed class LogSpool : IDisposable
                 {
                     _readSegment = _segments[0];
                     _readOffset = 0;
+                    _progress = null;
                 }
 
                 long length = new FileInfo(SegmentPath(_readSegment)).Length;
                 bool active = _readSegment == _writeSegment;
                 if (_readOffset < length)
                 {
-                    return ReadSegment(length, maxEntries, maxBytes);
+                    return ReadSegment(length, maxEntries, maxBytes, active);
                 }
 
                 if (active)
@@ -146,11 +171,30 @@ internal sealed class LogSpool : IDisposable
                 File.Delete(SegmentPath(_readSegment));
                 _segments.Remove(_readSegment);
                 _readOffset = 0;
+                _progress = null;
                 _readSegment = _segments.Count > 0 ? _segments[0] : _readSegment + 1;
                 WriteCursor();
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// Records how far delivery of the head entry got (the caller's own words, e.g. item counts), so a restart
+    /// resumes inside a large entry instead of sending its first part again. Written by rename; cheap.
+    /// </summary>
+    public void SaveProgress(SpoolBatch batch, string progress)
+    {
+        lock (_gate)
+        {
+            if (batch.Segment != _readSegment || batch.Start != _readOffset)
+            {
+                return;
+            }
+
+            _progress = progress;
+            WriteCursor();
         }
     }
 
@@ -165,6 +209,7 @@ internal sealed class LogSpool : IDisposable
             }
 
             _readOffset = batch.End;
+            _progress = null;
             Bytes -= batch.End - batch.Start;
             WriteCursor();
         }
@@ -176,58 +221,97 @@ internal sealed class LogSpool : IDisposable
         {
             _writer?.Dispose();
             _writer = null;
+            _lock.Dispose();
         }
     }
 
-    private SpoolBatch ReadSegment(long length, int maxEntries, long maxBytes)
+    /// <summary>
+    /// Reads whole lines from the read position in chunks, so one small entry never costs a read of the segment.
+    /// A line longer than <paramref name="maxBytes"/>, or cut by a crash at the end of an old segment, cannot be
+    /// sent: it is skipped (and counted) on its own.
+    /// </summary>
+    private SpoolBatch? ReadSegment(long length, int maxEntries, long maxBytes, bool active)
     {
         using var stream = new FileStream(SegmentPath(_readSegment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         stream.Position = _readOffset;
-        var buffer = new byte[(int)Math.Min(length - _readOffset, maxBytes + 1)];
-        stream.ReadExactly(buffer);
-
+        byte[] chunk = ArrayPool<byte>.Shared.Rent(ReadChunk);
+        var line = new ArrayBufferWriter<byte>();
         var entries = new List<byte[]>();
-        int position = 0;
-        while (position < buffer.Length && entries.Count < maxEntries)
+        long bytes = 0;
+        long lineStart = _readOffset;
+        long position = _readOffset;
+        try
         {
-            int newline = Array.IndexOf(buffer, (byte)'\n', position);
-            if (newline < 0)
+            while (position < length)
             {
-                break;
-            }
+                int read = stream.Read(chunk, 0, (int)Math.Min(chunk.Length, length - position));
+                if (read <= 0)
+                {
+                    break;
+                }
 
-            if (newline > position)
-            {
-                entries.Add(buffer.AsSpan(position, newline - position).ToArray());
-            }
+                int from = 0;
+                while (from < read)
+                {
+                    int newline = Array.IndexOf(chunk, (byte)'\n', from, read - from);
+                    if (newline < 0)
+                    {
+                        if (line.WrittenCount <= maxBytes)
+                        {
+                            line.Write(chunk.AsSpan(from, read - from));
+                        }
 
-            position = newline + 1;
+                        break;
+                    }
+
+                    long lineEnd = position + newline;
+                    long size = lineEnd - lineStart;
+                    if (size > maxBytes)
+                    {
+                        return entries.Count > 0 ? Batch(entries, lineStart, 0) : Batch(entries, lineEnd + 1, skipped: 1);
+                    }
+
+                    if (entries.Count > 0 && bytes + size > maxBytes)
+                    {
+                        return Batch(entries, lineStart, 0);
+                    }
+
+                    line.Write(chunk.AsSpan(from, newline - from));
+                    if (size > 0)
+                    {
+                        entries.Add(line.WrittenSpan.ToArray());
+                        bytes += size;
+                    }
+
+                    line.Clear();
+                    lineStart = lineEnd + 1;
+                    from = newline + 1;
+                    if (entries.Count >= maxEntries)
+                    {
+                        return Batch(entries, lineStart, 0);
+                    }
+                }
+
+                position += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
         }
 
-        if (position == 0)
+        if (lineStart > _readOffset)
         {
-            // No complete line in the window: an entry larger than a batch, or a line cut by a crash at the end of an
-            // old segment. Neither can be sent; skip to the end of the line (or of the segment).
-            return new SpoolBatch(entries, _readSegment, _readOffset, FindLineEnd(stream, length), Skipped: 1);
+            return Batch(entries, lineStart, 0);
         }
 
-        return new SpoolBatch(entries, _readSegment, _readOffset, _readOffset + position, Skipped: 0);
+        // No complete line: the active segment only ever holds whole lines (appends are under the gate), so this
+        // is a line cut by a crash at the end of an old segment.
+        return active ? null : Batch(entries, length, skipped: 1);
     }
 
-    private long FindLineEnd(FileStream stream, long length)
-    {
-        stream.Position = _readOffset;
-        int b;
-        while ((b = stream.ReadByte()) >= 0)
-        {
-            if (b == '\n')
-            {
-                return stream.Position;
-            }
-        }
-
-        return length;
-    }
+    private SpoolBatch Batch(List<byte[]> entries, long end, int skipped) =>
+        new(entries, _readSegment, _readOffset, end, skipped) { Progress = _progress };
 
     private FileStream Writer()
     {
@@ -246,6 +330,7 @@ internal sealed class LogSpool : IDisposable
     private string SegmentPath(long segment) =>
         Path.Combine(_directory, segment.ToString("D12", CultureInfo.InvariantCulture) + Extension);
 
+    /// <summary>The cursor file: <c>segment offset [progress]</c>.</summary>
     private void ReadCursor()
     {
         _readSegment = _segments.Count > 0 ? _segments[0] : 1;
@@ -256,16 +341,17 @@ internal sealed class LogSpool : IDisposable
             return;
         }
 
-        string[] parts = File.ReadAllText(path).Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        if (parts.Length == 2
+        string[] parts = File.ReadAllText(path).Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
+        if (parts.Length >= 2
             && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long segment)
             && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long offset)
             && _segments.Contains(segment))
         {
             _readSegment = segment;
             _readOffset = offset;
+            _progress = parts.Length == 3 ? parts[2].Trim() : null;
         }
-        else if (parts.Length == 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long gone))
+        else if (parts.Length >= 2 && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out long gone))
         {
             // The cursor's segment was finished and deleted: resume at the first segment after it.
             _readSegment = _segments.Find(s => s > gone) is var next and > 0 ? next : gone + 1;
@@ -276,7 +362,9 @@ internal sealed class LogSpool : IDisposable
     {
         string path = Path.Combine(_directory, CursorFile);
         string temporary = path + ".tmp";
-        File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readOffset}"));
+        File.WriteAllText(temporary, _progress is null
+            ? string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readOffset}")
+            : string.Create(CultureInfo.InvariantCulture, $"{_readSegment} {_readOffset} {_progress}"));
         File.Move(temporary, path, overwrite: true);
     }
 }
