@@ -17,20 +17,25 @@ internal static class DatadogTags
     // Series keep their tag array for their lifetime (SeriesContext), so one normalization per series.
     private static readonly ConditionalWeakTable<string[], string[]> Cache = new();
 
-    public static string[] Normalize(string[] tags) =>
-        Cache.GetValue(tags, static raw =>
-        {
-            var normalized = new List<string>(raw.Length);
-            foreach (var tag in raw)
-            {
-                if (Normalize(tag) is { Length: > 0 } clean)
-                {
-                    normalized.Add(clean);
-                }
-            }
+    public static string[] Normalize(string[] tags) => Cache.GetValue(tags, NormalizeUncached);
 
-            return [.. normalized];
-        });
+    /// <summary>
+    /// Normalizes without remembering the result, for callers that keep their own per-array cache
+    /// (<see cref="DatadogEncodedContext"/>), so an array is not held in two tables.
+    /// </summary>
+    public static string[] NormalizeUncached(string[] tags)
+    {
+        var normalized = new List<string>(tags.Length);
+        foreach (var tag in tags)
+        {
+            if (Normalize(tag) is { Length: > 0 } clean)
+            {
+                normalized.Add(clean);
+            }
+        }
+
+        return [.. normalized];
+    }
 
     public static string Normalize(string tag)
     {
