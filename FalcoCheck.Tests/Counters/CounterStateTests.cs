@@ -36,6 +36,33 @@ internal sealed class CounterStateTests
     }
 
     [Test]
+    public void A_counter_that_appears_after_the_first_run_counts_its_whole_value()
+    {
+        // Falco lists a rule's matches only once the rule has matched: the new series began since the last run.
+        var state = new CounterState();
+        state.BeginRun(NowMs, Interval, OldStartNs, null);
+        state.TryGetDelta("matches{rule=a}", 500, out _);
+        state.EndRun();
+
+        state.BeginRun(NowMs + 15_000, Interval, OldStartNs, null);
+
+        Assert.That(state.TryGetDelta("matches{rule=b}", 1, out var delta), Is.True);
+        Assert.That(delta, Is.EqualTo(1));
+    }
+
+    [Test]
+    public void After_a_restore_from_the_state_file_a_new_counter_counts_its_whole_value()
+    {
+        var state = new CounterState();
+        state.Restore(OldStartNs, null, NowMs - 15_000, [new("matches{rule=a}", new CounterValue(500, NowMs - 15_000))]);
+
+        state.BeginRun(NowMs, Interval, OldStartNs, null);
+
+        Assert.That(state.TryGetDelta("matches{rule=b}", 3, out var delta), Is.True);
+        Assert.That(delta, Is.EqualTo(3));
+    }
+
+    [Test]
     public void First_sight_flushes_the_raw_value_when_Falco_started_inside_the_interval()
     {
         var state = new CounterState();

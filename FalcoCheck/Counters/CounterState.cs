@@ -2,8 +2,10 @@ namespace FalcoCheck.Counters;
 
 /// <summary>
 /// Turns cumulative counters into per-interval increases (CONVENTIONS 8). Falco's own start and reload
-/// timestamps tell a restart from a decrease, and whether a counter seen for the first time began inside the
-/// interval (then its whole value is the increase) or long before (then it only sets a baseline).
+/// timestamps tell a restart from a decrease. A counter seen for the first time on an instance's first run began
+/// inside the interval (then its whole value is the increase) or long before (then it only sets a baseline); on any
+/// later run it began since the previous one — Falco lists a rule's matches only once the rule has matched — so its
+/// whole value is the increase (Datadog's <c>flush_first_value</c> after the first run).
 /// </summary>
 internal sealed class CounterState
 {
@@ -45,11 +47,12 @@ internal sealed class CounterState
             ((startNs is not null && FalcoStartNs is not null && startNs != FalcoStartNs) ||
              (reloadNs is not null && FalcoReloadNs is not null && reloadNs != FalcoReloadNs));
 
-        // A counter that began after the previous run (or, on a first run, within one interval) counted only
-        // inside this interval: its raw value is the increase (Datadog's flush_first_value).
-        var windowStartMs = LastRunMs ?? nowMs - (long)interval.TotalMilliseconds;
+        // After a first run, a counter not seen before began since the previous run: its raw value is the increase
+        // (Datadog's flush_first_value). On a first run that holds only when Falco started or reloaded within one
+        // interval; otherwise the counter may be hours old and its value only sets a baseline.
         var lastStartNs = Math.Max(startNs ?? long.MinValue, reloadNs ?? long.MinValue);
-        _flushFirstValues = lastStartNs != long.MinValue && lastStartNs / 1_000_000 >= windowStartMs;
+        _flushFirstValues = LastRunMs is not null
+            || (lastStartNs != long.MinValue && lastStartNs / 1_000_000 >= nowMs - (long)interval.TotalMilliseconds);
 
         FalcoStartNs = startNs ?? FalcoStartNs;
         FalcoReloadNs = reloadNs ?? FalcoReloadNs;
