@@ -115,6 +115,25 @@ internal sealed class AlertsCommandTests
             "the last count is submitted at stop");
     }
 
+    [Test]
+    public async Task A_spool_held_by_another_falcocheck_process_is_one_clear_error_not_a_shared_spool()
+    {
+        using var dir = new TempDir();
+        string config = Config(dir, string.Empty);
+        // The daemon holding the same log sink's spool (state_dir/alerts/spool/<index>-<type>).
+        using var daemonsSpool = new FalcoCheck.Sinks.Delivery.DiskSpool(Path.Combine(dir.Path, "state", "alerts", "spool", "0-file"), 1 << 20);
+        using Process process = Start(config, "--stdin");
+        using var cleanup = new KillOnDispose(process);
+        Task<string> errors = process.StandardError.ReadToEndAsync();
+        process.StandardInput.Close();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.That(process.ExitCode, Is.EqualTo(1));
+        Assert.That((await errors).Trim(), Does.StartWith("falcocheck alerts: spool ").And.Contain("is in use by another process").And.Not.Contain("   at "));
+    }
+
     /// <summary>A failed test must not leave its falcocheck process running.</summary>
     private sealed class KillOnDispose(Process process) : IDisposable
     {

@@ -71,7 +71,23 @@ internal static class AlertsCommand
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         var metricSinks = agent.Sinks.Select(s => SinkFactory.Create(s, Console.Out, TimeProvider.System, agent.StateDir)).ToList();
         var options = new AlertPipelineOptions { ServeInputs = !stdin };
-        var pipeline = new AlertPipeline(agent, settings, metricSinks, loggers, TimeProvider.System, Console.Out, options);
+        AlertPipeline pipeline;
+        try
+        {
+            pipeline = new AlertPipeline(agent, settings, metricSinks, loggers, TimeProvider.System, Console.Out, options);
+        }
+        catch (IOException e)
+        {
+            // A log sink's spool held by another falcocheck process (the daemon), or not writable.
+            await Console.Error.WriteLineAsync($"falcocheck alerts: {e.Message}").ConfigureAwait(false);
+            foreach (IMetricSink sink in metricSinks)
+            {
+                await sink.DisposeAsync().ConfigureAwait(false);
+            }
+
+            return CheckRunner.ExitCritical;
+        }
+
         try
         {
             await pipeline.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -40,8 +40,9 @@ internal static class RunCommand
                 // The host handles SIGTERM/SIGINT itself (Program turns System.CommandLine's handler off for `run`).
                 await host.RunAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is InvalidOperationException or IOException)
             {
+                // Also a spool folder held by another falcocheck process: one line, not a stack trace.
                 await Console.Error.WriteLineAsync($"falcocheck run: {e.Message}").ConfigureAwait(false);
                 return CheckRunner.ExitCritical;
             }
