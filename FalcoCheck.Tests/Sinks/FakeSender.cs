@@ -17,6 +17,12 @@ internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSen
 
     public int Requests { get; private set; }
 
+    /// <summary>The Falco version of each request's batch, in order.</summary>
+    public List<string?> Versions { get; } = [];
+
+    /// <summary>Completed when the first request reaches the sender (before <see cref="Gate"/>): a batch is in delivery.</summary>
+    public TaskCompletionSource Entered { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>Completed to let requests through; until then the sender waits (a slow or hung backend).</summary>
     public TaskCompletionSource Gate { get; set; } = CompletedGate();
 
@@ -33,6 +39,7 @@ internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSen
 
     public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
     {
+        Entered.TrySetResult();
         await Gate.Task.WaitAsync(cancellationToken);
         int points = Math.Min(Math.Min(batch.RemainingPoints.Length, itemsPerRequest), batch.MaxItemsPerRequest);
         int checks = points == 0 ? batch.RemainingChecks.Length : 0;
@@ -40,6 +47,7 @@ internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSen
         lock (_lock)
         {
             Requests++;
+            Versions.Add(batch.FalcoVersion);
             outcome = _answers.Count > 0 ? _answers.Dequeue() : DeliveryOutcome.Sent;
             if (outcome.Status == DeliveryStatus.Sent)
             {

@@ -146,4 +146,40 @@ internal sealed class QueuedSinkSpoolTests
 
         Assert.That(sink.Counts, Is.EqualTo(new SinkCounts(3, 0, 0, 3, 0) { LastDropReason = "shut down before the backend took it: flush_timeout reached; no spool" }));
     }
+
+    [Test]
+    public async Task Runs_waiting_behind_a_slow_backend_go_out_merged_in_order_and_each_learns_its_own_result()
+    {
+        var sender = Hung();
+        await using var sink = new QueuedSink(sender, Fast with { QueueSize = 1000 }, TimeProvider.System);
+        var sends = new List<Task<SendResult>> { sink.SendAsync(Numbered(1, 3), CancellationToken.None) };
+        await sender.Entered.Task;
+        sends.AddRange(Enumerable.Range(2, 4).Select(s => sink.SendAsync(Numbered(s, 3), CancellationToken.None)));
+        await Eventually.WaitAsync(() => sink.Counts.Received == 15, "five runs queued");
+
+        sender.Gate.SetResult();
+        var results = await Task.WhenAll(sends);
+
+        Assert.That(results, Has.All.EqualTo(SendResult.Ok(3)));
+        Assert.That(sender.Received.Select(p => p.Value), Is.EqualTo(Values((1, 3), (2, 3), (3, 3), (4, 3), (5, 3))));
+        Assert.That(sender.Requests, Is.EqualTo(2), "the first run alone (already in delivery), the four behind it in one request");
+    }
+
+    [Test]
+    public async Task Runs_of_different_Falco_versions_are_not_merged()
+    {
+        var sender = Hung();
+        await using var sink = new QueuedSink(sender, Fast with { QueueSize = 1000 }, TimeProvider.System);
+        string?[] versions = ["0.40.0", "0.40.0", "0.41.0", "0.41.0", null];
+        var sends = new List<Task<SendResult>> { sink.SendAsync(Numbered(1, 2) with { FalcoVersion = versions[0] }, CancellationToken.None) };
+        await sender.Entered.Task;
+        sends.AddRange(versions.Skip(1).Select((v, i) => sink.SendAsync(Numbered(i + 2, 2) with { FalcoVersion = v }, CancellationToken.None)));
+        await Eventually.WaitAsync(() => sink.Counts.Received == 10, "five runs queued");
+
+        sender.Gate.SetResult();
+        await Task.WhenAll(sends);
+
+        Assert.That(sender.Versions, Is.EqualTo(new[] { "0.40.0", "0.40.0", "0.41.0", null }), "one request per version run, in order");
+        Assert.That(sender.Received.Select(p => p.Value), Is.EqualTo(Values((1, 2), (2, 2), (3, 2), (4, 2), (5, 2))));
+    }
 }

@@ -158,7 +158,16 @@ internal sealed partial class InstanceLoop : BackgroundService
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _wake.Token);
         try
         {
-            await Task.Delay(delay, _context.Clock, linked.Token).ConfigureAwait(false);
+            var wait = Task.Delay(delay, _context.Clock, linked.Token);
+            if (_context.Clock.GetUtcNow() >= due)
+            {
+                // The clock passed the slot while the timer was set up (a test's clock, or a suspended VM): the
+                // timer counts from now, so it would fire a whole delay late. Run now, and drop the timer.
+                await linked.CancelAsync().ConfigureAwait(false);
+                return true;
+            }
+
+            await wait.ConfigureAwait(false);
             return true;
         }
         catch (OperationCanceledException)

@@ -31,6 +31,33 @@ internal sealed class Batch
 
     public string? FalcoVersion { get; }
 
+    /// <summary>The batches this one was merged from (<see cref="Merge"/>); they complete when it does.</summary>
+    private Batch[] _parts = [];
+
+    /// <summary>
+    /// What is left of several batches, as one: a request then carries many runs, so one connection to a distant
+    /// backend keeps up with many instances, and a spool drains faster than runs arrive. Each kind keeps its order.
+    /// </summary>
+    public static Batch Merge(List<Batch> parts)
+    {
+        if (parts.Count == 1)
+        {
+            return parts[0];
+        }
+
+        var points = new List<MetricPoint>();
+        var checks = new List<ServiceCheck>();
+        var events = new List<FalcoEvent>();
+        foreach (var part in parts)
+        {
+            points.AddRange(part.RemainingPoints.Span);
+            checks.AddRange(part.RemainingChecks.Span);
+            events.AddRange(part.RemainingEvents.Span);
+        }
+
+        return new Batch([.. points], [.. checks], [.. events], parts[0].FalcoVersion) { _parts = [.. parts] };
+    }
+
     public ReadOnlySpan<MetricPoint> AllPoints => _points;
 
     public ReadOnlySpan<ServiceCheck> AllChecks => _checks;
@@ -103,8 +130,23 @@ internal sealed class Batch
     }
 
     /// <summary>The batch went to the disk spool: its submitter learns that it is not delivered yet, but not lost.</summary>
-    public void CompleteSpooled(string reason) => Completion.TrySetResult(SendResult.Failed(reason));
+    public void CompleteSpooled(string reason)
+    {
+        Completion.TrySetResult(SendResult.Failed(reason));
+        foreach (var part in _parts)
+        {
+            part.CompleteSpooled(reason);
+        }
+    }
 
-    public void Complete() =>
-        Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(Sent) : SendResult.Failed($"{Dropped} of {Total} item(s) not delivered: {Error}"));
+    public void Complete()
+    {
+        string error = $"{Dropped} of {Total} item(s) not delivered: {Error}";
+        Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(Sent) : SendResult.Failed(error));
+        foreach (var part in _parts)
+        {
+            // Which part lost the items is not tracked: each learns of the merged request's loss.
+            part.Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(part.Total) : SendResult.Failed(error));
+        }
+    }
 }

@@ -139,10 +139,11 @@ internal sealed class DiskSpool : IDisposable
     }
 
     /// <summary>
-    /// The next entries (at most <paramref name="maxEntries"/> and <paramref name="maxBytes"/>) from one segment, or
-    /// null when the spool is empty. They stay in the spool until <see cref="Commit"/>.
+    /// The next entries (at most <paramref name="maxEntries"/> and <paramref name="maxBytes"/>, but always the first
+    /// one if it is within <paramref name="maxEntryBytes"/>, by default <paramref name="maxBytes"/>) from one
+    /// segment, or null when the spool is empty. They stay in the spool until <see cref="Commit"/>.
     /// </summary>
-    public SpoolBatch? Read(int maxEntries, long maxBytes)
+    public SpoolBatch? Read(int maxEntries, long maxBytes, long? maxEntryBytes = null)
     {
         lock (_gate)
         {
@@ -159,7 +160,7 @@ internal sealed class DiskSpool : IDisposable
                 bool active = _readSegment == _writeSegment;
                 if (_readOffset < length)
                 {
-                    return ReadSegment(length, maxEntries, maxBytes, active);
+                    return ReadSegment(length, maxEntries, maxBytes, maxEntryBytes ?? maxBytes, active);
                 }
 
                 if (active)
@@ -227,16 +228,17 @@ internal sealed class DiskSpool : IDisposable
 
     /// <summary>
     /// Reads whole lines from the read position in chunks, so one small entry never costs a read of the segment.
-    /// A line longer than <paramref name="maxBytes"/>, or cut by a crash at the end of an old segment, cannot be
+    /// A line longer than <paramref name="maxEntryBytes"/>, or cut by a crash at the end of an old segment, cannot be
     /// sent: it is skipped (and counted) on its own.
     /// </summary>
-    private SpoolBatch? ReadSegment(long length, int maxEntries, long maxBytes, bool active)
+    private SpoolBatch? ReadSegment(long length, int maxEntries, long maxBytes, long maxEntryBytes, bool active)
     {
         using var stream = new FileStream(SegmentPath(_readSegment), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         stream.Position = _readOffset;
         byte[] chunk = ArrayPool<byte>.Shared.Rent(ReadChunk);
         var line = new ArrayBufferWriter<byte>();
         var entries = new List<byte[]>();
+        var ends = new List<long>();
         long bytes = 0;
         long lineStart = _readOffset;
         long position = _readOffset;
@@ -256,7 +258,7 @@ internal sealed class DiskSpool : IDisposable
                     int newline = Array.IndexOf(chunk, (byte)'\n', from, read - from);
                     if (newline < 0)
                     {
-                        if (line.WrittenCount <= maxBytes)
+                        if (line.WrittenCount <= maxEntryBytes)
                         {
                             line.Write(chunk.AsSpan(from, read - from));
                         }
@@ -266,20 +268,21 @@ internal sealed class DiskSpool : IDisposable
 
                     long lineEnd = position + newline;
                     long size = lineEnd - lineStart;
-                    if (size > maxBytes)
+                    if (size > maxEntryBytes)
                     {
-                        return entries.Count > 0 ? Batch(entries, lineStart, 0) : Batch(entries, lineEnd + 1, skipped: 1);
+                        return entries.Count > 0 ? Batch(entries, ends, lineStart, 0) : Batch(entries, ends, lineEnd + 1, skipped: 1);
                     }
 
                     if (entries.Count > 0 && bytes + size > maxBytes)
                     {
-                        return Batch(entries, lineStart, 0);
+                        return Batch(entries, ends, lineStart, 0);
                     }
 
                     line.Write(chunk.AsSpan(from, newline - from));
                     if (size > 0)
                     {
                         entries.Add(line.WrittenSpan.ToArray());
+                        ends.Add(lineEnd + 1);
                         bytes += size;
                     }
 
@@ -288,7 +291,7 @@ internal sealed class DiskSpool : IDisposable
                     from = newline + 1;
                     if (entries.Count >= maxEntries)
                     {
-                        return Batch(entries, lineStart, 0);
+                        return Batch(entries, ends, lineStart, 0);
                     }
                 }
 
@@ -302,16 +305,16 @@ internal sealed class DiskSpool : IDisposable
 
         if (lineStart > _readOffset)
         {
-            return Batch(entries, lineStart, 0);
+            return Batch(entries, ends, lineStart, 0);
         }
 
         // No complete line: the active segment only ever holds whole lines (appends are under the gate), so this
         // is a line cut by a crash at the end of an old segment.
-        return active ? null : Batch(entries, length, skipped: 1);
+        return active ? null : Batch(entries, ends, length, skipped: 1);
     }
 
-    private SpoolBatch Batch(List<byte[]> entries, long end, int skipped) =>
-        new(entries, _readSegment, _readOffset, end, skipped) { Progress = _progress };
+    private SpoolBatch Batch(List<byte[]> entries, List<long> ends, long end, int skipped) =>
+        new(entries, _readSegment, _readOffset, end, skipped) { Progress = _progress, EntryEnds = ends };
 
     private FileStream Writer()
     {

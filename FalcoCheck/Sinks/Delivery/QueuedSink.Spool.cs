@@ -13,6 +13,14 @@ internal sealed partial class QueuedSink
     /// <summary>How often a spool held by another process (a predecessor still flushing) is tried again.</summary>
     private static readonly TimeSpan SpoolRetry = TimeSpan.FromSeconds(1);
 
+    /// <summary>Items of waiting runs merged into one batch: Falco's full page is about 100, so about 100 runs.</summary>
+    private const int MergeItems = 10_000;
+
+    /// <summary>Spool records read and merged at once, and their bytes (a record is one run, about 15–40 KB).</summary>
+    private const int MergeRecords = 100;
+
+    private const long MergeBytes = 8L * 1024 * 1024;
+
     private readonly string? _spoolFolder;
     private DiskSpool? _spool;
     private string? _spoolProblem;
@@ -25,39 +33,78 @@ internal sealed partial class QueuedSink
 
     private long SpoolBytes => _spool?.Bytes ?? 0;
 
-    /// <summary>The next batch: the spool's head when there is one, else the oldest in memory.</summary>
+    /// <summary>
+    /// The next batch: the spool's head records when there are any, else the oldest runs in memory, several merged
+    /// into one (<see cref="Batch.Merge"/>) up to <see cref="MergeItems"/>.
+    /// </summary>
     private void TakeNext()
     {
-        while (SpoolReady() && _spool!.Read(1, _options.SpoolMaxBytes) is { } record)
+        while (SpoolReady() && _spool!.Read(MergeRecords, MergeBytes, _options.SpoolMaxBytes) is { } record)
         {
-            string? error = "a spool line cut short by a crash was skipped";
-            Batch? restored = record.Entries.Count == 0 ? null : SpoolRecord.Decode(record.Entries[0], out error);
-            if (restored is null)
+            var parts = new List<Batch>(record.Entries.Count);
+            int damaged = record.Skipped;
+            for (int i = 0; i < record.Entries.Count; i++)
+            {
+                if (SpoolRecord.Decode(record.Entries[i], out string? error) is { } restored)
+                {
+                    if (parts.Count > 0 && restored.FalcoVersion != parts[0].FalcoVersion)
+                    {
+                        // Merged batches share one Falco version (OTLP's resource, the health check's tag).
+                        record = record.Take(i);
+                        break;
+                    }
+
+                    parts.Add(restored);
+                }
+                else
+                {
+                    damaged++;
+                    _lastError = _lastDropReason = "spool record skipped: " + error;
+                }
+            }
+
+            if (damaged > 0)
+            {
+                // A damaged record's item count is unknown: each counts as one dropped item.
+                Interlocked.Add(ref _dropped, damaged);
+                _lastError = _lastDropReason ??= "spool record skipped: a line cut short by a crash";
+            }
+
+            // The progress on disk is over the merged records; reading from the same head merges the same prefix.
+            Batch? merged = parts.Count == 0 ? null : Batch.Merge(parts);
+            if (merged is not null)
+            {
+                SpoolRecord.Resume(merged, record.Progress);
+            }
+
+            if (merged is null || merged.Remaining == 0)
             {
                 _spool.Commit(record);
-                Interlocked.Add(ref _dropped, record.Entries.Count == 0 ? record.Skipped : 1);
-                _lastError = _lastDropReason = "spool record skipped: " + error;
                 continue;
             }
 
-            SpoolRecord.Resume(restored, record.Progress);
-            if (restored.Remaining == 0)
-            {
-                _spool.Commit(record);
-                continue;
-            }
-
-            _current = restored;
+            _current = merged;
             _currentRecord = record;
             return;
         }
 
-        if (_waiting.First?.Value is { } first)
+        if (_waiting.First?.Value is not { } first)
         {
-            _waiting.RemoveFirst();
-            _waitingItems -= first.Remaining;
-            _current = first;
+            return;
         }
+
+        var taken = new List<Batch> { first };
+        int items = first.Remaining;
+        _waiting.RemoveFirst();
+        while (_waiting.First?.Value is { } next && items + next.Remaining <= MergeItems && next.FalcoVersion == first.FalcoVersion)
+        {
+            taken.Add(next);
+            items += next.Remaining;
+            _waiting.RemoveFirst();
+        }
+
+        _waitingItems -= items;
+        _current = Batch.Merge(taken);
     }
 
     /// <summary>The batch in delivery is done: off the spool (if it was there) and out of the way.</summary>
