@@ -142,6 +142,25 @@ internal sealed class FalcoSignalsTests
     }
 
     [Test]
+    public async Task A_rules_file_changed_between_two_cron_runs_is_seen_through_the_state_file()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;
+        var payloads = new[] { new Payload(1000, RulesSha: "aaa").Render(now), new Payload(2000, RulesSha: "bbb").Render(now) };
+        var request = 0;
+        await using var server = new TestHttpServer(context =>
+            TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes(payloads[Math.Min(Interlocked.Increment(ref request) - 1, 1)])));
+        using var config = new TestConfig($"  - openmetrics_endpoint: {server.Url}\n");
+        var cron = new CheckRunOptions { Json = true };
+
+        var first = await CheckRun.RunAsync(config, cron);
+        var second = await CheckRun.RunAsync(config, cron);
+
+        Assert.That(first.Lines.Where(l => l.TryGetProperty("event", out _)), Is.Empty);
+        Assert.That(second.Lines.Single(l => l.TryGetProperty("event", out _)).GetProperty("text").GetString(), Does.Contain("aaa → bbb"));
+        Assert.That(Value(second, "falco.rules.files.changed", "file_name:falco_rules.yaml"), Is.EqualTo(1));
+    }
+
+    [Test]
     public async Task An_unchanged_rules_file_counts_zero_and_raises_no_event()
     {
         var run = await TwoRunsAsync(new Payload(1000), new Payload(2000));

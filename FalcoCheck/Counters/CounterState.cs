@@ -29,6 +29,12 @@ internal sealed class CounterState
     /// <summary>When the previous run happened, Unix milliseconds.</summary>
     public long? LastRunMs { get; private set; }
 
+    /// <summary>
+    /// The sha256 of each of Falco's rules and config files at the last run (key: kind and file name), kept with the
+    /// counters in the state file, so a file that changes between two cron runs is reported as drift too.
+    /// </summary>
+    public Dictionary<string, string> FileHashes { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Counters kept.</summary>
     public int Count => _values.Count;
 

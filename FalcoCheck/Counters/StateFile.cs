@@ -81,6 +81,15 @@ internal sealed class StateFile : IDisposable
             }
 
             state.Restore(OptionalLong(root, "falco_start_ns"), OptionalLong(root, "falco_reload_ns"), OptionalLong(root, "last_run_ms"), values);
+            state.FileHashes.Clear();
+            if (root.TryGetProperty("file_hashes", out var hashes))
+            {
+                foreach (var hash in hashes.EnumerateObject())
+                {
+                    state.FileHashes[hash.Name] = hash.Value.GetString()!;
+                }
+            }
+
             return null;
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
@@ -112,6 +121,13 @@ internal sealed class StateFile : IDisposable
             }
 
             json.WriteEndArray();
+            json.WriteStartObject("file_hashes");
+            foreach (var (file, hash) in state.FileHashes)
+            {
+                json.WriteString(file, hash);
+            }
+
+            json.WriteEndObject();
             json.WriteEndObject();
             json.Flush();
             stream.Flush(flushToDisk: true);

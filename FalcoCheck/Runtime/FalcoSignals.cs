@@ -27,8 +27,19 @@ internal sealed class FalcoSignals
     ];
 
     private const double NanosecondsPerSecond = 1e9;
-    private readonly Dictionary<string, string> _hashes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _hashes;
     private readonly Dictionary<string, long> _changes = new(StringComparer.Ordinal);
+
+    public FalcoSignals()
+        : this(new Dictionary<string, string>(StringComparer.Ordinal))
+    {
+    }
+
+    /// <param name="hashes">Where the file hashes are remembered: the instance's counter state, saved with it.</param>
+    public FalcoSignals(Dictionary<string, string> hashes)
+    {
+        _hashes = hashes;
+    }
 
     /// <summary>Adds the derived gauges, counts and events for one run.</summary>
     /// <param name="points">The run's points, counts already turned into increases.</param>

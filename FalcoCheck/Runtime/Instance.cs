@@ -14,7 +14,7 @@ internal sealed class Instance : IDisposable
     private readonly Scraper _scraper;
     private readonly FalcoMapper _mapper;
     private readonly TimeProvider _clock;
-    private readonly FalcoSignals _signals = new();
+    private readonly FalcoSignals _signals;
     private readonly RuleCap _ruleCap;
 
     public Instance(InstanceSettings settings, TimeProvider clock)
@@ -24,6 +24,7 @@ internal sealed class Instance : IDisposable
         _scraper = new Scraper(settings.Scraper);
         _mapper = new FalcoMapper(settings.Mapping);
         Counters = new CounterState(settings.Counters);
+        _signals = new FalcoSignals(Counters.FileHashes);
         _ruleCap = new RuleCap(settings.MaxRules);
     }
 
