@@ -120,6 +120,39 @@ internal sealed class LoopbackIntakeTests
     }
 
     [Test]
+    public async Task A_request_that_hangs_past_the_timeout_is_sent_again_and_the_points_are_taken_once()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        var accepted = new ConcurrentQueue<RecordedRequest>();
+        int count = 0;
+        using var release = new CancellationTokenSource();
+        await using var intake = new TestHttpServer(async context =>
+        {
+            var request = await RecordedRequest.ReadAsync(context);
+            if (Interlocked.Increment(ref count) == 1)
+            {
+                // The first request hangs well past the sink's timeout; the client gives up on it.
+                await Task.Delay(TimeSpan.FromSeconds(30), release.Token).ContinueWith(_ => { }, TaskScheduler.Default);
+                return;
+            }
+
+            accepted.Enqueue(request);
+            await TestHttpServer.WriteAsync(context, "{}"u8.ToArray(), "application/json", 202);
+        });
+        using var config = new TestConfig($"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n",
+            $"sinks:\n  - type: datadog\n    url: http://127.0.0.1:{intake.Port}\n    api_version: v1\n    timeout: 0.5\n    retry_initial_backoff: 0.01\n    retry_max_backoff: 0.05\n    send_service_checks: false\n");
+
+        var run = await CheckRun.RunAsync(config, Rate);
+        await release.CancelAsync();
+
+        Assert.That(run.Exit, Is.EqualTo(0), run.Errors);
+        Assert.That(count, Is.EqualTo(2), "one hung request, then one that was answered");
+        var points = accepted.SelectMany(r => JsonDocument.Parse(r.Body).RootElement.GetProperty("series").EnumerateArray())
+            .Select(s => s.GetProperty("metric").GetString() + string.Join(',', s.GetProperty("tags").EnumerateArray().Select(t => t.GetString()))).ToList();
+        Assert.That(points, Has.Count.EqualTo(run.Metrics.Count).And.Unique, "every point once");
+    }
+
+    [Test]
     public async Task Otlp_request_decodes_with_the_official_proto_types()
     {
         await using var replay = ReplayServer.StartEmbedded();
