@@ -11,10 +11,11 @@ namespace FalcoCheck.Alerts;
 /// (<see cref="Received"/>); both can come from any thread.
 /// </summary>
 /// <remarks>
-/// <para>The window of a rule opens at the first scrape that counts an increase of it. Falco lists a rule only once it
-/// has matched (<c>include_empty_values: false</c>, the default), and a counter's first sighting in a running
-/// Falco sets a baseline in <see cref="Counters.CounterState"/>; so the window starts at the scrape before (the
-/// baseline) and the alerts received since then are the ones counted. Until then, a rule's alerts wait in a bounded
+/// <para>The window of a rule opens at the first scrape that counts an increase of it, and starts at the scrape before:
+/// a rule already listed at an instance's first scrape only sets a baseline there (<see cref="Counters.CounterState"/>),
+/// and a rule listed later first matched after the scrape before (Falco lists a rule only once it has matched,
+/// <c>include_empty_values: false</c>, the default), so its whole count is the increase. Either way the alerts
+/// received since the scrape before are the ones counted. Until then, a rule's alerts wait in a bounded
 /// list ordered by arrival; a rule never counted (Falco's own "Falco internal: …" alerts, rules of a Falco that is
 /// not scraped) never gets a value.</para>
 /// <para>Alerts are counted up to the latest scrape of the instance that reports the rule, so matches and alerts
