@@ -1,0 +1,57 @@
+using FalcoCheck.Demo;
+using FalcoCheck.Tests.Support;
+using Microsoft.Extensions.Time.Testing;
+
+namespace FalcoCheck.Tests.Runtime;
+
+/// <summary>
+/// A clock that passes an instance's next slot while the loop sets up its wait (a suspended VM, or NTP stepping the
+/// clock): the run is due, so it happens at once rather than a whole delay late.
+/// </summary>
+internal sealed class DaemonClockTests
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(10);
+
+    [Test]
+    public async Task A_slot_the_clock_passes_while_the_wait_is_set_up_runs_at_once()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        using var config = new TestConfig($"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 10\n",
+            "status:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n");
+        var start = DateTimeOffset.UtcNow;
+        // Only the wait the loop sets up after its first run is shorter than an interval and created after it.
+        var clock = new JumpingClock(start) { JumpWhen = (now, due) => now >= start + Interval && due < Interval, JumpBy = Interval };
+        await using var daemon = await DaemonHarness.StartAsync(config, clock);
+        await Eventually.WaitAsync(() => clock.Waits.Any(w => w < Interval), "the loop waits for its first slot");
+
+        await daemon.AdvanceAsync(Interval, (0, 1));
+
+        await Eventually.WaitAsync(() => daemon.Instance(0).Runs >= 2, "the passed slot runs without another tick of the clock");
+        Assert.That(clock.Jumped, Is.True, "the clock did pass the slot while the wait was set up");
+    }
+
+    /// <summary>Moves itself forward once, inside the creation of the first timer that <see cref="JumpWhen"/> picks.</summary>
+    private sealed class JumpingClock(DateTimeOffset start) : FakeTimeProvider(start)
+    {
+        public required Func<DateTimeOffset, TimeSpan, bool> JumpWhen { get; init; }
+
+        public required TimeSpan JumpBy { get; init; }
+
+        public bool Jumped { get; private set; }
+
+        /// <summary>The due times of the timers created so far.</summary>
+        public System.Collections.Concurrent.ConcurrentQueue<TimeSpan> Waits { get; } = new();
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            Waits.Enqueue(dueTime);
+            if (!Jumped && dueTime > TimeSpan.Zero && JumpWhen(GetUtcNow(), dueTime))
+            {
+                Jumped = true;
+                Advance(JumpBy);
+            }
+
+            return base.CreateTimer(callback, state, dueTime, period);
+        }
+    }
+}
