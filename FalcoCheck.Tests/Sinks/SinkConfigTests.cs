@@ -44,6 +44,10 @@ internal sealed class SinkConfigTests
             "falcocheck.yaml:4:18: sinks[0].compression: expected one of none, gzip, got 'zstd'");
         yield return Case("queue_size zero", "sinks:\n  - type: otlp\n    url: http://c/\n    queue_size: 0\n",
             "falcocheck.yaml:4:17: sinks[0].queue_size: must be between 1 and 10000000, got 0");
+        yield return Case("spool size negative", "sinks:\n  - type: prometheus_remote_write\n    url: http://p/\n    spool_max_size: -1\n",
+            "falcocheck.yaml:4:21: sinks[0].spool_max_size: must be between 0 and 1099511627776, got -1");
+        yield return Case("dogstatsd spool size too large", "sinks:\n  - type: dogstatsd\n    spool_max_size: 2000000000000\n",
+            "falcocheck.yaml:3:21: sinks[0].spool_max_size: must be between 0 and 1099511627776, got 2000000000000");
         yield return Case("backoffs reversed", "sinks:\n  - type: otlp\n    url: http://c/\n    retry_initial_backoff: 10\n    retry_max_backoff: 1\n",
             "falcocheck.yaml:4:28: sinks[0].retry_initial_backoff: must not be longer than retry_max_backoff");
     }
@@ -77,6 +81,7 @@ internal sealed class SinkConfigTests
                 retry_max_backoff: 4
                 queue_size: 100
                 flush_timeout: 7
+                spool_max_size: 0
               - type: dogstatsd
                 address: unix:///var/run/datadog/dsd.socket
               - type: prometheus_remote_write
@@ -104,7 +109,7 @@ internal sealed class SinkConfigTests
             Assert.That(datadog.Delivery, Is.EqualTo(new DeliveryOptions
             {
                 Timeout = TimeSpan.FromSeconds(3), MaxRetries = 2, RetryInitialBackoff = TimeSpan.FromSeconds(0.5),
-                RetryMaxBackoff = TimeSpan.FromSeconds(4), QueueSize = 100, FlushTimeout = TimeSpan.FromSeconds(7),
+                RetryMaxBackoff = TimeSpan.FromSeconds(4), QueueSize = 100, FlushTimeout = TimeSpan.FromSeconds(7), SpoolMaxBytes = 0,
             }));
             var dsd = ((DogStatsDSinkConfig)agent.Sinks[1]).Options;
             Assert.That((dsd.SocketPath, dsd.MaxPacketSize), Is.EqualTo(("/var/run/datadog/dsd.socket", 8192)));
