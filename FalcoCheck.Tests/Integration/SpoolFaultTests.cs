@@ -92,6 +92,9 @@ internal sealed class SpoolFaultTests
 
         await Eventually.WaitAsync(() => Sink().SpoolBytes > 0, "batches spilled to disk during the outage");
         Assert.That(Sink().Dropped, Is.EqualTo(0), "nothing is lost while the spool has room");
+        var status = new StringWriter();
+        StatusText.Write(daemon.Daemon.Report(), status);
+        Assert.That(status.ToString(), Does.Match(@"prometheus_remote_write .*: queue .* \d+ spooled to disk \(\d+ bytes waiting\)"), "falcocheck status shows the spool");
 
         await victoria.RestartAsync();
         for (int i = 0; i < 3; i++)
@@ -114,6 +117,8 @@ internal sealed class SpoolFaultTests
         await daemon.StopAsync();
 
         var written = daemon.Written().Where(l => l.TryGetProperty("metric", out _)).ToList();
+        Assert.That(written.Where(m => m.GetProperty("metric").GetString() == SelfTelemetry.SinkSpoolBytes && CheckRun.Tags(m).Any(t => t.StartsWith("sink:prometheus_remote_write", StringComparison.Ordinal)))
+            .Select(m => m.GetProperty("value").GetDouble()), Has.Some.GreaterThan(0), "falco.check.sink.spool.bytes shows the outage");
         AssertExactlyOnce(written, await victoria.ExportAsync(Match), runs: null);
     }
 
