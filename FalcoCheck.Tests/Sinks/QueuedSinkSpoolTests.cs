@@ -182,4 +182,58 @@ internal sealed class QueuedSinkSpoolTests
         Assert.That(sender.Versions, Is.EqualTo(new[] { "0.40.0", "0.40.0", "0.41.0", null }), "one request per version run, in order");
         Assert.That(sender.Received.Select(p => p.Value), Is.EqualTo(Values((1, 2), (2, 2), (3, 2), (4, 2), (5, 2))));
     }
+
+    [Test]
+    public async Task Progress_made_after_the_batch_in_delivery_went_to_the_spool_resumes_exactly()
+    {
+        using var dir = new TempDir();
+        var first = new SteppedSender(itemsPerRequest: 2);
+        var sink = new QueuedSink(first, Fast with { FlushTimeout = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, dir.Path);
+        _ = sink.SendAsync(Numbered(1, 10), CancellationToken.None);
+        first.Allow(2);
+        await Eventually.WaitAsync(() => sink.Counts.Sent == 4, "two requests of run 1 taken");
+
+        // Two more runs overflow the queue: run 1 (4 of 10 done) goes to the spool first, then run 2.
+        _ = sink.SendAsync(Numbered(2, 4), CancellationToken.None);
+        _ = sink.SendAsync(Numbered(3, 4), CancellationToken.None);
+        Assert.That(sink.Counts.SpoolBytes, Is.GreaterThan(0));
+        first.Allow(2);
+        await Eventually.WaitAsync(() => sink.Counts.Sent == 8, "two more requests of run 1, now from its spooled copy");
+        await sink.DisposeAsync();
+
+        var up = new FakeSender(itemsPerRequest: 3);
+        await using var second = new QueuedSink(up, Fast, TimeProvider.System, dir.Path);
+        await Eventually.WaitAsync(() => second.Counts.SpoolBytes == 0 && second.Counts.Sent >= 10, "the spool drains");
+
+        double[] all = [.. first.Received.Select(p => p.Value), .. up.Received.Select(p => p.Value)];
+        Assert.That(all, Is.EqualTo(Values((1, 10), (2, 4), (3, 4))), "every point once, in order");
+    }
+
+    /// <summary>A backend that answers one request per permit the test gives, and waits otherwise.</summary>
+    private sealed class SteppedSender(int itemsPerRequest) : IBatchSender
+    {
+        private readonly SemaphoreSlim _permits = new(0);
+
+        public string Name => "stepped";
+
+        public long Retries => 0;
+
+        public List<MetricPoint> Received { get; } = [];
+
+        public void Allow(int requests) => _permits.Release(requests);
+
+        public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
+        {
+            await _permits.WaitAsync(cancellationToken);
+            int points = Math.Min(batch.RemainingPoints.Length, itemsPerRequest);
+            lock (Received)
+            {
+                Received.AddRange(batch.RemainingPoints.Span[..points].ToArray());
+            }
+
+            return new SendAttempt(DeliveryOutcome.Sent, points, 0);
+        }
+
+        public void Dispose() => _permits.Dispose();
+    }
 }

@@ -29,6 +29,9 @@ internal sealed partial class QueuedSink
     /// <summary>The spool line <see cref="_current"/> was read from, or written to when items were spilled behind it.</summary>
     private SpoolBatch? _currentRecord;
 
+    /// <summary>What that line itself records as delivered: progress on disk counts from there.</summary>
+    private (int Points, int Checks, int Events) _currentBase;
+
     private long _spooled;
 
     private long SpoolBytes => _spool?.Bytes ?? 0;
@@ -85,6 +88,7 @@ internal sealed partial class QueuedSink
 
             _current = merged;
             _currentRecord = record;
+            _currentBase = default;
             return;
         }
 
@@ -126,7 +130,7 @@ internal sealed partial class QueuedSink
         {
             if (_currentRecord is { } record && ReferenceEquals(batch, _current))
             {
-                _spool?.SaveProgress(record, SpoolRecord.Progress(batch));
+                _spool?.SaveProgress(record, SpoolRecord.Progress(batch, _currentBase));
             }
         }
     }
@@ -194,13 +198,16 @@ internal sealed partial class QueuedSink
 
         if (_current is { } current && _currentRecord is null && !ReferenceEquals(current, batch) && _spool!.IsEmpty)
         {
-            // Something newer is about to be spilled behind the batch in delivery: put that one first.
-            if (!_spool.TryAppend(SpoolRecord.Encode(current)))
+            // Something newer is about to be spilled behind the batch in delivery: put that one first. Its cursors
+            // are read once: the worker may move them meanwhile, and later progress counts from these.
+            var done = (current.PointsDone, current.ChecksDone, current.EventsDone);
+            if (!_spool.TryAppend(SpoolRecord.Encode(current, done)))
             {
                 return false;
             }
 
             _currentRecord = _spool.Read(1, _options.SpoolMaxBytes);
+            _currentBase = done;
         }
 
         return _spool!.TryAppend(SpoolRecord.Encode(batch));

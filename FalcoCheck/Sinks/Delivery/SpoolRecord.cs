@@ -16,8 +16,10 @@ internal static class SpoolRecord
     /// <summary>Bumped when the layout changes; a record of another version is skipped, not misread.</summary>
     public const int Version = 1;
 
-    public static byte[] Encode(Batch batch)
+    /// <param name="done">What counts as delivered (default: the batch's cursors, read once here).</param>
+    public static byte[] Encode(Batch batch, (int Points, int Checks, int Events)? done = null)
     {
+        var (points, checks, events) = done ?? (batch.PointsDone, batch.ChecksDone, batch.EventsDone);
         var buffer = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(buffer))
         {
@@ -29,9 +31,9 @@ internal static class SpoolRecord
             }
 
             json.WriteStartArray("done");
-            json.WriteNumberValue(batch.PointsDone);
-            json.WriteNumberValue(batch.ChecksDone);
-            json.WriteNumberValue(batch.EventsDone);
+            json.WriteNumberValue(points);
+            json.WriteNumberValue(checks);
+            json.WriteNumberValue(events);
             json.WriteEndArray();
 
             json.WriteStartArray("points");
@@ -113,9 +115,13 @@ internal static class SpoolRecord
         }
     }
 
-    /// <summary>Delivery progress inside a record, for <see cref="DiskSpool.SaveProgress"/>: <c>points,checks,events</c>.</summary>
-    public static string Progress(Batch batch) =>
-        string.Create(CultureInfo.InvariantCulture, $"{batch.PointsDone},{batch.ChecksDone},{batch.EventsDone}");
+    /// <summary>
+    /// Delivery progress inside the records at the spool's head, for <see cref="DiskSpool.SaveProgress"/>:
+    /// <c>points,checks,events</c> counted from <paramref name="from"/> — what the records themselves say is done —
+    /// because a restart merges what is left of them, and counts from there.
+    /// </summary>
+    public static string Progress(Batch batch, (int Points, int Checks, int Events) from) =>
+        string.Create(CultureInfo.InvariantCulture, $"{batch.PointsDone - from.Points},{batch.ChecksDone - from.Checks},{batch.EventsDone - from.Events}");
 
     /// <summary>Applies what <see cref="Progress"/> wrote; anything else is ignored (the record's own <c>done</c> holds).</summary>
     public static void Resume(Batch batch, string? progress)
