@@ -12,13 +12,7 @@ namespace FalcoCheck.Tests.Sinks;
 /// </summary>
 internal sealed class QueuedSinkSpoolTests
 {
-    private static readonly DeliveryOptions Fast = new()
-    {
-        RetryInitialBackoff = TimeSpan.FromMilliseconds(1),
-        RetryMaxBackoff = TimeSpan.FromMilliseconds(5),
-        FlushTimeout = TimeSpan.FromSeconds(30),
-        QueueSize = 10,
-    };
+    private static readonly DeliveryOptions Fast = QueuedSinkTests.Fast with { QueueSize = 10 };
 
     private static Submission Numbered(int submission, int points) =>
         new("test", [.. SinkSamples.Many(points).Select((p, i) => p with { Value = (submission * 100) + i })], []);

@@ -6,7 +6,8 @@ namespace FalcoCheck.Tests.Sinks;
 /// <summary>The queue every network sink shares: retries, splits, rejections, overflow and shutdown, all counted.</summary>
 internal sealed class QueuedSinkTests
 {
-    private static readonly DeliveryOptions Fast = new()
+    /// <summary>Quick retries and a long wait for delivery: the tests decide when the backend answers.</summary>
+    public static readonly DeliveryOptions Fast = new()
     {
         RetryInitialBackoff = TimeSpan.FromMilliseconds(1),
         RetryMaxBackoff = TimeSpan.FromMilliseconds(5),
