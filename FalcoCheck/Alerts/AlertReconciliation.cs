@@ -1,4 +1,5 @@
 using FalcoCheck.Mapping;
+using FalcoCheck.Runtime;
 using FalcoCheck.Sinks;
 
 namespace FalcoCheck.Alerts;
@@ -31,10 +32,8 @@ internal sealed class AlertReconciliation(TimeProvider clock)
     public const string Unreceived = "falco.alerts.unreceived";
     public const string ReceivedRatio = "falco.alerts.received_ratio";
 
-    /// <summary>The rule's matches (FalcoMetricTable) and RuleCap's sum of the rules past <c>max_rules</c>, which no alert names.</summary>
-    private const string Matches = "falco.rules.matches.count";
+    /// <summary>Falco's own host name (FalcoMetricTable), the name its alerts carry.</summary>
     private const string Hostname = "falco.evt.hostname";
-    private const string CappedRules = "other";
 
     /// <summary>Alerts of rules not yet counted kept per host: a few intervals of a noisy host; past it, new ones are not kept.</summary>
     public const int MaxWaitingPerHost = 65_536;
@@ -130,7 +129,7 @@ internal sealed class AlertReconciliation(TimeProvider clock)
 
             foreach (MetricPoint point in metrics)
             {
-                if (point.Name != Matches || RuleOf(point.Tags) is not { } rule || rule == CappedRules)
+                if (point.Name != RuleCap.MatchesName || RuleOf(point.Tags) is not { } rule || rule == RuleCap.OtherRule)
                 {
                     continue;
                 }

@@ -48,9 +48,6 @@ internal sealed class ScrapePipeline : IDisposable
     /// <summary>The points of the last <see cref="Scrape"/>, as the encoders take them.</summary>
     public ReadOnlySpan<MetricPoint> Points => CollectionsMarshal.AsSpan(_points);
 
-    /// <summary>Bytes of the last <see cref="Encode"/>.</summary>
-    public ReadOnlySpan<byte> Encoded => _encoded.WrittenSpan;
-
     /// <summary>Parse and map the body, then turn counters into counts; fills <see cref="Submission"/>.</summary>
     public int Scrape(ReadOnlySpan<byte> body)
     {

@@ -66,7 +66,7 @@ internal static class AlertsCommand
         CancellationToken cancellationToken = stop.Token;
         AlertsConfig settings = Settings(agent);
         using ILoggerFactory loggers = LoggerFactory.Create(logging => logging
-            .SetMinimumLevel(Level(agent.LogLevel))
+            .SetMinimumLevel(DaemonHost.LevelOf(agent.LogLevel))
             .AddSimpleConsole(console => console.SingleLine = true)
             .AddConsole(console => console.LogToStandardErrorThreshold = LogLevel.Trace));
         var metricSinks = agent.Sinks.Select(s => SinkFactory.Create(s, Console.Out, TimeProvider.System, agent.StateDir)).ToList();
@@ -135,14 +135,4 @@ internal static class AlertsCommand
         string sinks = string.Join(", ", pipeline.Sinks.Select(s => s.Name));
         return $"alerts: {(inputs.Count == 0 ? "no input configured" : string.Join("; ", inputs))}; sending to {sinks}; Ctrl+C to stop";
     }
-
-    private static LogLevel Level(string level) => level switch
-    {
-        "trace" => LogLevel.Trace,
-        "debug" => LogLevel.Debug,
-        "warn" => LogLevel.Warning,
-        "error" => LogLevel.Error,
-        "off" => LogLevel.None,
-        _ => LogLevel.Information,
-    };
 }

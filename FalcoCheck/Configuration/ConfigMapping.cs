@@ -93,8 +93,6 @@ internal sealed class ConfigMapping
     /// <summary>The value node, or null when the key is absent. A YAML null value is returned as its node.</summary>
     public YamlNode? Get(string key) => _entries.TryGetValue(key, out var entry) ? entry.Value : null;
 
-    public YamlScalarNode? KeyNode(string key) => _entries.TryGetValue(key, out var entry) ? entry.Key : null;
-
     /// <summary>True when the key is present with a non-null value.</summary>
     public bool Has(string key) => !YamlScalars.IsNull(Get(key));
 

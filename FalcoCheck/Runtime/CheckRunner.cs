@@ -37,7 +37,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
 
         // `check` prints what it submits itself; a console sink would print it twice. A --rate preview leaves
         // state_dir alone, spool included.
-        var spoolIn = options.Rate ? null : agent.StateDir;
+        var spoolIn = options.Persist ? agent.StateDir : null;
         var sinks = agent.Sinks.Where(s => s is not ConsoleSinkConfig).Select(s => SinkFactory.Create(s, output, clock, spoolIn)).ToList();
         try
         {

@@ -82,7 +82,7 @@ internal sealed class FalcoSignals
                     queueDrops += point.Value;
                     sawQueue = true;
                     continue;
-                case "falco.rules.matches.count":
+                case RuleCap.MatchesName:
                     matches += point.Value;
                     continue;
             }

@@ -10,7 +10,11 @@ namespace FalcoCheck.Runtime;
 /// </summary>
 internal sealed class RuleCap(int maxRules)
 {
-    private const string MatchesName = "falco.rules.matches.count";
+    /// <summary>The rule matches' metric name (FalcoMetricTable): the one series the cap applies to.</summary>
+    public const string MatchesName = "falco.rules.matches.count";
+
+    /// <summary>The <c>rule_name</c> the matches of rules past the cap are summed under.</summary>
+    public const string OtherRule = "other";
     private readonly HashSet<string> _admitted = new(StringComparer.Ordinal);
 
     /// <summary>Rules whose matches went to <c>rule_name:other</c> in the last run.</summary>
@@ -47,7 +51,7 @@ internal sealed class RuleCap(int maxRules)
 
         if (template is { } t)
         {
-            points.Add(t with { Value = other, Tags = ["rule_name:other", .. baseTags] });
+            points.Add(t with { Value = other, Tags = ["rule_name:" + OtherRule, .. baseTags] });
         }
     }
 

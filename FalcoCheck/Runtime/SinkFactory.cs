@@ -16,8 +16,6 @@ internal static class SinkFactory
     /// <summary>The spool folders' parent under <c>state_dir</c>.</summary>
     public const string SpoolFolderName = "spool";
 
-    public static IMetricSink Create(SinkConfig config, TextWriter console) => Create(config, console, TimeProvider.System);
-
     /// <summary>
     /// Network sinks each get their own bounded queue and worker (<see cref="QueuedSink"/>), and, when
     /// <paramref name="stateDir"/> is given, a disk spool in <c>state_dir/spool/&lt;type&gt;-&lt;hash of endpoint&gt;</c>.

@@ -75,8 +75,6 @@ internal sealed class DiskSpool : IDisposable
         Bytes -= _segments.Contains(_readSegment) ? _readOffset : 0;
     }
 
-    public string Folder => _directory;
-
     /// <summary>Bytes of unread entries (with their newlines).</summary>
     public long Bytes { get; private set; }
 

@@ -42,7 +42,8 @@ internal sealed partial class QueuedSink
     /// </summary>
     private void TakeNext()
     {
-        while (SpoolReady() && _spool!.Read(MergeRecords, MergeBytes, _options.SpoolMaxBytes) is { } record)
+        // IsEmpty first: a read looks at the segment file, and this runs for every run the sink receives.
+        while (SpoolReady() && !_spool!.IsEmpty && _spool.Read(MergeRecords, MergeBytes, _options.SpoolMaxBytes) is { } record)
         {
             var parts = new List<Batch>(record.Entries.Count);
             int damaged = record.Skipped;

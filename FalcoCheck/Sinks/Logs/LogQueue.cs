@@ -27,8 +27,6 @@ internal sealed class LogQueue : IDisposable
 
     public DiskSpool Spool { get; }
 
-    public int MemoryCount => _memory.Reader.Count;
-
     public bool IsEmpty => _memory.Reader.Count == 0 && Spool.IsEmpty;
 
     public bool CanAccept(IReadOnlyList<byte[]> entries)
