@@ -20,6 +20,15 @@ internal sealed class QueuedSinkSpoolTests
     private static double[] Values(params (int Submission, int Points)[] runs) =>
         [.. runs.SelectMany(r => Enumerable.Range(0, r.Points).Select(i => (double)((r.Submission * 100) + i)))];
 
+    /// <summary>Runs 1..<paramref name="count"/> of 4 points each, one after the other.</summary>
+    private static async Task SendRunsAsync(QueuedSink sink, int count)
+    {
+        for (int s = 1; s <= count; s++)
+        {
+            await sink.SendAsync(Numbered(s, 4), CancellationToken.None);
+        }
+    }
+
     private static FakeSender Hung() => new() { Gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) };
 
     [Test]
@@ -98,11 +107,7 @@ internal sealed class QueuedSinkSpoolTests
         var sender = Hung();
         await using var sink = new QueuedSink(sender, Fast with { FlushTimeout = TimeSpan.FromMilliseconds(20), SpoolMaxBytes = 100 }, TimeProvider.System, dir.Path);
 
-        var results = new List<SendResult>();
-        for (int s = 1; s <= 4; s++)
-        {
-            results.Add(await sink.SendAsync(Numbered(s, 4), CancellationToken.None));
-        }
+        await SendRunsAsync(sink, 4);
 
         Assert.That(sink.Counts.Dropped, Is.GreaterThan(0));
         Assert.That(sink.Counts.Spooled, Is.EqualTo(0), "not one batch fits in 100 bytes");
@@ -118,11 +123,7 @@ internal sealed class QueuedSinkSpoolTests
         var sender = Hung();
         await using var sink = new QueuedSink(sender, Fast with { FlushTimeout = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, dir.Path);
 
-        var results = new List<SendResult>();
-        for (int s = 1; s <= 4; s++)
-        {
-            results.Add(await sink.SendAsync(Numbered(s, 4), CancellationToken.None));
-        }
+        await SendRunsAsync(sink, 4);
 
         Assert.That(sink.Counts.LastDropReason, Does.Contain("in use by another process"));
         Assert.That(holder.IsEmpty, Is.True, "nothing was written into a spool another process holds");
