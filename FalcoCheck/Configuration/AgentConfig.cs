@@ -44,6 +44,9 @@ internal sealed record AgentConfig
 
     public int MaxConcurrentScrapes { get; init; } = DefaultMaxConcurrentScrapes;
 
+    /// <summary><c>secret_backend_command</c> and companions: resolves <c>ENC[handle]</c> values in both files.</summary>
+    public SecretBackendConfig? SecretBackend { get; init; }
+
     /// <summary>How often <c>run</c> saves counter state between runs (it also saves on shutdown).</summary>
     public static readonly TimeSpan DefaultStateFlushInterval = TimeSpan.FromSeconds(60);
 

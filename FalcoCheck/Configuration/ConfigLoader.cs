@@ -35,7 +35,9 @@ internal static class ConfigLoader
         var ctx = new ConfigReadContext(path, getEnv);
         if (TryReadText(ctx, path, out string text) && YamlDocumentLoader.TryLoad(ctx, text, out var root))
         {
-            AgentConfig config = AgentConfigReader.Read(ctx, root, path);
+            SecretBackendConfig? secrets = SecretReferences.ReadBackend(ctx, root);
+            SecretReferences.Resolve(ctx, root, secrets);
+            AgentConfig config = AgentConfigReader.Read(ctx, root, path) with { SecretBackend = secrets };
             if (ctx.ErrorCount == 0)
             {
                 return config;
@@ -47,15 +49,17 @@ internal static class ConfigLoader
 
     /// <summary>
     /// Loads conf.yaml. Never throws for anything about the file: a missing file, broken YAML and bad settings
-    /// all come back in <see cref="CheckConfig.Errors"/>.
+    /// all come back in <see cref="CheckConfig.Errors"/>. <c>ENC[handle]</c> values are fetched from
+    /// <paramref name="secrets"/>, the agent file's secret backend.
     /// </summary>
-    public static CheckConfig LoadCheck(string path, Func<string, string?> getEnv)
+    public static CheckConfig LoadCheck(string path, Func<string, string?> getEnv, SecretBackendConfig? secrets = null)
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentNullException.ThrowIfNull(getEnv);
         var ctx = new ConfigReadContext(path, getEnv);
         if (TryReadText(ctx, path, out string text) && YamlDocumentLoader.TryLoad(ctx, text, out var root))
         {
+            SecretReferences.Resolve(ctx, root, secrets);
             return CheckConfigReader.Read(ctx, root);
         }
 

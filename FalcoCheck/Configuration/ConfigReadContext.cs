@@ -31,6 +31,12 @@ internal sealed class ConfigReadContext
 
     public Func<string, string?> GetEnv { get; }
 
+    /// <summary>
+    /// <c>ENC[handle]</c> values the secret backend did not give, with the reason: reported by whichever reader
+    /// reads the value, so the error carries that setting's path and drops what holds it.
+    /// </summary>
+    public Dictionary<YamlScalarNode, string> UnresolvedSecrets { get; } = new(ReferenceEqualityComparer.Instance);
+
     public IReadOnlyList<ConfigError> Errors => _errors;
 
     public int ErrorCount => _errors.Count;

@@ -19,8 +19,14 @@ internal static partial class EnvExpander
     /// <summary>Returns the expanded text, or null after recording an error for each bad reference.</summary>
     public static string? Expand(ConfigReadContext ctx, YamlScalarNode node, string path, out bool usedEnv)
     {
-        string text = node.Value ?? string.Empty;
         usedEnv = false;
+        if (ctx.UnresolvedSecrets.TryGetValue(node, out string? unresolved))
+        {
+            ctx.Error(node, path, unresolved);
+            return null;
+        }
+
+        string text = node.Value ?? string.Empty;
         if (!text.Contains("%%", StringComparison.Ordinal))
         {
             return text;
