@@ -23,10 +23,6 @@ internal sealed class CheckFileErrorTests
         yield return Case("top-level key misspelt", "instance:\n  - openmetrics_endpoint: http://x\n",
             "conf.yaml:1:1: instance: unknown setting 'instance'; did you mean 'instances'?",
             $"conf.yaml:1:1: instances: {NoInstances}");
-        yield return Case("ad_identifiers is Datadog-only", "ad_identifiers: [falco]\n" + OneInstance,
-            "conf.yaml:1:1: ad_identifiers: 'ad_identifiers' is a Datadog option FalcoCheck does not support");
-        yield return Case("logs is Datadog-only", "logs:\n  - type: file\n" + OneInstance,
-            "conf.yaml:1:1: logs: 'logs' is a Datadog option FalcoCheck does not support");
         yield return Case("init_config key misspelt", "init_config:\n  timeot: 5\n" + OneInstance,
             "conf.yaml:2:3: init_config.timeot: unknown setting 'timeot'; did you mean 'timeout'?");
         yield return Case("init_config a list", "init_config: [a]\n" + OneInstance,
@@ -39,8 +35,6 @@ internal sealed class CheckFileErrorTests
             "conf.yaml:2:12: init_config.service: expected a string, got a list");
         yield return Case("init_config proxy bad", "init_config:\n  proxy:\n    http: nope\n" + OneInstance,
             "conf.yaml:3:11: init_config.proxy.http: expected an absolute URL such as http://host:port/");
-        yield return Case("init_config Datadog-only key", "init_config:\n  log_requests: true\n" + OneInstance,
-            "conf.yaml:2:3: init_config.log_requests: 'log_requests' is a Datadog option FalcoCheck does not support");
         yield return Case("broken YAML", "init_config:\ninstances:\n  - a: b: c\n",
             "conf.yaml:3:9: While scanning a plain scalar value, found invalid mapping");
         yield return Case("unquoted %%env", "instances:\n  - openmetrics_endpoint: %%env_URL%%\n",

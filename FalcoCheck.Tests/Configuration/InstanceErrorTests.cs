@@ -18,12 +18,18 @@ internal sealed class InstanceErrorTests
             "conf.yaml:3:5: instances[0].exclude_metric: unknown setting 'exclude_metric'; did you mean 'exclude_metrics'?");
         yield return Case("unknown key without a near match", Instance("frobnicate: 1"),
             "conf.yaml:3:5: instances[0].frobnicate: unknown setting 'frobnicate'");
-        yield return Case("kerberos is Datadog-only", Instance("kerberos_auth: required"),
-            "conf.yaml:3:5: instances[0].kerberos_auth: 'kerberos_auth' is a Datadog option FalcoCheck does not support");
-        yield return Case("tls_protocols_allowed is Datadog-only", Instance("tls_protocols_allowed: [TLSv1.2]"),
-            "conf.yaml:3:5: instances[0].tls_protocols_allowed: 'tls_protocols_allowed' is a Datadog option FalcoCheck does not support");
-        yield return Case("share_labels is Datadog-only", Instance("share_labels: {}"),
-            "conf.yaml:3:5: instances[0].share_labels: 'share_labels' is a Datadog option FalcoCheck does not support");
+        yield return Case("tls_protocols_allowed an unknown version", Instance("tls_protocols_allowed: [TLSv1.2, TLSv9]"),
+            "conf.yaml:3:38: instances[0].tls_protocols_allowed[1]: expected one of SSLv3, TLSv1, TLSv1.1, TLSv1.2, TLSv1.3, got 'TLSv9'");
+        yield return Case("tls_protocols_allowed only retired versions", Instance("tls_protocols_allowed: [SSLv3]"),
+            "conf.yaml:3:28: instances[0].tls_protocols_allowed: none of these can be offered; add TLSv1.2 or TLSv1.3");
+        yield return Case("tls_ciphers an unknown suite", Instance("tls_ciphers: [TLS_AES_128_GCM_SHA256, RC4-MD5]"),
+            "conf.yaml:3:43: instances[0].tls_ciphers[1]: unknown cipher suite 'RC4-MD5'; expected an IANA name such as TLS_AES_128_GCM_SHA256, or ALL");
+        yield return Case("ignore_tags a bad regex", Instance("ignore_tags: ['env:(']"),
+            "conf.yaml:3:19: instances[0].ignore_tags[0]: invalid regular expression: Invalid pattern 'env:(' at offset 5. Not enough )'s.");
+        yield return Case("metric_patterns with an unknown key", Instance("metric_patterns: {includ: [a]}"),
+            "conf.yaml:3:23: instances[0].metric_patterns.includ: unknown setting 'includ'; did you mean 'include'?");
+        yield return Case("metrics item a list", Instance("metrics: [[a]]"),
+            "conf.yaml:3:15: instances[0].metrics[0]: expected a metric name or a mapping, got a list");
         yield return Case("tags item is a mapping", Instance("tags: [a, b, c, {x: 1}]"),
             "conf.yaml:3:21: instances[0].tags[3]: expected a string, got a mapping");
         yield return Case("tags is a string", Instance("tags: env:prod"),

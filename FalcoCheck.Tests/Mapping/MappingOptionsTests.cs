@@ -121,6 +121,25 @@ internal sealed class MappingOptionsTests
     }
 
     [Test]
+    public void Metric_patterns_include_keeps_only_matching_raw_names_and_exclusions_still_win()
+    {
+        var all = Map(new MappingOptions());
+        var included = Map(new MappingOptions { IncludeMetrics = [MappingOptions.CompilePattern("(?:rules_matches|evt_hostname)")] });
+        var bothWays = Map(new MappingOptions
+        {
+            IncludeMetrics = [MappingOptions.CompilePattern("(?:rules_matches|evt_hostname)")],
+            ExcludeMetrics = [MappingOptions.CompilePattern("(?:hostname)")],
+        });
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(Names(all).Distinct().Count(), Is.GreaterThan(2), "the payload has more than the two included families");
+            Assert.That(Names(included).Distinct(), Is.EquivalentTo(new[] { "falco.rules.matches.count", "falco.evt.hostname" }));
+            Assert.That(Names(bothWays).Distinct(), Is.EquivalentTo(new[] { "falco.rules.matches.count" }));
+        });
+    }
+
+    [Test]
     public void Exclude_metrics_by_labels_drops_matching_values_or_any_value()
     {
         var byValue = Map(new MappingOptions { ExcludeMetricsByLabels = new Dictionary<string, HashSet<string>?> { ["priority"] = ["5"] } });

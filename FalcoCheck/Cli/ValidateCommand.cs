@@ -24,8 +24,13 @@ internal static class ValidateCommand
                 Console.Error.WriteLine(error.ToString());
             }
 
+            foreach (var notice in check.Notices)
+            {
+                Console.Error.WriteLine(notice.ToNotice());
+            }
+
             Console.Out.WriteLine($"{agent.SourceFile}: ok ({agent.Sinks.Count} sink(s))");
-            Console.Out.WriteLine($"{check.SourceFile}: {check.Instances.Count} of {check.DeclaredInstanceCount} instance(s) valid, {check.Errors.Count} error(s)");
+            Console.Out.WriteLine($"{check.SourceFile}: {check.Instances.Count} of {check.DeclaredInstanceCount} instance(s) valid, {check.Errors.Count} error(s), {check.Notices.Count} notice(s)");
             return check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
         });
         return command;

@@ -13,4 +13,10 @@ internal sealed record CheckConfig(
     int DeclaredInstanceCount)
 {
     public bool IsValid => Errors.Count == 0;
+
+    /// <summary>
+    /// Datadog options accepted without effect here, each with what FalcoCheck does instead: printed by
+    /// <c>validate</c> and logged at load, never an error (a Datadog conf.yaml loads as it is).
+    /// </summary>
+    public IReadOnlyList<ConfigError> Notices { get; init; } = [];
 }

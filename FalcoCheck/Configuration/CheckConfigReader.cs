@@ -19,7 +19,7 @@ internal static class CheckConfigReader
             what: "a mapping with init_config and instances");
         if (map is null)
         {
-            return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0);
+            return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.Notices };
         }
 
         InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigKey), map.Position, out YamlNode? initTimeout);
@@ -49,6 +49,6 @@ internal static class CheckConfigReader
                 break;
         }
 
-        return new CheckConfig(ctx.File, init, instances, ctx.ErrorsInFileOrder(), declared);
+        return new CheckConfig(ctx.File, init, instances, ctx.ErrorsInFileOrder(), declared) { Notices = ctx.Notices };
     }
 }

@@ -10,4 +10,7 @@ internal sealed record ConfigError(SourcePosition Position, string SettingPath, 
     // left out instead of printing "file:1:1: : message".
     public override string ToString() =>
         SettingPath.Length == 0 ? $"{Position}: {Message}" : $"{Position}: {SettingPath}: {Message}";
+
+    /// <summary>The same, marked as a notice: something to know, which does not stop anything from loading.</summary>
+    public string ToNotice() => $"{Position}: {SettingPath}: notice: {Message}";
 }

@@ -30,10 +30,11 @@ internal sealed class ConfigMapping
 
     /// <summary>
     /// Opens <paramref name="node"/> as a mapping with the given keys. Returns null after an error if it is a list
-    /// or a scalar. <paramref name="datadogOnly"/> lists keys Datadog accepts there that FalcoCheck does not.
+    /// or a scalar. <paramref name="datadogOnly"/> maps keys Datadog accepts there that have no effect here to what
+    /// FalcoCheck does instead: they become notices, not errors.
     /// </summary>
     public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback,
-        IReadOnlyCollection<string> knownKeys, IReadOnlySet<string>? datadogOnly = null, string what = "a mapping")
+        IReadOnlyCollection<string> knownKeys, IReadOnlyDictionary<string, string>? datadogOnly = null, string what = "a mapping")
     {
         if (YamlScalars.IsNull(node))
         {
@@ -59,9 +60,13 @@ internal sealed class ConfigMapping
             {
                 result._entries[key] = ((YamlScalarNode)keyNode, value);
             }
+            else if (datadogOnly is not null && datadogOnly.TryGetValue(key, out string? instead))
+            {
+                ctx.Notice(keyNode, ValueReader.Child(path, key), $"Datadog option accepted, not used: {instead}");
+            }
             else
             {
-                ctx.Error(keyNode, ValueReader.Child(path, key), UnknownKeyMessage(key, knownKeys, datadogOnly));
+                ctx.Error(keyNode, ValueReader.Child(path, key), UnknownKeyMessage(key, knownKeys));
             }
         }
 
@@ -156,17 +161,12 @@ internal sealed class ConfigMapping
     /// <summary>A file path; relative paths resolve against the config file's directory.</summary>
     public string? FilePath(string key) => String(key) is { } path ? Context.ResolvePath(path) : null;
 
-    private static string UnknownKeyMessage(string key, IReadOnlyCollection<string> knownKeys, IReadOnlySet<string>? datadogOnly)
+    private static string UnknownKeyMessage(string key, IReadOnlyCollection<string> knownKeys)
     {
         if (key == "<<")
         {
             // The representation model keeps merge keys as ordinary keys; say so rather than "unknown setting".
             return "YAML merge keys ('<<') are not supported; repeat the settings, or use %%env_NAME%% for shared values";
-        }
-
-        if (datadogOnly is not null && datadogOnly.Contains(key))
-        {
-            return $"'{key}' is a Datadog option FalcoCheck does not support";
         }
 
         string? suggestion = KeySuggester.Suggest(key, knownKeys);

@@ -10,6 +10,7 @@ namespace FalcoCheck.Configuration;
 internal sealed class ConfigReadContext
 {
     private readonly List<ConfigError> _errors = [];
+    private readonly List<ConfigError> _notices = [];
 
     /// <param name="file">The name used in positions, as the user gave it.</param>
     /// <param name="getEnv">Environment lookup, injected so tests never touch the real environment.</param>
@@ -57,6 +58,11 @@ internal sealed class ConfigReadContext
         new(File, (int)Math.Clamp(line, 1, int.MaxValue), (int)Math.Clamp(column, 1, int.MaxValue));
 
     public void Error(YamlNode node, string path, string message) => Error(At(node), path, message);
+
+    /// <summary>Not an error: a Datadog option accepted without effect, and what FalcoCheck does instead.</summary>
+    public void Notice(YamlNode node, string path, string message) => _notices.Add(new ConfigError(At(node), path, message));
+
+    public IReadOnlyList<ConfigError> Notices => _notices;
 
     public void Error(SourcePosition position, string path, string message) =>
         _errors.Add(new ConfigError(position, path, message));

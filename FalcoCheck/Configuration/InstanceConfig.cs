@@ -64,6 +64,9 @@ internal sealed record InstanceConfig
     /// <summary>Exact names or regular expressions (each already checked to compile).</summary>
     public IReadOnlyList<string> ExcludeMetrics { get; init; } = [];
 
+    /// <summary><c>metric_patterns.include</c>: when not empty, only raw names matching one of them are sent.</summary>
+    public IReadOnlyList<string> IncludeMetrics { get; init; } = [];
+
     public IReadOnlyDictionary<string, LabelValueFilter> ExcludeMetricsByLabels { get; init; } =
         new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal);
 
@@ -111,6 +114,15 @@ internal sealed record InstanceConfig
     public ProxyConfig? Proxy { get; init; }
 
     public bool SkipProxy { get; init; }
+
+    /// <summary><c>allow_redirects</c>: follow the endpoint's HTTP redirects (Datadog's default, true).</summary>
+    public bool AllowRedirects { get; init; } = true;
+
+    /// <summary><c>tls_protocols_allowed</c>; None lets the system choose (TLS 1.2 and 1.3).</summary>
+    public System.Security.Authentication.SslProtocols TlsProtocols { get; init; }
+
+    /// <summary><c>tls_ciphers</c>; null (or ALL) keeps the system's cipher suites.</summary>
+    public IReadOnlyList<System.Net.Security.TlsCipherSuite>? TlsCiphers { get; init; }
 
     /// <summary>Default cap on distinct rules per interval: above it, matches are summed under rule_name:other.</summary>
     public const int DefaultMaxRules = 500;

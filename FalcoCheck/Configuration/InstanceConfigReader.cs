@@ -47,6 +47,9 @@ internal static class InstanceConfigReader
         "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
         "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
         "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
+        DatadogCompatibility.Metrics, DatadogCompatibility.MetricPatterns, DatadogCompatibility.IgnoreTags,
+        DatadogCompatibility.TlsIgnoreWarning, DatadogCompatibility.AllowRedirects, DatadogCompatibility.TlsProtocolsAllowed,
+        DatadogCompatibility.TlsCiphers,
         MaxLineLength, MaxLabelsPerSeries, MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts,
     ];
 
@@ -80,7 +83,7 @@ internal static class InstanceConfigReader
             Index = index,
             Position = map.Position,
             OpenMetricsEndpoint = endpoint ?? new Uri("http://invalid/"),
-            Tags = map.StringList("tags") ?? [],
+            Tags = DatadogCompatibility.WithoutIgnoredTags(map, map.StringList("tags") ?? []),
             Service = map.String("service") ?? init.Service,
             MinCollectionInterval = interval,
             Timeout = timeout,
@@ -95,8 +98,9 @@ internal static class InstanceConfigReader
             TlsCaCert = map.FilePath("tls_ca_cert"),
             TlsCert = map.FilePath(TlsCert),
             TlsPrivateKey = map.FilePath(TlsPrivateKey),
-            ExtraMetrics = MetricFilterReader.ReadExtraMetrics(map) ?? [],
-            ExcludeMetrics = MetricFilterReader.ReadExcludeMetrics(map) ?? [],
+            ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, DatadogCompatibility.Metrics) ?? []],
+            ExcludeMetrics = [.. MetricFilterReader.ReadExcludeMetrics(map) ?? [], .. DatadogCompatibility.MetricPatternList(map, "exclude")],
+            IncludeMetrics = DatadogCompatibility.MetricPatternList(map, "include"),
             ExcludeMetricsByLabels = MetricFilterReader.ReadExcludeMetricsByLabels(map)
                 ?? new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal),
             ExcludeLabels = map.StringList("exclude_labels") ?? [],
@@ -111,6 +115,9 @@ internal static class InstanceConfigReader
             MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
             Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
             SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,
+            AllowRedirects = map.Bool(DatadogCompatibility.AllowRedirects) ?? true,
+            TlsProtocols = DatadogCompatibility.ReadTlsProtocols(map),
+            TlsCiphers = DatadogCompatibility.ReadTlsCiphers(map),
             ExtendedMetrics = map.Bool("extended_metrics") ?? true,
             InfoTags = map.Bool("info_tags") ?? true,
             RuleTags = map.OneOf("rule_tags", RuleTagModes) ?? "fold",
@@ -125,6 +132,7 @@ internal static class InstanceConfigReader
 
         CheckAuthType(map);
         CheckPairs(map, result);
+        DatadogCompatibility.WarnInsecure(map, result.TlsVerify);
         CheckOverlap(ctx, map, result, initTimeoutNode);
         return ctx.ErrorCount == errors && endpoint is not null ? result : null;
     }

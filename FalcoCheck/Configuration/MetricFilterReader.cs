@@ -20,9 +20,10 @@ internal static class MetricFilterReader
 
     private static readonly string[] DefinitionKeys = ["name", "type"];
 
-    public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map)
+    /// <summary><c>extra_metrics</c>, or another key of the same shape (V2's <c>metrics</c>).</summary>
+    public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, string key = ExtraMetricsKey)
     {
-        if (!TryList(map, ExtraMetricsKey, "a list of metric names or mappings", out YamlSequenceNode? list))
+        if (!TryList(map, key, "a list of metric names or mappings", out YamlSequenceNode? list))
         {
             return null;
         }
@@ -31,7 +32,7 @@ internal static class MetricFilterReader
         for (int i = 0; i < list.Children.Count; i++)
         {
             YamlNode item = list.Children[i];
-            string path = ValueReader.Index(map.PathOf(ExtraMetricsKey), i);
+            string path = ValueReader.Index(map.PathOf(key), i);
             switch (item)
             {
                 case YamlMappingNode entries:

@@ -16,6 +16,9 @@ internal sealed record MappingOptions
 
     public IReadOnlyList<Regex> ExcludeMetrics { get; init; } = [];
 
+    /// <summary>When not empty, a raw name must match one of these to be sent (exclusions still win).</summary>
+    public IReadOnlyList<Regex> IncludeMetrics { get; init; } = [];
+
     /// <summary>Label name → values that drop the series; a null set drops it for any value.</summary>
     public IReadOnlyDictionary<string, HashSet<string>?> ExcludeMetricsByLabels { get; init; } = new Dictionary<string, HashSet<string>?>();
 

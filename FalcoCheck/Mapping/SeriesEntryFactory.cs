@@ -130,6 +130,11 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
 
     private bool IsExcluded(string name, List<KeyValuePair<string, string>> labels)
     {
+        if (options.IncludeMetrics.Count > 0 && !IsIncluded(name))
+        {
+            return true;
+        }
+
         foreach (var pattern in options.ExcludeMetrics)
         {
             if (pattern.IsMatch(name))
@@ -141,6 +146,19 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         foreach (var (key, value) in labels)
         {
             if (options.ExcludeMetricsByLabels.TryGetValue(key, out var values) && (values is null || values.Contains(value)))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool IsIncluded(string name)
+    {
+        foreach (var pattern in options.IncludeMetrics)
+        {
+            if (pattern.IsMatch(name))
             {
                 return true;
             }

@@ -60,6 +60,11 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
             DaemonLog.ConfigError(_logger, error.ToString());
         }
 
+        foreach (var notice in _check.Notices)
+        {
+            DaemonLog.ConfigNotice(_logger, notice.ToNotice());
+        }
+
         var settings = SettingsFor(_agent, _check);
         var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask, _agent.StateDir);
         _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks)

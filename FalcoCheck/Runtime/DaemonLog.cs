@@ -34,4 +34,7 @@ internal static partial class DaemonLog
 
     [LoggerMessage(10, LogLevel.Warning, "status endpoint: {Reason}")]
     public static partial void StatusServerProblem(ILogger logger, string reason);
+
+    [LoggerMessage(11, LogLevel.Information, "configuration: {Notice}")]
+    public static partial void ConfigNotice(ILogger logger, string notice);
 }

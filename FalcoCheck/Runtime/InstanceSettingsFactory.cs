@@ -31,6 +31,7 @@ internal static class InstanceSettingsFactory
             InstanceTags = tags,
             ExtraMetrics = [.. instance.ExtraMetrics.Select(ToRule)],
             ExcludeMetrics = [.. instance.ExcludeMetrics.Select(MappingOptions.CompilePattern)],
+            IncludeMetrics = [.. instance.IncludeMetrics.Select(MappingOptions.CompilePattern)],
             ExcludeMetricsByLabels = instance.ExcludeMetricsByLabels.ToDictionary(
                 pair => pair.Key,
                 pair => pair.Value.AllValues ? null : new HashSet<string>(pair.Value.Values, StringComparer.Ordinal),
@@ -74,6 +75,9 @@ internal static class InstanceSettingsFactory
             TlsPrivateKey = instance.TlsPrivateKey,
             SkipProxy = instance.SkipProxy,
             Proxy = ToProxy(instance.Proxy, instance.OpenMetricsEndpoint),
+            AllowRedirects = instance.AllowRedirects,
+            TlsProtocols = instance.TlsProtocols,
+            TlsCiphers = instance.TlsCiphers,
         };
 
         var healthTags = new List<string>();

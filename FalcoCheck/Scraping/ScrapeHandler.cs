@@ -12,7 +12,7 @@ internal static class ScrapeHandler
             AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
             ConnectTimeout = options.ConnectTimeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            AllowAutoRedirect = true,
+            AllowAutoRedirect = options.AllowRedirects,
             UseCookies = false,
         };
 
@@ -27,6 +27,12 @@ internal static class ScrapeHandler
         }
 
         handler.SslOptions = ClientTls.Create(options.TlsVerify, options.TlsCaCert, options.TlsCert, options.TlsPrivateKey);
+        handler.SslOptions.EnabledSslProtocols = options.TlsProtocols;
+        if (options.TlsCiphers is { Count: > 0 } ciphers && !OperatingSystem.IsWindows())
+        {
+            handler.SslOptions.CipherSuitesPolicy = new System.Net.Security.CipherSuitesPolicy(ciphers);
+        }
+
         return handler;
     }
 }

@@ -48,4 +48,13 @@ internal sealed record ScraperOptions
 
     /// <summary>Connect directly, ignoring any proxy.</summary>
     public bool SkipProxy { get; init; }
+
+    /// <summary>Follow HTTP redirects (Datadog's <c>allow_redirects</c>, true by default).</summary>
+    public bool AllowRedirects { get; init; } = true;
+
+    /// <summary>TLS versions to offer; None lets the system choose.</summary>
+    public System.Security.Authentication.SslProtocols TlsProtocols { get; init; }
+
+    /// <summary>Cipher suites to offer; null keeps the system's.</summary>
+    public IReadOnlyList<System.Net.Security.TlsCipherSuite>? TlsCiphers { get; init; }
 }

@@ -1,0 +1,188 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Text.RegularExpressions;
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Datadog OpenMetrics V2 and HTTP options that have a meaning here and are honoured as Datadog reads them:
+/// <c>metrics</c>, <c>metric_patterns</c>, <c>ignore_tags</c>, <c>allow_redirects</c>, <c>tls_protocols_allowed</c>,
+/// <c>tls_ciphers</c> and <c>tls_ignore_warning</c>. (Options without effect are in <see cref="DatadogOnlyOptions"/>.)
+/// </summary>
+internal static class DatadogCompatibility
+{
+    public const string Metrics = "metrics";
+    public const string MetricPatterns = "metric_patterns";
+    public const string IgnoreTags = "ignore_tags";
+    public const string TlsIgnoreWarning = "tls_ignore_warning";
+    public const string AllowRedirects = "allow_redirects";
+    public const string TlsProtocolsAllowed = "tls_protocols_allowed";
+    public const string TlsCiphers = "tls_ciphers";
+
+    private static readonly string[] PatternKeys = ["include", "exclude"];
+
+    /// <summary>The values Datadog lists for tls_protocols_allowed; only TLS 1.2 and 1.3 can still be offered.</summary>
+    private static readonly string[] Protocols = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+
+    /// <summary>OpenSSL's names for the usual TLS 1.2 suites, which Datadog configs often carry, to IANA's.</summary>
+    private static readonly Dictionary<string, TlsCipherSuite> OpenSslNames = new(StringComparer.Ordinal)
+    {
+        ["ECDHE-ECDSA-AES128-GCM-SHA256"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        ["ECDHE-RSA-AES128-GCM-SHA256"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        ["ECDHE-ECDSA-AES256-GCM-SHA384"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        ["ECDHE-RSA-AES256-GCM-SHA384"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+        ["ECDHE-ECDSA-CHACHA20-POLY1305"] = TlsCipherSuite.TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+        ["ECDHE-RSA-CHACHA20-POLY1305"] = TlsCipherSuite.TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256,
+    };
+
+    /// <summary><c>tags</c> without the entries an <c>ignore_tags</c> regular expression finds (Python's re.search).</summary>
+    public static IReadOnlyList<string> WithoutIgnoredTags(ConfigMapping map, IReadOnlyList<string> tags)
+    {
+        var patterns = Patterns(map, map.Get(IgnoreTags), map.PathOf(IgnoreTags));
+        if (patterns.Count == 0)
+        {
+            return tags;
+        }
+
+        var kept = new List<string>(tags.Count);
+        foreach (string tag in tags)
+        {
+            if (!patterns.Exists(p => p.IsMatch(tag)))
+            {
+                kept.Add(tag);
+            }
+        }
+
+        return kept;
+    }
+
+    /// <summary>
+    /// <c>metric_patterns.include</c> or <c>.exclude</c>: regular expressions searched in the raw name. A plain name
+    /// is wrapped in a group so the mapper searches it too (its exact-name rule is for exclude_metrics only).
+    /// </summary>
+    public static IReadOnlyList<string> MetricPatternList(ConfigMapping map, string which)
+    {
+        YamlNode? node = map.Get(MetricPatterns);
+        if (which == PatternKeys[0])
+        {
+            // Opened once (for include, read first), so an unknown key is reported once.
+            ConfigMapping.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns), PatternKeys,
+                what: "a mapping with include and/or exclude");
+        }
+
+        if (node is not YamlMappingNode)
+        {
+            return [];
+        }
+
+        string path = ValueReader.Child(map.PathOf(MetricPatterns), which);
+        var result = new List<string>();
+        foreach (Regex pattern in Patterns(map, ConfigMapping.Peek(node, which), path))
+        {
+            result.Add(RegexValidator.LooksLikeRegex(pattern.ToString()) ? pattern.ToString() : "(?:" + pattern + ")");
+        }
+
+        return result;
+    }
+
+    public static SslProtocols ReadTlsProtocols(ConfigMapping map)
+    {
+        if (map.StringList(TlsProtocolsAllowed) is not { } names || map.Get(TlsProtocolsAllowed) is not YamlSequenceNode list)
+        {
+            return SslProtocols.None;
+        }
+
+        var protocols = SslProtocols.None;
+        bool unknown = false;
+        for (int i = 0; i < names.Count; i++)
+        {
+            string itemPath = ValueReader.Index(map.PathOf(TlsProtocolsAllowed), i);
+            switch (names[i])
+            {
+                case "TLSv1.2":
+                    protocols |= SslProtocols.Tls12;
+                    break;
+                case "TLSv1.3":
+                    protocols |= SslProtocols.Tls13;
+                    break;
+                case "SSLv3" or "TLSv1" or "TLSv1.1":
+                    map.Context.Notice(list.Children[i], itemPath, $"{names[i]} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
+                    break;
+                default:
+                    map.Context.Error(list.Children[i], itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(names[i])}");
+                    unknown = true;
+                    break;
+            }
+        }
+
+        if (protocols == SslProtocols.None && !unknown && names.Count > 0)
+        {
+            map.Error(TlsProtocolsAllowed, "none of these can be offered; add TLSv1.2 or TLSv1.3");
+        }
+
+        return protocols;
+    }
+
+    /// <summary>IANA names (TLS_AES_128_GCM_SHA256), the usual OpenSSL names, or ALL (the system's list: null).</summary>
+    public static IReadOnlyList<TlsCipherSuite>? ReadTlsCiphers(ConfigMapping map)
+    {
+        if (map.StringList(TlsCiphers) is not { } names || map.Get(TlsCiphers) is not YamlSequenceNode list)
+        {
+            return null;
+        }
+
+        var suites = new List<TlsCipherSuite>();
+        for (int i = 0; i < names.Count; i++)
+        {
+            string name = names[i];
+            if (name == "ALL")
+            {
+                return null;
+            }
+
+            if (OpenSslNames.TryGetValue(name, out TlsCipherSuite suite)
+                || (name.StartsWith("TLS_", StringComparison.Ordinal) && Enum.TryParse(name, ignoreCase: false, out suite)))
+            {
+                suites.Add(suite);
+            }
+            else
+            {
+                map.Context.Error(list.Children[i], ValueReader.Index(map.PathOf(TlsCiphers), i),
+                    $"unknown cipher suite {ValueReader.Quote(name)}; expected an IANA name such as TLS_AES_128_GCM_SHA256, or ALL");
+            }
+        }
+
+        return suites;
+    }
+
+    /// <summary>As Datadog warns (urllib3's InsecureRequestWarning) unless <c>tls_ignore_warning</c> is true.</summary>
+    public static void WarnInsecure(ConfigMapping map, bool tlsVerify)
+    {
+        bool ignore = map.Bool(TlsIgnoreWarning) ?? false;
+        if (!tlsVerify && !ignore && map.Get("tls_verify") is { } node)
+        {
+            map.Context.Notice(node, map.PathOf("tls_verify"),
+                "the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice");
+        }
+    }
+
+    private static List<Regex> Patterns(ConfigMapping map, YamlNode? node, string path)
+    {
+        var result = new List<Regex>();
+        if (ValueReader.StringList(map.Context, node, path) is not { } texts || node is not YamlSequenceNode list)
+        {
+            return result;
+        }
+
+        for (int i = 0; i < texts.Count; i++)
+        {
+            if (RegexValidator.TryCompile(map.Context, list.Children[i], ValueReader.Index(path, i), texts[i]) is { } regex)
+            {
+                result.Add(regex);
+            }
+        }
+
+        return result;
+    }
+}
