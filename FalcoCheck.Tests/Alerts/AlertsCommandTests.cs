@@ -134,6 +134,45 @@ internal sealed class AlertsCommandTests
         Assert.That((await errors).Trim(), Does.StartWith("falcocheck alerts: spool ").And.Contain("is in use by another process").And.Not.Contain("   at "));
     }
 
+    [Test]
+    public async Task Program_output_runs_beside_the_daemon_with_its_own_state_dir()
+    {
+        // README "Standard input": the process Falco's program_output starts has its own small config (its own
+        // state_dir, so its spool and counts are its own) while the daemon's alert receiver keeps running.
+        using var dir = new TempDir();
+        using Process daemon = Start(Config(dir, "  http:\n    listen: 127.0.0.1:0\n"));
+        using var stopDaemon = new KillOnDispose(daemon);
+        string? line;
+        while ((line = await daemon.StandardError.ReadLineAsync()) is not null && !line.Contains("receiving Falco http_output at", StringComparison.Ordinal))
+        {
+        }
+
+        Assert.That(line, Is.Not.Null, "the daemon's receiver started");
+        string programOutput = dir.Write("program-output.yaml", """
+            hostname: cmd-node
+            state_dir: ./state-program-output
+            sinks: [{type: file, path: ./program-output-metrics.jsonl}]
+            alerts:
+              sinks: [{type: file, path: ./program-output-alerts.jsonl}]
+            """);
+        using Process stdin = Start(programOutput, "--stdin");
+        using var stopStdin = new KillOnDispose(stdin);
+        Task<string> errors = stdin.StandardError.ReadToEndAsync();
+        await stdin.StandardInput.WriteLineAsync(OneLine);
+        await stdin.StandardInput.WriteLineAsync(Numbered(1, "Error"));
+        stdin.StandardInput.Close();
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await stdin.WaitForExitAsync(timeout.Token);
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(stdin.ExitCode, Is.Zero, await errors);
+            Assert.That(Lines(Path.Combine(dir.Path, "program-output-alerts.jsonl")), Has.Count.EqualTo(2));
+            Assert.That(daemon.HasExited, Is.False, "the daemon's receiver is untouched");
+        });
+    }
+
     /// <summary>A failed test must not leave its falcocheck process running.</summary>
     private sealed class KillOnDispose(Process process) : IDisposable
     {

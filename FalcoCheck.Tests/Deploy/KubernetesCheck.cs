@@ -5,8 +5,9 @@ using static FalcoCheck.Tests.Deploy.DeployFiles;
 namespace FalcoCheck.Tests.Deploy;
 
 /// <summary>
-/// What must hold between the DaemonSet, its ConfigMap and its Secret for the pods to start and scrape the Falco
-/// of their node. Returns the problems, so a test can also feed it a deliberately broken manifest.
+/// What must hold between the DaemonSet and its ConfigMap for the pods to start and scrape the Falco of their
+/// node. The API key's Secret is not among the manifests (applying them must never overwrite a real key), so
+/// every Secret reference must be optional. Returns the problems, so a test can also feed it a broken manifest.
 /// </summary>
 internal static partial class KubernetesCheck
 {
@@ -16,10 +17,9 @@ internal static partial class KubernetesCheck
         YamlMappingNode? Kind(string kind) => documents.SingleOrDefault(d => Text(d, "kind") == kind);
         var daemonSet = Kind("DaemonSet");
         var configMap = Kind("ConfigMap");
-        var secret = Kind("Secret");
-        if (daemonSet is null || configMap is null || secret is null)
+        if (daemonSet is null || configMap is null || Kind("Secret") is not null)
         {
-            return ["expected one DaemonSet, one ConfigMap and one Secret"];
+            return ["expected one DaemonSet, one ConfigMap and no Secret"];
         }
 
         var pod = At(daemonSet, "spec.template.spec")!;
@@ -50,13 +50,11 @@ internal static partial class KubernetesCheck
             problems.Add("env FALCO_METRICS_URL must be http://$(HOST_IP):8765/metrics");
         }
 
-        var secretName = Text(secret, "metadata.name");
-        var secretKeys = (At(secret, "stringData") as YamlMappingNode)?.Children.Keys.Select(k => k.ToString()).ToHashSet() ?? [];
         foreach (var reference in env.Where(e => At(e, "valueFrom.secretKeyRef") is not null))
         {
-            if (Text(reference, "valueFrom.secretKeyRef.name") != secretName || !secretKeys.Contains(Text(reference, "valueFrom.secretKeyRef.key")!))
+            if (Text(reference, "valueFrom.secretKeyRef.optional") != "true")
             {
-                problems.Add($"env {Text(reference, "name")} names a secret key that the Secret does not have");
+                problems.Add($"env {Text(reference, "name")} needs a Secret the manifests do not create; mark it optional");
             }
         }
 
@@ -88,9 +86,9 @@ internal static partial class KubernetesCheck
             problems.Add("the pod must run as non-root");
         }
 
-        if (Text(daemonSet, "metadata.namespace") != Text(configMap, "metadata.namespace") || Text(daemonSet, "metadata.namespace") != Text(secret, "metadata.namespace"))
+        if (Text(daemonSet, "metadata.namespace") != Text(configMap, "metadata.namespace"))
         {
-            problems.Add("the DaemonSet, ConfigMap and Secret must share a namespace");
+            problems.Add("the DaemonSet and ConfigMap must share a namespace");
         }
 
         return problems;
@@ -117,17 +115,18 @@ internal static partial class KubernetesCheck
         return files;
     }
 
-    /// <summary>The container's environment as Kubernetes builds it on a node with the given address and name.</summary>
+    /// <summary>
+    /// The container's environment as Kubernetes builds it on a node with the given address and name, before the
+    /// optional Secret is created (its variables are unset).
+    /// </summary>
     public static Dictionary<string, string> Environment(IReadOnlyList<YamlMappingNode> documents, string hostIp, string nodeName)
     {
-        var secret = documents.Single(d => Text(d, "kind") == "Secret");
         var pod = At(documents.Single(d => Text(d, "kind") == "DaemonSet"), "spec.template.spec")!;
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var variable in Items(Items(pod, "containers").Single(), "env"))
         {
             var value = Text(variable, "value")
                 ?? (Text(variable, "valueFrom.fieldRef.fieldPath") switch { "status.hostIP" => hostIp, "spec.nodeName" => nodeName, _ => null })
-                ?? Text(secret, "stringData." + Text(variable, "valueFrom.secretKeyRef.key"))
                 ?? string.Empty;
             values[Text(variable, "name")!] = Reference().Replace(value, m => values.GetValueOrDefault(m.Groups[1].Value, m.Value));
         }

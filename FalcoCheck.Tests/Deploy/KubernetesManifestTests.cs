@@ -23,16 +23,17 @@ internal sealed class KubernetesManifestTests
         var documents = Documents(Kubernetes);
         var env = (YamlSequenceNode)At(documents.Single(d => Text(d, "kind") == "DaemonSet"), "spec.template.spec.containers")!;
         var variables = (YamlSequenceNode)At(env.Children[0], "env")!;
-        // HOST_IP after its use, and a secret key that does not exist.
+        // HOST_IP after its use, and the API key's Secret made required (a pod that cannot start without it).
         var hostIp = variables.Children[0];
         variables.Children.RemoveAt(0);
         variables.Children.Add(hostIp);
-        ((YamlMappingNode)At(documents.Single(d => Text(d, "kind") == "Secret"), "stringData")!).Children.Clear();
+        var apiKey = variables.Children.Single(v => Text(v, "name") == "DD_API_KEY");
+        ((YamlMappingNode)At(apiKey, "valueFrom.secretKeyRef")!).Children[new YamlScalarNode("optional")] = new YamlScalarNode("false");
 
         Assert.That(KubernetesCheck.Problems(documents), Is.EquivalentTo(new[]
         {
             "env FALCO_METRICS_URL uses $(HOST_IP) before it is defined",
-            "env DD_API_KEY names a secret key that the Secret does not have",
+            "env DD_API_KEY needs a Secret the manifests do not create; mark it optional",
         }));
     }
 
@@ -64,7 +65,8 @@ internal sealed class KubernetesManifestTests
             Assert.That(check.Errors.Select(e => e.ToString()), Is.Empty);
             Assert.That(check.Instances.Single().OpenMetricsEndpoint.ToString(), Is.EqualTo("http://10.1.2.3:8765/metrics"));
             Assert.That(agent.Hostname, Is.EqualTo("node-7"));
-            Assert.That(agent.ApiKey, Is.Not.Null);
+            Assert.That(agent.ApiKey, Is.Null, "the console sink needs no key, so the pod runs before any Secret exists");
+            Assert.That(agent.Sinks.Select(s => s.Type), Is.EqualTo(new[] { "console" }));
             Assert.That(agent.WatchConfig, Is.True);
             var mounts = Items(container, "volumeMounts").Select(m => Text(m, "mountPath")).ToList();
             Assert.That(mounts, Does.Contain(agent.StateDir), "state_dir is a volume (the root filesystem is read-only)");
