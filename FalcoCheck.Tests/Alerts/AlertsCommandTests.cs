@@ -46,6 +46,18 @@ internal sealed class AlertsCommandTests
         return Process.Start(start)!;
     }
 
+    /// <summary>Reads the process's standard error up to the line that gives the receiver's address.</summary>
+    private static async Task<Match> ReceiverAddressAsync(Process process)
+    {
+        string? line;
+        Match address = Match.Empty;
+        while ((line = await process.StandardError.ReadLineAsync()) is not null && !(address = Regex.Match(line, "receiving Falco http_output at (\\S+?);")).Success)
+        {
+        }
+
+        return address;
+    }
+
     private static List<JsonElement> Lines(string path) =>
         File.Exists(path) ? [.. File.ReadAllLines(path).Where(l => l.Length > 0).Select(l => JsonDocument.Parse(l).RootElement.Clone())] : [];
 
@@ -90,11 +102,7 @@ internal sealed class AlertsCommandTests
         using var dir = new TempDir();
         using Process process = Start(Config(dir, "  http:\n    listen: 127.0.0.1:0\n"));
         using var cleanup = new KillOnDispose(process);
-        string? line;
-        Match address = Match.Empty;
-        while ((line = await process.StandardError.ReadLineAsync()) is not null && !(address = Regex.Match(line, "receiving Falco http_output at (\\S+?);")).Success)
-        {
-        }
+        Match address = await ReceiverAddressAsync(process);
 
         Assert.That(address.Success, Is.True, "the receiver's address is printed");
         using var client = new HttpClient(new SocketsHttpHandler());
@@ -142,12 +150,7 @@ internal sealed class AlertsCommandTests
         using var dir = new TempDir();
         using Process daemon = Start(Config(dir, "  http:\n    listen: 127.0.0.1:0\n"));
         using var stopDaemon = new KillOnDispose(daemon);
-        string? line;
-        while ((line = await daemon.StandardError.ReadLineAsync()) is not null && !line.Contains("receiving Falco http_output at", StringComparison.Ordinal))
-        {
-        }
-
-        Assert.That(line, Is.Not.Null, "the daemon's receiver started");
+        Assert.That((await ReceiverAddressAsync(daemon)).Success, Is.True, "the daemon's receiver started");
         string programOutput = dir.Write("program-output.yaml", """
             hostname: cmd-node
             state_dir: ./state-program-output
