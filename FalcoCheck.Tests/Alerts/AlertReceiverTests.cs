@@ -102,7 +102,7 @@ internal sealed class AlertReceiverTests
     public async Task Answers_503_only_when_the_queue_and_the_spool_are_both_full()
     {
         // The sink never succeeds; the memory queue holds 2 alerts and the spool 3 (each line is the document and '\n').
-        var sink = new RecordingLogSink { Answer = () => LogSendResult.Retry("intake down") };
+        var sink = new RecordingLogSink { Answer = () => FalcoCheck.Sinks.Delivery.DeliveryOutcome.Retry("intake down") };
         int line = Document(Normalized(Numbered(1))).GetRawText().Length + 1;
         await using AlertHarness harness = await new AlertHarness(c => c with { QueueSize = 2, SpoolMaxBytes = (3 * line) + 10 }, _ => sink).StartAsync();
 

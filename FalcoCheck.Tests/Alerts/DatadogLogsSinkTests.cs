@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using static FalcoCheck.Tests.Alerts.AlertSamples;
 
@@ -121,20 +122,20 @@ internal sealed class DatadogLogsSinkTests
 
     private static IEnumerable<TestCaseData> Answers()
     {
-        yield return new TestCaseData(HttpStatusCode.Accepted, null, LogSendOutcome.Sent, null).SetName("202 is sent");
-        yield return new TestCaseData(HttpStatusCode.OK, null, LogSendOutcome.Sent, null).SetName("200 is sent");
-        yield return new TestCaseData(HttpStatusCode.BadRequest, null, LogSendOutcome.Drop, null).SetName("400 is dropped");
-        yield return new TestCaseData(HttpStatusCode.Forbidden, null, LogSendOutcome.Drop, null).SetName("403 is dropped");
-        yield return new TestCaseData(HttpStatusCode.RequestEntityTooLarge, null, LogSendOutcome.Drop, null).SetName("413 is dropped");
-        yield return new TestCaseData(HttpStatusCode.RequestTimeout, null, LogSendOutcome.Retry, null).SetName("408 is retried");
-        yield return new TestCaseData(HttpStatusCode.TooManyRequests, "7", LogSendOutcome.Retry, 7.0).SetName("429 with Retry-After");
-        yield return new TestCaseData(HttpStatusCode.InternalServerError, null, LogSendOutcome.Retry, null).SetName("500 is retried");
-        yield return new TestCaseData(HttpStatusCode.NotImplemented, null, LogSendOutcome.Drop, null).SetName("501 is dropped");
-        yield return new TestCaseData(HttpStatusCode.ServiceUnavailable, "120", LogSendOutcome.Retry, 120.0).SetName("503 with Retry-After");
+        yield return new TestCaseData(HttpStatusCode.Accepted, null, DeliveryStatus.Sent, null).SetName("202 is sent");
+        yield return new TestCaseData(HttpStatusCode.OK, null, DeliveryStatus.Sent, null).SetName("200 is sent");
+        yield return new TestCaseData(HttpStatusCode.BadRequest, null, DeliveryStatus.Rejected, null).SetName("400 is rejected");
+        yield return new TestCaseData(HttpStatusCode.Forbidden, null, DeliveryStatus.Rejected, null).SetName("403 is rejected");
+        yield return new TestCaseData(HttpStatusCode.RequestEntityTooLarge, null, DeliveryStatus.Split, null).SetName("413 is split (one entry alone is dropped)");
+        yield return new TestCaseData(HttpStatusCode.RequestTimeout, null, DeliveryStatus.Retry, null).SetName("408 is retried");
+        yield return new TestCaseData(HttpStatusCode.TooManyRequests, "7", DeliveryStatus.Retry, 7.0).SetName("429 with Retry-After");
+        yield return new TestCaseData(HttpStatusCode.InternalServerError, null, DeliveryStatus.Retry, null).SetName("500 is retried");
+        yield return new TestCaseData(HttpStatusCode.NotImplemented, null, DeliveryStatus.Rejected, null).SetName("501 is rejected");
+        yield return new TestCaseData(HttpStatusCode.ServiceUnavailable, "120", DeliveryStatus.Retry, 120.0).SetName("503 with Retry-After");
     }
 
     [TestCaseSource(nameof(Answers))]
-    public async Task Classifies_the_intakes_answer(HttpStatusCode status, string? retryAfter, LogSendOutcome outcome, double? waitSeconds)
+    public async Task Classifies_the_intakes_answer(HttpStatusCode status, string? retryAfter, DeliveryStatus outcome, double? waitSeconds)
     {
         using var response = new HttpResponseMessage(status) { Content = new StringContent("{\"errors\":[\"x\"]}") };
         if (retryAfter is not null)
@@ -142,11 +143,11 @@ internal sealed class DatadogLogsSinkTests
             response.Headers.RetryAfter = RetryConditionHeaderValue.Parse(retryAfter);
         }
 
-        LogSendResult result = await LogRetryClassifier.ClassifyAsync(response, CancellationToken.None);
+        DeliveryOutcome result = RetryClassifier.Classify(response.StatusCode, response.Headers, DateTimeOffset.UtcNow, await response.Content.ReadAsStringAsync());
 
-        Assert.That(result.Outcome, Is.EqualTo(outcome));
+        Assert.That(result.Status, Is.EqualTo(outcome));
         Assert.That(result.RetryAfter?.TotalSeconds, Is.EqualTo(waitSeconds));
-        if (outcome != LogSendOutcome.Sent)
+        if (outcome != DeliveryStatus.Sent)
         {
             Assert.That(result.Reason, Does.StartWith($"HTTP {(int)status}").And.Contain("{\"errors\":[\"x\"]}"));
         }
@@ -173,9 +174,9 @@ internal sealed class DatadogLogsSinkTests
         var config = new DatadogLogsSinkConfig(new SourcePosition("test", 1, 1), new Secret(ApiKey), intake.Url, TimeSpan.FromSeconds(5));
         await using var sink = new DatadogLogsSink(config);
 
-        LogSendResult result = await sink.SendAsync([Utf8("{}")], CancellationToken.None);
+        DeliveryOutcome result = await sink.SendAsync([Utf8("{}")], CancellationToken.None);
 
-        Assert.That(result.Outcome, Is.EqualTo(LogSendOutcome.Drop));
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
         Assert.That(result.Reason + sink.Name + config, Does.Not.Contain(ApiKey));
         Assert.That(sink.Name, Is.EqualTo($"datadog_logs:http://127.0.0.1:{intake.Port}/api/v2/logs"));
     }

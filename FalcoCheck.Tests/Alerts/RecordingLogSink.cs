@@ -1,3 +1,4 @@
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 
 namespace FalcoCheck.Tests.Alerts;
@@ -14,7 +15,7 @@ internal sealed class RecordingLogSink : ILogSink
 
     public long MaxBatchBytes { get; init; } = 4 * 1024 * 1024;
 
-    public Func<LogSendResult> Answer { get; set; } = () => LogSendResult.Sent;
+    public Func<DeliveryOutcome> Answer { get; set; } = () => DeliveryOutcome.Sent;
 
     public int Calls { get; private set; }
 
@@ -29,13 +30,13 @@ internal sealed class RecordingLogSink : ILogSink
         }
     }
 
-    public Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Calls++;
-            LogSendResult result = Answer();
-            if (result.Outcome == LogSendOutcome.Sent)
+            DeliveryOutcome result = Answer();
+            if (result.Status == DeliveryStatus.Sent)
             {
                 _entries.AddRange(entries);
             }

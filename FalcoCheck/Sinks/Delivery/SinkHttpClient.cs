@@ -20,6 +20,8 @@ internal sealed class SinkHttpClient : IDisposable
     /// <summary>Largest response body read: error messages and OTLP's partial-success answer are small.</summary>
     private const int MaxResponseBytes = 64 * 1024;
 
+    private static readonly ProductInfoHeaderValue UserAgent = new("falcocheck", ThisAssembly.Version);
+
     private readonly HttpClient _client;
     private readonly TimeProvider _clock;
     private readonly string[] _secrets;
@@ -32,6 +34,9 @@ internal sealed class SinkHttpClient : IDisposable
         var pipeline = BuildPipeline(delivery, clock);
         var handler = new ResilienceHandler(pipeline) { InnerHandler = CreateSocketsHandler(endpoint, delivery) };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+        // Every sink says who sends, with the version a backend's operator can match to a release.
+        _client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
     }
 
     /// <summary>Requests sent again by the retry pipeline since this client was made.</summary>

@@ -1,3 +1,5 @@
+using FalcoCheck.Sinks.Delivery;
+
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>
@@ -15,5 +17,5 @@ internal interface ILogSink : IAsyncDisposable
     /// <summary>Most bytes of entries (before framing and compression) in one <see cref="SendAsync"/>.</summary>
     long MaxBatchBytes { get; }
 
-    Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken);
+    Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
@@ -11,7 +12,7 @@ internal sealed class LogConsoleSink(TextWriter output) : ILogSink
 
     public long MaxBatchBytes => 4L * 1024 * 1024;
 
-    public async Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
     {
         var text = new StringBuilder();
         foreach (byte[] entry in entries)
@@ -21,7 +22,7 @@ internal sealed class LogConsoleSink(TextWriter output) : ILogSink
 
         await output.WriteAsync(text.ToString()).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return LogSendResult.Sent;
+        return DeliveryOutcome.Sent;
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

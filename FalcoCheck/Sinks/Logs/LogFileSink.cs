@@ -1,4 +1,5 @@
 using System.Buffers;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
@@ -14,7 +15,7 @@ internal sealed class LogFileSink(string path) : ILogSink
 
     public long MaxBatchBytes => 4L * 1024 * 1024;
 
-    public async Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>();
         foreach (byte[] entry in entries)
@@ -36,12 +37,12 @@ internal sealed class LogFileSink(string path) : ILogSink
                 await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
 
-            return LogSendResult.Sent;
+            return DeliveryOutcome.Sent;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A full disk or a permission fixed later: keep the alerts queued and try again.
-            return LogSendResult.Retry($"cannot write {path}: {e.Message}");
+            return DeliveryOutcome.Retry($"cannot write {path}: {e.Message}");
         }
     }
 

@@ -16,7 +16,7 @@ internal sealed class LogSinkWorker : IAsyncDisposable
     private readonly ILogSink _sink;
     private readonly LogQueue _queue;
     private readonly ILogger _logger;
-    private readonly ResiliencePipeline<LogSendResult> _retry;
+    private readonly ResiliencePipeline<DeliveryOutcome> _retry;
     private readonly CancellationTokenSource _stop = new();
     private List<byte[]>? _inFlight;
     private int _retriesOfBatch;
@@ -28,10 +28,10 @@ internal sealed class LogSinkWorker : IAsyncDisposable
         _sink = sink;
         _queue = queue;
         _logger = logger;
-        _retry = new ResiliencePipelineBuilder<LogSendResult> { TimeProvider = clock }
-            .AddRetry(new RetryStrategyOptions<LogSendResult>
+        _retry = new ResiliencePipelineBuilder<DeliveryOutcome> { TimeProvider = clock }
+            .AddRetry(new RetryStrategyOptions<DeliveryOutcome>
             {
-                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is null && args.Outcome.Result.Outcome == LogSendOutcome.Retry),
+                ShouldHandle = static args => ValueTask.FromResult(args.Outcome.Exception is null && args.Outcome.Result.Status == DeliveryStatus.Retry),
                 MaxRetryAttempts = int.MaxValue,
                 BackoffType = DelayBackoffType.Exponential,
                 UseJitter = true,
@@ -139,14 +139,14 @@ internal sealed class LogSinkWorker : IAsyncDisposable
     {
         _retriesOfBatch = 0;
         _batchSize = entries.Count;
-        LogSendResult result = await _retry.ExecuteAsync(
-            static (state, token) => new ValueTask<LogSendResult>(state.Sink.SendAsync(state.Entries, token)),
+        DeliveryOutcome result = await _retry.ExecuteAsync(
+            static (state, token) => new ValueTask<DeliveryOutcome>(state.Sink.SendAsync(state.Entries, token)),
             (Sink: _sink, Entries: (IReadOnlyList<byte[]>)entries),
             cancellationToken).ConfigureAwait(false);
 
         // Cancelled while waiting to retry: leave the batch where it is (in flight or in the spool) for the stop.
         cancellationToken.ThrowIfCancellationRequested();
-        if (result.Outcome == LogSendOutcome.Sent)
+        if (result.Status == DeliveryStatus.Sent)
         {
             Stats.AddSent(entries.Count);
             if (_retriesOfBatch > 0)

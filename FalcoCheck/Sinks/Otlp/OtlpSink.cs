@@ -54,8 +54,6 @@ internal sealed class OtlpSink : IBatchSender
         {
             request.Content.Headers.ContentEncoding.Add(encoding);
         }
-
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("falcocheck", ThisAssembly.Version));
         SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)

@@ -47,7 +47,6 @@ internal sealed class RemoteWriteSink : IBatchSender
         request.Content.Headers.ContentType = Protobuf;
         request.Content.Headers.ContentEncoding.Add("snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("falcocheck", "1.0"));
         SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new SendAttempt(outcome, taken, 0);
