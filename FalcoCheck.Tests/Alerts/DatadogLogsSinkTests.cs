@@ -77,8 +77,8 @@ internal sealed class DatadogLogsSinkTests
         await Eventually.TrueAsync(() => back.Logs.Count >= 3050, "the rest delivered after the intake came back");
         Assert.That(Numbers(intake).Concat(Numbers(back)).Order(), Is.EqualTo(Enumerable.Range(1, 3100)), "every alert exactly once");
         Assert.That(back.Violations, Is.Empty);
-        Assert.That(harness.Pipeline.Sinks[0].Stats.Retries, Is.GreaterThan(0));
-        Assert.That(harness.Pipeline.Sinks[0].Stats.Dropped, Is.Zero);
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Retried, Is.GreaterThan(0));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.Zero);
     }
 
     [Test]
@@ -94,7 +94,7 @@ internal sealed class DatadogLogsSinkTests
 
         intake.FailWith = HttpStatusCode.BadRequest;
         await PostNumberedAsync(harness, 6, 1);
-        await Eventually.TrueAsync(() => harness.Pipeline.Sinks[0].Stats.Dropped == 1, "the refused alert counted as dropped");
+        await Eventually.TrueAsync(() => harness.Pipeline.Sinks[0].Counts.Dropped == 1, "the refused alert counted as dropped");
         intake.FailWith = null;
         await PostNumberedAsync(harness, 7, 1);
         await Eventually.TrueAsync(() => intake.Logs.Count == 6, "the next one delivered");
@@ -159,7 +159,7 @@ internal sealed class DatadogLogsSinkTests
         byte[][] entries = [Encoding.UTF8.GetBytes("{\"message\":\"a\"}"), Encoding.UTF8.GetBytes("{\"message\":\"b\"}")];
         using var body = new MemoryStream();
 
-        DatadogLogsEncoder.Encode(entries, body);
+        DatadogLogsEncoder.Encode(entries.AsSpan(), body);
 
         using var gzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress);
         using var plain = new MemoryStream();
@@ -172,9 +172,9 @@ internal sealed class DatadogLogsSinkTests
     {
         await using var intake = new DatadogLogsIntake(ApiKey) { FailWith = HttpStatusCode.Unauthorized };
         var config = new DatadogLogsSinkConfig(new SourcePosition("test", 1, 1), new Secret(ApiKey), intake.Url, TimeSpan.FromSeconds(5));
-        await using var sink = new DatadogLogsSink(config);
+        using var sink = new DatadogLogsSink(config);
 
-        DeliveryOutcome result = await sink.SendAsync([Utf8("{}")], CancellationToken.None);
+        DeliveryOutcome result = (await sink.SendAsync(new LogBatch([Utf8("{}")]), CancellationToken.None)).Outcome;
 
         Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
         Assert.That(result.Reason + sink.Name + config, Does.Not.Contain(ApiKey));

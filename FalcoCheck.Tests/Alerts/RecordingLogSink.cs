@@ -4,7 +4,7 @@ using FalcoCheck.Sinks.Logs;
 namespace FalcoCheck.Tests.Alerts;
 
 /// <summary>An in-memory log sink: keeps what it is sent, and answers with <see cref="Answer"/> (sent by default).</summary>
-internal sealed class RecordingLogSink : ILogSink
+internal sealed class RecordingLogSink : IBatchSender<LogBatch>
 {
     private readonly Lock _gate = new();
     private readonly List<byte[]> _entries = [];
@@ -30,20 +30,23 @@ internal sealed class RecordingLogSink : ILogSink
         }
     }
 
-    public Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Calls++;
+            int count = Math.Max(1, batch.Fitting(MaxBatchEntries, MaxBatchBytes));
             DeliveryOutcome result = Answer();
             if (result.Status == DeliveryStatus.Sent)
             {
-                _entries.AddRange(entries);
+                _entries.AddRange(batch.RemainingEntries.Span[..count]);
             }
 
-            return Task.FromResult(result);
+            return Task.FromResult(SendAttempt.Of(result, count));
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public void Dispose()
+    {
+    }
 }

@@ -205,13 +205,11 @@ internal sealed class QueuedSinkSpoolTests
     }
 
     /// <summary>A backend that answers one request per permit the test gives, and waits otherwise.</summary>
-    private sealed class SteppedSender(int itemsPerRequest) : IBatchSender
+    private sealed class SteppedSender(int itemsPerRequest) : IBatchSender<Batch>
     {
         private readonly SemaphoreSlim _permits = new(0);
 
         public string Name => "stepped";
-
-        public long Retries => 0;
 
         public List<MetricPoint> Received { get; } = [];
 

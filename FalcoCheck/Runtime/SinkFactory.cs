@@ -41,6 +41,6 @@ internal static class SinkFactory
         return Path.Combine(stateDir, SpoolFolderName, config.Type + "-" + hash);
     }
 
-    private static QueuedSink Queued(IBatchSender sender, DeliveryOptions delivery, TimeProvider clock, SinkConfig config, string? stateDir) =>
+    private static QueuedSink Queued(IBatchSender<Batch> sender, DeliveryOptions delivery, TimeProvider clock, SinkConfig config, string? stateDir) =>
         new(sender, delivery, clock, stateDir is null ? null : SpoolFolder(stateDir, config, sender.Name));
 }

@@ -10,7 +10,7 @@ namespace FalcoCheck.Sinks.Logs;
 /// <c>Retry-After</c>, 413 read as "split", user agent). The intake answers 202 when it has the logs. The key is
 /// only put on the wire, and cut out of anything the intake quotes back.
 /// </summary>
-internal sealed class DatadogLogsSink : ILogSink
+internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
 {
     public const string IntakePath = "api/v2/logs";
 
@@ -36,14 +36,16 @@ internal sealed class DatadogLogsSink : ILogSink
 
     public string Name { get; }
 
-    public int MaxBatchEntries => DatadogLogsEncoder.MaxEntries;
-
-    public long MaxBatchBytes => DatadogLogsEncoder.MaxEntryBytes;
-
-    public async Task<DeliveryOutcome> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
+        int count = batch.Fitting(DatadogLogsEncoder.MaxEntries, DatadogLogsEncoder.MaxEntryBytes);
+        if (count == 0)
+        {
+            return SendAttempt.Of(DeliveryOutcome.Rejected($"an alert is larger than the intake's {DatadogLogsEncoder.MaxPayloadBytes} byte limit"), 1);
+        }
+
         using var body = new MemoryStream();
-        DatadogLogsEncoder.Encode(entries, body);
+        DatadogLogsEncoder.Encode(batch.RemainingEntries.Span[..count], body);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
             Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length),
@@ -52,12 +54,8 @@ internal sealed class DatadogLogsSink : ILogSink
         request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.TryAddWithoutValidation("DD-API-KEY", _apiKey.Reveal());
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return outcome;
+        return SendAttempt.Of(outcome, count);
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _http.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public void Dispose() => _http.Dispose();
 }

@@ -5,7 +5,7 @@ namespace FalcoCheck.Sinks.Logs;
 /// <summary>Builds the configured log sinks, one <c>switch</c> on the record (no registry: NativeAOT).</summary>
 internal static class LogSinkFactory
 {
-    public static ILogSink Create(SinkConfig config, TextWriter console) => config switch
+    public static FalcoCheck.Sinks.Delivery.IBatchSender<LogBatch> Create(SinkConfig config, TextWriter console) => config switch
     {
         DatadogLogsSinkConfig datadog => new DatadogLogsSink(datadog),
         FileSinkConfig file => new LogFileSink(file.Path),

@@ -1,0 +1,389 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Polly;
+using Polly.Retry;
+
+namespace FalcoCheck.Sinks.Delivery;
+
+/// <summary>
+/// The one delivery path of every sink, metrics and alert logs alike (OpenTelemetry's exporterhelper, Vector's sink
+/// service): a bounded in-memory queue of batches and one worker that hands them, oldest first, to the backend's
+/// <see cref="IBatchSender{TBatch}"/>. A full queue moves its oldest batches to the disk spool
+/// (<see cref="DiskSpool"/>, when configured), which the worker replays first, in order, once the backend takes data
+/// again; what fits neither is dropped and counted. Retrying is here and only here: a transient failure is retried
+/// up to <see cref="DeliveryOptions.MaxRetries"/> times (Polly: exponential backoff with jitter, Retry-After
+/// honoured), then the batch keeps its place at the head and the round starts again after a pause.
+/// </summary>
+internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBatch : QueuedBatch, ISpooledBatch<TBatch>
+{
+    /// <summary>Items of waiting batches merged into one delivery: Falco's full page is about 100, so about 100 runs.</summary>
+    private const int MergeItems = 10_000;
+
+    /// <summary>A server's Retry-After is honoured up to this, so a bad header cannot stall delivery for days.</summary>
+    private static readonly TimeSpan MaxRetryAfter = TimeSpan.FromMinutes(5);
+
+    private readonly IBatchSender<TBatch> _sender;
+    private readonly DeliveryOptions _options;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly ResiliencePipeline<SendAttempt> _retry;
+    private readonly Lock _lock = new();
+    private readonly LinkedList<TBatch> _waiting = new();
+    private readonly SemaphoreSlim _signal = new(0);
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Task _worker;
+    private TBatch? _current;
+    private int _waitingItems;
+    private bool _closed;
+    private int _disposed;
+    private long _received;
+    private long _sent;
+    private long _retried;
+    private long _retriesOfOutage;
+    private long _dropped;
+    private string? _lastError;
+    private string? _lastDropReason;
+
+    /// <param name="spoolFolder">Where this queue's disk spool lives, opened on first need; null (or a zero spool size) for none.</param>
+    /// <param name="startAfter">Delivery starts once this completes: a replaced sink drains before its successor sends.</param>
+    /// <param name="spool">A spool the caller opened already (so a spool held by another process fails the start).</param>
+    public DeliveryQueue(IBatchSender<TBatch> sender, DeliveryOptions options, TimeProvider clock, string? spoolFolder = null,
+        ILogger? logger = null, Task? startAfter = null, DiskSpool? spool = null)
+    {
+        _sender = sender;
+        _options = options;
+        _clock = clock;
+        _logger = logger ?? NullLogger.Instance;
+        _spool = spool;
+        _spoolFolder = options.SpoolMaxBytes > 0 ? spoolFolder : null;
+        _retry = BuildRetry(options, clock);
+        _worker = Task.Run(() => WorkAsync(startAfter ?? Task.CompletedTask));
+    }
+
+    public string Name => _sender.Name;
+
+    public DeliveryOptions Options => _options;
+
+    public SinkCounts Counts
+    {
+        get
+        {
+            int queued;
+            lock (_lock)
+            {
+                queued = _waitingItems + (_current?.Remaining ?? 0);
+            }
+
+            return new SinkCounts(Interlocked.Read(ref _received), Interlocked.Read(ref _sent), Interlocked.Read(ref _retried), Interlocked.Read(ref _dropped), queued)
+            {
+                Spooled = Interlocked.Read(ref _spooled),
+                SpoolBytes = SpoolBytes,
+                LastDropReason = _lastDropReason,
+            };
+        }
+    }
+
+    /// <summary>The last failure of the backend, until it takes data again.</summary>
+    public string? LastError => _lastError;
+
+    /// <summary>
+    /// The reserve step of a producer that must not lose what it hands over (the alert intake): true when
+    /// <paramref name="batch"/> would fit memory, or what <see cref="Enqueue"/> would then move to the spool fits
+    /// there. Call it, and <see cref="Enqueue"/>, under the producer's own lock, so a check holds until the enqueue.
+    /// </summary>
+    public bool HasRoomFor(TBatch batch)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            int items = _waitingItems + (_current?.Remaining ?? 0) + batch.Total;
+            int waiting = _waiting.Count + 1;
+            long spill = 0;
+            for (var node = _waiting.First; items > _options.QueueSize && waiting > 1; node = node?.Next)
+            {
+                // The waiting batches oldest first, then the new one (MakeRoom's order).
+                TBatch oldest = node?.Value ?? batch;
+                spill += TBatch.SpoolBytes(oldest);
+                items -= oldest.Remaining;
+                waiting--;
+            }
+
+            if (spill == 0)
+            {
+                return true;
+            }
+
+            if (_current is { } current && _currentRecord is null && SpoolReady() && _spool!.IsEmpty)
+            {
+                spill += TBatch.SpoolBytes(current);
+            }
+
+            return SpoolReady() && _spool!.HasRoom(spill);
+        }
+    }
+
+    /// <summary>Queues the batch without waiting; when the queue is full its oldest batches go to the spool or are dropped.</summary>
+    public void Enqueue(TBatch batch)
+    {
+        Interlocked.Add(ref _received, batch.Total);
+        if (batch.Total == 0)
+        {
+            batch.Complete();
+            return;
+        }
+
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                Interlocked.Add(ref _dropped, batch.DropRest("the sink is shut down"));
+                return;
+            }
+
+            _waiting.AddLast(batch);
+            _waitingItems += batch.Total;
+            MakeRoom();
+        }
+
+        _signal.Release();
+    }
+
+    /// <summary>Queues the batch and waits for its delivery at most <see cref="DeliveryOptions.FlushTimeout"/>.</summary>
+    public async Task<SendResult> SendAsync(TBatch batch, CancellationToken cancellationToken)
+    {
+        Enqueue(batch);
+        try
+        {
+            return await batch.Completion.Task.WaitAsync(_options.FlushTimeout, _clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return SendResult.Failed(string.Create(CultureInfo.InvariantCulture,
+                $"not delivered within {_options.FlushTimeout.TotalSeconds:0.###} s; {batch.Remaining} item(s) stay queued for retry (last error: {_lastError ?? "none yet"})"));
+        }
+        catch (OperationCanceledException)
+        {
+            return SendResult.Failed($"cancelled; {batch.Remaining} item(s) stay queued for retry");
+        }
+    }
+
+    /// <summary>
+    /// Delivers what is queued (memory and spool) within <see cref="DeliveryOptions.FlushTimeout"/>; what is left goes
+    /// to the spool for the next start, or, without one, is dropped and counted.
+    /// </summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        lock (_lock)
+        {
+            _closed = true;
+        }
+
+        _signal.Release();
+        try
+        {
+            await _drained.Task.WaitAsync(_options.FlushTimeout, _clock).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // The grace period is over: what is left is spooled or dropped below.
+        }
+
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _worker.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        lock (_lock)
+        {
+            KeepForNextStart();
+        }
+
+        if (_spool is { IsEmpty: false } spool)
+        {
+            DeliveryLog.LeftInSpool(_logger, Name, spool.Bytes);
+        }
+
+        _spool?.Dispose();
+        _sender.Dispose();
+        _signal.Dispose();
+        _stop.Dispose();
+    }
+
+    private async Task WorkAsync(Task startAfter)
+    {
+        var stopping = _stop.Token;
+        try
+        {
+            await startAfter.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The predecessor's trouble is its own; this queue starts anyway.
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        while (!stopping.IsCancellationRequested)
+        {
+            TBatch? batch;
+            lock (_lock)
+            {
+                if (_current is null)
+                {
+                    TakeNext();
+                }
+
+                batch = _current;
+                if (batch is null && _closed)
+                {
+                    _drained.TrySetResult();
+                }
+            }
+
+            if (batch is null)
+            {
+                await _signal.WaitAsync(stopping).ConfigureAwait(false);
+                continue;
+            }
+
+            await DeliverAsync(batch, stopping).ConfigureAwait(false);
+            if (batch.Remaining == 0)
+            {
+                lock (_lock)
+                {
+                    FinishCurrent();
+                }
+
+                batch.Complete();
+            }
+        }
+    }
+
+    /// <summary>Sends the batch request by request until it is all taken, or the backend needs a pause.</summary>
+    private async Task DeliverAsync(TBatch batch, CancellationToken stopping)
+    {
+        while (batch.Remaining > 0 && !stopping.IsCancellationRequested)
+        {
+            var attempt = await _retry.ExecuteAsync(
+                static (state, token) => new ValueTask<SendAttempt>(state.Sender.SendAsync(state.Batch, token)),
+                (Sender: _sender, Batch: batch), stopping).ConfigureAwait(false);
+            var outcome = attempt.Outcome;
+            if (outcome.Status != DeliveryStatus.Retry && Interlocked.Exchange(ref _retriesOfOutage, 0) is > 0 and var retries)
+            {
+                DeliveryLog.Recovered(_logger, Name, retries);
+            }
+
+            switch (outcome.Status)
+            {
+                case DeliveryStatus.Sent:
+                    batch.Advance(attempt, sent: true);
+                    Interlocked.Add(ref _sent, attempt.Items);
+                    _lastError = null;
+                    SaveProgress(batch);
+                    if (attempt.Items == 0)
+                    {
+                        // A sender that takes nothing would spin; drop one item rather than loop.
+                        Reject(batch, attempt, "the sender took no item");
+                    }
+
+                    break;
+                case DeliveryStatus.Split when attempt.Items > 1:
+                    batch.MaxItemsPerRequest = attempt.Items / 2;
+                    break;
+                case DeliveryStatus.Split or DeliveryStatus.Rejected:
+                    Reject(batch, attempt, outcome.Reason ?? "rejected");
+                    break;
+                default:
+                    if (stopping.IsCancellationRequested)
+                    {
+                        return;
+                    }
+
+                    if (Interlocked.Increment(ref _retriesOfOutage) == 1)
+                    {
+                        DeliveryLog.Failing(_logger, Name, batch.Remaining, outcome.Reason);
+                    }
+
+                    // The round is over: the batch keeps its place and is sent again after the pause.
+                    _lastError = outcome.Reason;
+                    Interlocked.Add(ref _retried, attempt.Items);
+                    var pause = outcome.RetryAfter is { } asked && asked > _options.RetryMaxBackoff
+                        ? (asked < MaxRetryAfter ? asked : MaxRetryAfter)
+                        : _options.RetryMaxBackoff;
+                    await Task.Delay(pause, _clock, stopping).ConfigureAwait(false);
+                    return;
+            }
+        }
+    }
+
+    /// <summary>Drops the items of a request the backend refused (at least one, so the queue always moves).</summary>
+    private void Reject(TBatch batch, SendAttempt attempt, string reason)
+    {
+        _lastError = reason;
+        _lastDropReason = reason;
+        batch.Error = reason;
+        var dropped = attempt.Items > 0 ? attempt : batch.FirstItem();
+        batch.Advance(dropped, sent: false);
+        Interlocked.Add(ref _dropped, dropped.Items);
+        DeliveryLog.Dropped(_logger, Name, dropped.Items, reason);
+        SaveProgress(batch);
+    }
+
+    /// <summary>
+    /// The one retry layer: transient answers are sent again after a growing, jittered wait; a Retry-After longer
+    /// than the longest backoff ends the round instead, and <see cref="DeliverAsync"/> honours it before the next.
+    /// </summary>
+    private ResiliencePipeline<SendAttempt> BuildRetry(DeliveryOptions options, TimeProvider clock)
+    {
+        var builder = new ResiliencePipelineBuilder<SendAttempt> { TimeProvider = clock };
+        if (options.MaxRetries > 0)
+        {
+            builder.AddRetry(new RetryStrategyOptions<SendAttempt>
+            {
+                MaxRetryAttempts = options.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = options.RetryInitialBackoff,
+                MaxDelay = options.RetryMaxBackoff,
+                ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is null
+                    && args.Outcome.Result.Outcome is { Status: DeliveryStatus.Retry } outcome
+                    && !(outcome.RetryAfter > options.RetryMaxBackoff)),
+                // Retry-After wins over the computed backoff, with the initial backoff as its floor.
+                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result.Outcome.RetryAfter is { } wait
+                    ? (TimeSpan?)(wait < options.RetryInitialBackoff ? options.RetryInitialBackoff : wait)
+                    : null),
+                OnRetry = args =>
+                {
+                    var attempt = args.Outcome.Result;
+                    if (Interlocked.Increment(ref _retriesOfOutage) == 1)
+                    {
+                        DeliveryLog.Failing(_logger, Name, attempt.Items, attempt.Outcome.Reason);
+                    }
+
+                    _lastError = attempt.Outcome.Reason;
+                    Interlocked.Add(ref _retried, attempt.Items);
+                    return default;
+                },
+            });
+        }
+
+        return builder.Build();
+    }
+}
