@@ -57,9 +57,9 @@ internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSen
         return new SendAttempt(outcome, points, checks);
     }
 
-    public void Dispose()
-    {
-    }
+    public bool Disposed { get; private set; }
+
+    public void Dispose() => Disposed = true;
 
     private static TaskCompletionSource CompletedGate()
     {

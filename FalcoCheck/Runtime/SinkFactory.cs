@@ -7,6 +7,7 @@ using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
+using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Runtime;
 
@@ -16,20 +17,30 @@ internal static class SinkFactory
     /// <summary>The spool folders' parent under <c>state_dir</c>.</summary>
     public const string SpoolFolderName = "spool";
 
+    /// <summary>Local sinks (console, file): a queue, so a blocked pipe never holds up a scrape, but no spool.</summary>
+    public static readonly DeliveryOptions LocalDelivery = new() { SpoolMaxBytes = 0 };
+
     /// <summary>
-    /// Network sinks each get their own bounded queue and worker (<see cref="QueuedSink"/>), and, when
-    /// <paramref name="stateDir"/> is given, a disk spool in <c>state_dir/spool/&lt;type&gt;-&lt;hash of endpoint&gt;</c>.
+    /// Every sink is a <see cref="QueuedSink"/>: its own bounded queue and worker on the shared delivery path, and,
+    /// for network sinks when <paramref name="stateDir"/> is given, a disk spool in
+    /// <c>state_dir/spool/&lt;type&gt;-&lt;hash of endpoint&gt;</c>. Delivery starts once <paramref name="startAfter"/> completes.
     /// </summary>
-    public static IMetricSink Create(SinkConfig config, TextWriter console, TimeProvider clock, string? stateDir = null) => config switch
+    public static QueuedSink Create(SinkConfig config, TextWriter console, TimeProvider clock, string? stateDir = null,
+        ILogger? logger = null, Task? startAfter = null)
     {
-        ConsoleSinkConfig c => new ConsoleSink(console, c.Format == ConsoleFormat.Json),
-        FileSinkConfig f => new FileSink(f.Path),
-        DatadogSinkConfig d => Queued(new DatadogSink(d.Options, clock), d.Options.Delivery, clock, config, stateDir),
-        DogStatsDSinkConfig s => Queued(new DogStatsDSink(s.Options), s.Options.Delivery, clock, config, stateDir),
-        RemoteWriteSinkConfig r => Queued(new RemoteWriteSink(r.Options, clock), r.Options.Delivery, clock, config, stateDir),
-        OtlpSinkConfig o => Queued(new OtlpSink(o.Options, clock), o.Options.Delivery, clock, config, stateDir),
-        _ => throw new InvalidOperationException($"sink type '{config.Type}' has no implementation"),
-    };
+        (IBatchSender<Batch> sender, DeliveryOptions delivery) = config switch
+        {
+            ConsoleSinkConfig c => ((IBatchSender<Batch>)new ConsoleSink(console, c.Format == ConsoleFormat.Json), LocalDelivery),
+            FileSinkConfig f => (new FileSink(f.Path), LocalDelivery),
+            DatadogSinkConfig d => (new DatadogSink(d.Options, clock), d.Options.Delivery),
+            DogStatsDSinkConfig s => (new DogStatsDSink(s.Options), s.Options.Delivery),
+            RemoteWriteSinkConfig r => (new RemoteWriteSink(r.Options, clock), r.Options.Delivery),
+            OtlpSinkConfig o => (new OtlpSink(o.Options, clock), o.Options.Delivery),
+            _ => throw new InvalidOperationException($"sink type '{config.Type}' has no implementation"),
+        };
+        string? spool = stateDir is null || delivery.SpoolMaxBytes == 0 ? null : SpoolFolder(stateDir, config, sender.Name);
+        return new QueuedSink(sender, delivery, clock, spool, logger, startAfter);
+    }
 
     /// <summary>
     /// Named by the sink's endpoint rather than its place in the list, so reordering <c>sinks:</c> keeps each
@@ -40,7 +51,4 @@ internal static class SinkFactory
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sinkName)))[..12];
         return Path.Combine(stateDir, SpoolFolderName, config.Type + "-" + hash);
     }
-
-    private static QueuedSink Queued(IBatchSender<Batch> sender, DeliveryOptions delivery, TimeProvider clock, SinkConfig config, string? stateDir) =>
-        new(sender, delivery, clock, stateDir is null ? null : SpoolFolder(stateDir, config, sender.Name));
 }

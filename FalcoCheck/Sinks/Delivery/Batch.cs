@@ -20,6 +20,7 @@ internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
         _checks = [.. submission.ServiceChecks];
         _events = withEvents ? [.. submission.Events] : [];
         FalcoVersion = submission.FalcoVersion;
+        Instance = submission.Instance;
     }
 
     /// <summary>A batch read back from the disk spool (<see cref="SpoolRecord"/>); nobody waits for its completion.</summary>
@@ -36,6 +37,9 @@ internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
 
     public string? FalcoVersion { get; }
 
+    /// <summary>The instance that submitted it (the console's table names it); empty when read from the spool.</summary>
+    public string Instance { get; private init; } = string.Empty;
+
     public ReadOnlySpan<MetricPoint> AllPoints => _points;
 
     public ReadOnlySpan<ServiceCheck> AllChecks => _checks;
@@ -47,6 +51,10 @@ internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
     public ReadOnlyMemory<ServiceCheck> RemainingChecks => _checks.AsMemory(ChecksDone);
 
     public ReadOnlyMemory<FalcoEvent> RemainingEvents => _events.AsMemory(EventsDone);
+
+    /// <summary>What is left, as a submission, for the local sinks' encoders.</summary>
+    public Submission RemainingSubmission() =>
+        new(Instance, RemainingPoints.ToArray(), RemainingChecks.ToArray()) { Events = RemainingEvents.ToArray(), FalcoVersion = FalcoVersion };
 
     public int EventsDone { get; private set; }
 
@@ -79,7 +87,7 @@ internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
             events.AddRange(part.RemainingEvents.Span);
         }
 
-        var merged = new Batch([.. points], [.. checks], [.. events], parts[0].FalcoVersion);
+        var merged = new Batch([.. points], [.. checks], [.. events], parts[0].FalcoVersion) { Instance = parts[0].Instance };
         merged.MergedFrom(parts);
         return merged;
     }

@@ -17,6 +17,9 @@ internal static partial class DeliveryLog
     [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "sink {Sink}: delivering again after {Retries} retr(ies)")]
     public static partial void Recovered(ILogger logger, string sink, long retries);
 
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Warning, Message = "sink {Sink}: dropped {Items} item(s) since the last report: {Reason}")]
+    public static partial void DroppedSinceReport(ILogger logger, string sink, long items, string reason);
+
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "sink {Sink}: stopped with {Bytes} byte(s) in the disk spool, sent at the next start")]
     public static partial void LeftInSpool(ILogger logger, string sink, long bytes);
 }

@@ -91,7 +91,7 @@ internal sealed partial class DeliveryQueue<TBatch>
         var taken = new List<TBatch> { first };
         int items = first.Remaining;
         _waiting.RemoveFirst();
-        while (_waiting.First?.Value is { } next && items + next.Remaining <= MergeItems && first.Joins(next))
+        while (_sender.MergesBatches && _waiting.First?.Value is { } next && items + next.Remaining <= MergeItems && first.Joins(next))
         {
             taken.Add(next);
             items += next.Remaining;

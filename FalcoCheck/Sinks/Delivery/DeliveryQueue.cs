@@ -43,8 +43,11 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
     private long _retried;
     private long _retriesOfOutage;
     private long _dropped;
+    private long _rejectedRequests;
     private string? _lastError;
     private string? _lastDropReason;
+    private DateTimeOffset? _lastErrorAt;
+    private DateTimeOffset? _lastSuccess;
 
     /// <param name="spoolFolder">Where this queue's disk spool lives, opened on first need; null (or a zero spool size) for none.</param>
     /// <param name="startAfter">Delivery starts once this completes: a replaced sink drains before its successor sends.</param>
@@ -87,6 +90,14 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
 
     /// <summary>The last failure of the backend, until it takes data again.</summary>
     public string? LastError => _lastError;
+
+    /// <summary>When the backend last failed (kept after it recovers, for <c>status</c>).</summary>
+    public DateTimeOffset? LastErrorAt => _lastErrorAt;
+
+    public DateTimeOffset? LastSuccess => _lastSuccess;
+
+    /// <summary>Requests the backend refused for good (their items are in <see cref="SinkCounts.Dropped"/>).</summary>
+    public long RejectedRequests => Interlocked.Read(ref _rejectedRequests);
 
     /// <summary>
     /// The reserve step of a producer that must not lose what it hands over (the alert intake): true when
@@ -173,11 +184,15 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
         }
     }
 
+    /// <inheritdoc cref="DrainAsync"/>
+    public ValueTask DisposeAsync() => DrainAsync(CancellationToken.None);
+
     /// <summary>
-    /// Delivers what is queued (memory and spool) within <see cref="DeliveryOptions.FlushTimeout"/>; what is left goes
-    /// to the spool for the next start, or, without one, is dropped and counted.
+    /// Delivers what is queued (memory and spool) within <see cref="DeliveryOptions.FlushTimeout"/> or until
+    /// <paramref name="deadline"/>; what is left goes to the spool for the next start, or, without one, is dropped
+    /// and counted. Then the sender is disposed.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async ValueTask DrainAsync(CancellationToken deadline)
     {
         if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
@@ -192,9 +207,9 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
         _signal.Release();
         try
         {
-            await _drained.Task.WaitAsync(_options.FlushTimeout, _clock).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(_options.FlushTimeout, _clock, deadline).ConfigureAwait(false);
         }
-        catch (TimeoutException)
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
             // The grace period is over: what is left is spooled or dropped below.
         }
@@ -296,6 +311,7 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
                     batch.Advance(attempt, sent: true);
                     Interlocked.Add(ref _sent, attempt.Items);
                     _lastError = null;
+                    _lastSuccess = _clock.GetUtcNow();
                     SaveProgress(batch);
                     if (attempt.Items == 0)
                     {
@@ -323,6 +339,7 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
 
                     // The round is over: the batch keeps its place and is sent again after the pause.
                     _lastError = outcome.Reason;
+                    _lastErrorAt = _clock.GetUtcNow();
                     Interlocked.Add(ref _retried, attempt.Items);
                     var pause = outcome.RetryAfter is { } asked && asked > _options.RetryMaxBackoff
                         ? (asked < MaxRetryAfter ? asked : MaxRetryAfter)
@@ -337,8 +354,10 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
     private void Reject(TBatch batch, SendAttempt attempt, string reason)
     {
         _lastError = reason;
+        _lastErrorAt = _clock.GetUtcNow();
         _lastDropReason = reason;
         batch.Error = reason;
+        Interlocked.Increment(ref _rejectedRequests);
         var dropped = attempt.Items > 0 ? attempt : batch.FirstItem();
         batch.Advance(dropped, sent: false);
         Interlocked.Add(ref _dropped, dropped.Items);
@@ -378,6 +397,7 @@ internal sealed partial class DeliveryQueue<TBatch> : IAsyncDisposable where TBa
                     }
 
                     _lastError = attempt.Outcome.Reason;
+                    _lastErrorAt = clock.GetUtcNow();
                     Interlocked.Add(ref _retried, attempt.Items);
                     return default;
                 },

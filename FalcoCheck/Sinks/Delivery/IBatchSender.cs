@@ -14,5 +14,8 @@ internal interface IBatchSender<in TBatch> : IDisposable where TBatch : QueuedBa
     /// <summary>True when the backend takes events (Datadog); other metric senders never see a batch's events.</summary>
     bool SendsEvents => false;
 
+    /// <summary>False when each submission must reach the sender alone (the console's table names its instance).</summary>
+    bool MergesBatches => true;
+
     Task<SendAttempt> SendAsync(TBatch batch, CancellationToken cancellationToken);
 }

@@ -33,4 +33,7 @@ internal sealed class QueuedSink : IMetricSink
     public void Enqueue(Submission submission) => Queue.Enqueue(new Batch(submission, _sendsEvents));
 
     public ValueTask DisposeAsync() => Queue.DisposeAsync();
+
+    /// <inheritdoc cref="DeliveryQueue{TBatch}.DrainAsync"/>
+    public ValueTask DrainAsync(CancellationToken deadline) => Queue.DrainAsync(deadline);
 }
