@@ -172,7 +172,7 @@ internal sealed class DatadogLogsSinkTests
     {
         await using var intake = new DatadogLogsIntake(ApiKey) { FailWith = HttpStatusCode.Unauthorized };
         var config = new DatadogLogsSinkConfig(new SourcePosition("test", 1, 1), new Secret(ApiKey), intake.Url, TimeSpan.FromSeconds(5));
-        using var sink = new DatadogLogsSink(config);
+        using var sink = new DatadogLogsSink(config.Options);
 
         DeliveryOutcome result = (await sink.SendAsync(new LogBatch([Utf8("{}")]), CancellationToken.None)).Outcome;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using FalcoCheck.Demo;
 using FalcoCheck.Runtime;
+using FalcoCheck.Sinks;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Tests.Runtime;
 using FalcoCheck.Tests.Support;

@@ -45,7 +45,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         _reconciliation = reconciliation;
         _counter = new AlertCounter(reconciliation);
         _baseTags = [.. agent.Tags, .. config.Tags];
-        createSink ??= sink => LogSinkFactory.Create(sink, console);
+        createSink ??= sink => SinkFactory.CreateLogSender(sink, console, clock);
         var delivery = _options.Delivery with { QueueSize = config.QueueSize, SpoolMaxBytes = config.SpoolMaxBytes, FlushTimeout = _options.Drain };
         ILogger sinkLogger = loggers.CreateLogger("FalcoCheck.Sinks.Logs");
 
@@ -56,7 +56,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         {
             for (int i = 0; i < config.Sinks.Count; i++)
             {
-                spools.Add(new DiskSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes));
+                spools.Add(new DiskSpool(Path.Combine(config.SpoolDir, SinkFactory.LogSpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes));
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -20,16 +20,16 @@ internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
     private readonly Uri _endpoint;
     private readonly Secret _apiKey;
 
-    public DatadogLogsSink(DatadogLogsSinkConfig config, TimeProvider? clock = null)
+    public DatadogLogsSink(DatadogLogsOptions options, TimeProvider? clock = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        _apiKey = config.ApiKey;
-        _endpoint = new Uri(config.Url.AbsoluteUri.EndsWith('/') ? config.Url : new Uri(config.Url.AbsoluteUri + "/"), IntakePath);
+        ArgumentNullException.ThrowIfNull(options);
+        _apiKey = options.ApiKey;
+        _endpoint = new Uri(options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/"), IntakePath);
         string display = EndpointRedactor.Redact(_endpoint);
         var endpoint = new HttpEndpointOptions { Url = _endpoint, DisplayName = display };
 
         // The queue in front retries; this client only sends, within the timeout.
-        var delivery = new DeliveryOptions { Timeout = config.Timeout, MaxRetries = 0 };
+        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
         _http = new SinkHttpClient(endpoint, delivery, clock ?? TimeProvider.System, [_apiKey]);
         Name = "datadog_logs:" + display;
     }

@@ -1,17 +1,21 @@
 using System.Security.Cryptography;
 using System.Text;
 using FalcoCheck.Configuration;
-using FalcoCheck.Sinks;
 using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
+using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
 using Microsoft.Extensions.Logging;
 
-namespace FalcoCheck.Runtime;
+namespace FalcoCheck.Sinks;
 
-/// <summary>Builds the configured sinks, one <c>switch</c> on the sink type (no registry: NativeAOT).</summary>
+/// <summary>
+/// Builds the configured sinks, metrics and alert logs, one <c>switch</c> on the sink type each (no registry:
+/// NativeAOT). Every sink is a sender behind a <see cref="DeliveryQueue{TBatch}"/>; the sinks take their own
+/// options records, which the configuration builds.
+/// </summary>
 internal static class SinkFactory
 {
     /// <summary>The spool folders' parent under <c>state_dir</c>.</summary>
@@ -51,4 +55,17 @@ internal static class SinkFactory
         string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sinkName)))[..12];
         return Path.Combine(stateDir, SpoolFolderName, config.Type + "-" + hash);
     }
+
+    /// <summary>The sender of a log sink in <c>alerts.sinks</c>; the alert pipeline puts it behind its queue.</summary>
+    public static IBatchSender<LogBatch> CreateLogSender(SinkConfig config, TextWriter console, TimeProvider clock) => config switch
+    {
+        DatadogLogsSinkConfig datadog => new DatadogLogsSink(datadog.Options, clock),
+        FileSinkConfig file => new LogFileSink(file.Path),
+        ConsoleSinkConfig => new LogConsoleSink(console),
+        _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
+    };
+
+    /// <summary>A log sink's spool folder: its position in <c>alerts.sinks</c> and type, stable across restarts.</summary>
+    public static string LogSpoolFolder(int index, SinkConfig config) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{index}-{config.Type}");
 }
