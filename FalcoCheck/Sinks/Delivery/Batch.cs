@@ -124,7 +124,17 @@ internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
 
     public static long SpoolBytes(Batch batch) => SpoolRecord.Encode(batch).Length + 1;
 
-    public static Batch? FromSpool(ReadOnlyMemory<byte> line, out string? error) => SpoolRecord.Decode(line, out error);
+    public static Batch? FromSpool(ReadOnlyMemory<byte> line, out string? error)
+    {
+        // Progress on disk counts from what the record says is done, whether the batch is read back alone or merged.
+        var batch = SpoolRecord.Decode(line, out error);
+        if (batch is not null)
+        {
+            batch._spoolBase = (batch.PointsDone, batch.ChecksDone, batch.EventsDone);
+        }
+
+        return batch;
+    }
 
     public static string Progress(Batch batch) => SpoolRecord.Progress(batch, batch._spoolBase);
 
