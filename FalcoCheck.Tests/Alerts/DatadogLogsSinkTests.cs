@@ -102,6 +102,24 @@ internal sealed class DatadogLogsSinkTests
     }
 
     [Test]
+    public async Task A_413_halves_the_request_until_it_fits_and_every_request_names_FalcoCheck_and_its_version()
+    {
+        // An intake (or a proxy in front of it) that takes at most 40 logs per request: the sink's shared HTTP path
+        // reads 413 as "split", so 250 alerts arrive in requests of at most 40, none lost, none twice.
+        await using var intake = new DatadogLogsIntake(ApiKey) { MaxLogsPerRequest = 40 };
+        await using AlertHarness harness = await Harness(intake).StartAsync();
+
+        await PostNumberedAsync(harness, 1, 250);
+
+        await Eventually.TrueAsync(() => intake.Logs.Count >= 250, "250 logs at the intake");
+        Assert.That(Numbers(intake), Is.EqualTo(Enumerable.Range(1, 250)), "every alert exactly once");
+        Assert.That(intake.TooLargeRequests, Is.GreaterThan(0));
+        Assert.That(intake.BatchSizes, Has.All.InRange(1, 40));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.Zero);
+        Assert.That(intake.UserAgents, Has.All.EqualTo("falcocheck/" + FalcoCheck.Sinks.ThisAssembly.Version));
+    }
+
+    [Test]
     public async Task Alerts_spooled_when_FalcoCheck_stops_are_sent_after_it_starts_again()
     {
         using var state = new FalcoCheck.Tests.Configuration.TempDir();
