@@ -2,6 +2,7 @@ using System.Net;
 using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Tests.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -13,7 +14,7 @@ internal sealed class AlertHarness : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
 
-    public AlertHarness(Func<AlertsConfig, AlertsConfig>? configure = null, Func<SinkConfig, ILogSink>? createSink = null,
+    public AlertHarness(Func<AlertsConfig, AlertsConfig>? configure = null, Func<SinkConfig, IBatchSender<LogBatch>>? createSink = null,
         IReadOnlyList<IMetricSink>? metricSinks = null, AlertPipelineOptions? options = null, string? stateDir = null)
     {
         StateDir = stateDir ?? _dir.Path;
@@ -29,7 +30,7 @@ internal sealed class AlertHarness : IAsyncDisposable
         Pipeline = new AlertPipeline(Agent, Config, metricSinks ?? [], NullLoggerFactory.Instance, TimeProvider.System, TextWriter.Null,
             options ?? new AlertPipelineOptions
             {
-                Retry = new LogRetryOptions { Delay = TimeSpan.FromMilliseconds(20), MaxDelay = TimeSpan.FromMilliseconds(200) },
+                Delivery = new DeliveryOptions { RetryInitialBackoff = TimeSpan.FromMilliseconds(20), RetryMaxBackoff = TimeSpan.FromMilliseconds(200) },
                 Follow = new FollowOptions { PollInterval = TimeSpan.FromMilliseconds(20), RotateWait = TimeSpan.FromMilliseconds(300) },
                 Drain = TimeSpan.FromSeconds(2),
             },

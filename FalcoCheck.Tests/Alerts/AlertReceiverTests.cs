@@ -101,8 +101,9 @@ internal sealed class AlertReceiverTests
     [Test]
     public async Task Answers_503_only_when_the_queue_and_the_spool_are_both_full()
     {
-        // The sink never succeeds; the memory queue holds 2 alerts and the spool 3 (each line is the document and '\n').
-        var sink = new RecordingLogSink { Answer = () => LogSendResult.Retry("intake down") };
+        // The sink never succeeds; the memory queue holds 2 alerts (the one in delivery counts) and the spool 3 lines
+        // (each line is the document and '\n').
+        var sink = new RecordingLogSink { Answer = () => FalcoCheck.Sinks.Delivery.DeliveryOutcome.Retry("intake down") };
         int line = Document(Normalized(Numbered(1))).GetRawText().Length + 1;
         await using AlertHarness harness = await new AlertHarness(c => c with { QueueSize = 2, SpoolMaxBytes = (3 * line) + 10 }, _ => sink).StartAsync();
 
@@ -121,8 +122,11 @@ internal sealed class AlertReceiverTests
         Assert.That(statuses.Take(accepted), Has.All.EqualTo(HttpStatusCode.OK));
         Assert.That(statuses.Skip(accepted), Is.Not.Empty);
         Assert.That(statuses.Skip(accepted), Has.All.EqualTo(HttpStatusCode.ServiceUnavailable));
-        Assert.That(accepted, Is.InRange(6, 7), "one or two in flight, two in memory, three in the spool, then 503");
-        Assert.That(harness.Pipeline.Sinks[0].Queue.Spool.Bytes, Is.EqualTo(3 * line));
+        // The first spill writes the alert in delivery to the spool ahead of what is spilled behind it (the spool keeps
+        // the order): it and alerts 2 and 3 fill the three lines, alert 4 waits in memory beside the one in delivery.
+        Assert.That(accepted, Is.EqualTo(4), "one in delivery (also in the spool), one waiting in memory, three lines in the spool, then 503");
+        Assert.That(harness.Pipeline.Sinks[0].Counts.SpoolBytes, Is.EqualTo(3 * line));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.Zero, "a refused alert is the sender's to retry, never lost here");
     }
 
     [Test]

@@ -19,6 +19,7 @@ internal sealed class DatadogLogsIntake : IAsyncDisposable
     private readonly List<JsonElement> _logs = [];
     private readonly List<string> _violations = [];
     private readonly List<int> _batchSizes = [];
+    private readonly List<string?> _userAgents = [];
 
     public DatadogLogsIntake(string apiKey, int port = 0)
     {
@@ -39,6 +40,24 @@ internal sealed class DatadogLogsIntake : IAsyncDisposable
     public HttpStatusCode? FailWith { get; set; }
 
     public int FailedRequests { get; private set; }
+
+    /// <summary>When set, a request of more logs is answered 413, as an intake (or proxy) with a smaller body limit.</summary>
+    public int? MaxLogsPerRequest { get; set; }
+
+    /// <summary>Requests answered 413 because of <see cref="MaxLogsPerRequest"/>.</summary>
+    public int TooLargeRequests { get; private set; }
+
+    /// <summary>The <c>User-Agent</c> of every request.</summary>
+    public List<string?> UserAgents
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _userAgents];
+            }
+        }
+    }
 
     public List<JsonElement> Logs
     {
@@ -119,9 +138,18 @@ internal sealed class DatadogLogsIntake : IAsyncDisposable
             return;
         }
 
+        lock (_gate)
+        {
+            _userAgents.Add(context.Request.UserAgent);
+        }
+
         string? problem = await CheckAsync(context.Request);
-        context.Response.StatusCode = problem is null ? 202 : 400;
-        if (problem is not null)
+        context.Response.StatusCode = problem is null ? 202 : problem == TooLarge ? 413 : 400;
+        if (problem == TooLarge)
+        {
+            TooLargeRequests++;
+        }
+        else if (problem is not null)
         {
             lock (_gate)
             {
@@ -134,6 +162,8 @@ internal sealed class DatadogLogsIntake : IAsyncDisposable
         await context.Response.OutputStream.WriteAsync(body);
         context.Response.Close();
     }
+
+    private const string TooLarge = "413";
 
     private async Task<string?> CheckAsync(HttpListenerRequest request)
     {
@@ -172,6 +202,11 @@ internal sealed class DatadogLogsIntake : IAsyncDisposable
         if (document.RootElement.ValueKind != JsonValueKind.Array || document.RootElement.GetArrayLength() is 0 or > 1000)
         {
             return "expected a JSON array of 1 to 1000 logs";
+        }
+
+        if (document.RootElement.GetArrayLength() > MaxLogsPerRequest)
+        {
+            return TooLarge;
         }
 
         foreach (JsonElement log in document.RootElement.EnumerateArray())

@@ -4,6 +4,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using static FalcoCheck.Tests.Alerts.AlertSamples;
 
@@ -76,8 +77,8 @@ internal sealed class DatadogLogsSinkTests
         await Eventually.TrueAsync(() => back.Logs.Count >= 3050, "the rest delivered after the intake came back");
         Assert.That(Numbers(intake).Concat(Numbers(back)).Order(), Is.EqualTo(Enumerable.Range(1, 3100)), "every alert exactly once");
         Assert.That(back.Violations, Is.Empty);
-        Assert.That(harness.Pipeline.Sinks[0].Stats.Retries, Is.GreaterThan(0));
-        Assert.That(harness.Pipeline.Sinks[0].Stats.Dropped, Is.Zero);
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Retried, Is.GreaterThan(0));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.Zero);
     }
 
     [Test]
@@ -93,11 +94,29 @@ internal sealed class DatadogLogsSinkTests
 
         intake.FailWith = HttpStatusCode.BadRequest;
         await PostNumberedAsync(harness, 6, 1);
-        await Eventually.TrueAsync(() => harness.Pipeline.Sinks[0].Stats.Dropped == 1, "the refused alert counted as dropped");
+        await Eventually.TrueAsync(() => harness.Pipeline.Sinks[0].Counts.Dropped == 1, "the refused alert counted as dropped");
         intake.FailWith = null;
         await PostNumberedAsync(harness, 7, 1);
         await Eventually.TrueAsync(() => intake.Logs.Count == 6, "the next one delivered");
         Assert.That(Numbers(intake), Is.EqualTo(new[] { 1, 2, 3, 4, 5, 7 }));
+    }
+
+    [Test]
+    public async Task A_413_halves_the_request_until_it_fits_and_every_request_names_FalcoCheck_and_its_version()
+    {
+        // An intake (or a proxy in front of it) that takes at most 40 logs per request: the sink's shared HTTP path
+        // reads 413 as "split", so 250 alerts arrive in requests of at most 40, none lost, none twice.
+        await using var intake = new DatadogLogsIntake(ApiKey) { MaxLogsPerRequest = 40 };
+        await using AlertHarness harness = await Harness(intake).StartAsync();
+
+        await PostNumberedAsync(harness, 1, 250);
+
+        await Eventually.TrueAsync(() => intake.Logs.Count >= 250, "250 logs at the intake");
+        Assert.That(Numbers(intake), Is.EqualTo(Enumerable.Range(1, 250)), "every alert exactly once");
+        Assert.That(intake.TooLargeRequests, Is.GreaterThan(0));
+        Assert.That(intake.BatchSizes, Has.All.InRange(1, 40));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.Zero);
+        Assert.That(intake.UserAgents, Has.All.EqualTo("falcocheck/" + FalcoCheck.Sinks.ThisAssembly.Version));
     }
 
     [Test]
@@ -121,20 +140,20 @@ internal sealed class DatadogLogsSinkTests
 
     private static IEnumerable<TestCaseData> Answers()
     {
-        yield return new TestCaseData(HttpStatusCode.Accepted, null, LogSendOutcome.Sent, null).SetName("202 is sent");
-        yield return new TestCaseData(HttpStatusCode.OK, null, LogSendOutcome.Sent, null).SetName("200 is sent");
-        yield return new TestCaseData(HttpStatusCode.BadRequest, null, LogSendOutcome.Drop, null).SetName("400 is dropped");
-        yield return new TestCaseData(HttpStatusCode.Forbidden, null, LogSendOutcome.Drop, null).SetName("403 is dropped");
-        yield return new TestCaseData(HttpStatusCode.RequestEntityTooLarge, null, LogSendOutcome.Drop, null).SetName("413 is dropped");
-        yield return new TestCaseData(HttpStatusCode.RequestTimeout, null, LogSendOutcome.Retry, null).SetName("408 is retried");
-        yield return new TestCaseData(HttpStatusCode.TooManyRequests, "7", LogSendOutcome.Retry, 7.0).SetName("429 with Retry-After");
-        yield return new TestCaseData(HttpStatusCode.InternalServerError, null, LogSendOutcome.Retry, null).SetName("500 is retried");
-        yield return new TestCaseData(HttpStatusCode.NotImplemented, null, LogSendOutcome.Drop, null).SetName("501 is dropped");
-        yield return new TestCaseData(HttpStatusCode.ServiceUnavailable, "120", LogSendOutcome.Retry, 120.0).SetName("503 with Retry-After");
+        yield return new TestCaseData(HttpStatusCode.Accepted, null, DeliveryStatus.Sent, null).SetName("202 is sent");
+        yield return new TestCaseData(HttpStatusCode.OK, null, DeliveryStatus.Sent, null).SetName("200 is sent");
+        yield return new TestCaseData(HttpStatusCode.BadRequest, null, DeliveryStatus.Rejected, null).SetName("400 is rejected");
+        yield return new TestCaseData(HttpStatusCode.Forbidden, null, DeliveryStatus.Rejected, null).SetName("403 is rejected");
+        yield return new TestCaseData(HttpStatusCode.RequestEntityTooLarge, null, DeliveryStatus.Split, null).SetName("413 is split (one entry alone is dropped)");
+        yield return new TestCaseData(HttpStatusCode.RequestTimeout, null, DeliveryStatus.Retry, null).SetName("408 is retried");
+        yield return new TestCaseData(HttpStatusCode.TooManyRequests, "7", DeliveryStatus.Retry, 7.0).SetName("429 with Retry-After");
+        yield return new TestCaseData(HttpStatusCode.InternalServerError, null, DeliveryStatus.Retry, null).SetName("500 is retried");
+        yield return new TestCaseData(HttpStatusCode.NotImplemented, null, DeliveryStatus.Rejected, null).SetName("501 is rejected");
+        yield return new TestCaseData(HttpStatusCode.ServiceUnavailable, "120", DeliveryStatus.Retry, 120.0).SetName("503 with Retry-After");
     }
 
     [TestCaseSource(nameof(Answers))]
-    public async Task Classifies_the_intakes_answer(HttpStatusCode status, string? retryAfter, LogSendOutcome outcome, double? waitSeconds)
+    public async Task Classifies_the_intakes_answer(HttpStatusCode status, string? retryAfter, DeliveryStatus outcome, double? waitSeconds)
     {
         using var response = new HttpResponseMessage(status) { Content = new StringContent("{\"errors\":[\"x\"]}") };
         if (retryAfter is not null)
@@ -142,11 +161,11 @@ internal sealed class DatadogLogsSinkTests
             response.Headers.RetryAfter = RetryConditionHeaderValue.Parse(retryAfter);
         }
 
-        LogSendResult result = await LogRetryClassifier.ClassifyAsync(response, CancellationToken.None);
+        DeliveryOutcome result = RetryClassifier.Classify(response.StatusCode, response.Headers, DateTimeOffset.UtcNow, await response.Content.ReadAsStringAsync());
 
-        Assert.That(result.Outcome, Is.EqualTo(outcome));
+        Assert.That(result.Status, Is.EqualTo(outcome));
         Assert.That(result.RetryAfter?.TotalSeconds, Is.EqualTo(waitSeconds));
-        if (outcome != LogSendOutcome.Sent)
+        if (outcome != DeliveryStatus.Sent)
         {
             Assert.That(result.Reason, Does.StartWith($"HTTP {(int)status}").And.Contain("{\"errors\":[\"x\"]}"));
         }
@@ -158,7 +177,7 @@ internal sealed class DatadogLogsSinkTests
         byte[][] entries = [Encoding.UTF8.GetBytes("{\"message\":\"a\"}"), Encoding.UTF8.GetBytes("{\"message\":\"b\"}")];
         using var body = new MemoryStream();
 
-        DatadogLogsEncoder.Encode(entries, body);
+        DatadogLogsEncoder.Encode(entries.AsSpan(), body);
 
         using var gzip = new GZipStream(new MemoryStream(body.ToArray()), CompressionMode.Decompress);
         using var plain = new MemoryStream();
@@ -171,11 +190,11 @@ internal sealed class DatadogLogsSinkTests
     {
         await using var intake = new DatadogLogsIntake(ApiKey) { FailWith = HttpStatusCode.Unauthorized };
         var config = new DatadogLogsSinkConfig(new SourcePosition("test", 1, 1), new Secret(ApiKey), intake.Url, TimeSpan.FromSeconds(5));
-        await using var sink = new DatadogLogsSink(config);
+        using var sink = new DatadogLogsSink(config.Options);
 
-        LogSendResult result = await sink.SendAsync([Utf8("{}")], CancellationToken.None);
+        DeliveryOutcome result = (await sink.SendAsync(new LogBatch([Utf8("{}")]), CancellationToken.None)).Outcome;
 
-        Assert.That(result.Outcome, Is.EqualTo(LogSendOutcome.Drop));
+        Assert.That(result.Status, Is.EqualTo(DeliveryStatus.Rejected));
         Assert.That(result.Reason + sink.Name + config, Does.Not.Contain(ApiKey));
         Assert.That(sink.Name, Is.EqualTo($"datadog_logs:http://127.0.0.1:{intake.Port}/api/v2/logs"));
     }

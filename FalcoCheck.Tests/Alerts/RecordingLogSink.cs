@@ -1,9 +1,10 @@
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 
 namespace FalcoCheck.Tests.Alerts;
 
 /// <summary>An in-memory log sink: keeps what it is sent, and answers with <see cref="Answer"/> (sent by default).</summary>
-internal sealed class RecordingLogSink : ILogSink
+internal sealed class RecordingLogSink : IBatchSender<LogBatch>
 {
     private readonly Lock _gate = new();
     private readonly List<byte[]> _entries = [];
@@ -14,7 +15,7 @@ internal sealed class RecordingLogSink : ILogSink
 
     public long MaxBatchBytes { get; init; } = 4 * 1024 * 1024;
 
-    public Func<LogSendResult> Answer { get; set; } = () => LogSendResult.Sent;
+    public Func<DeliveryOutcome> Answer { get; set; } = () => DeliveryOutcome.Sent;
 
     public int Calls { get; private set; }
 
@@ -29,20 +30,23 @@ internal sealed class RecordingLogSink : ILogSink
         }
     }
 
-    public Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
             Calls++;
-            LogSendResult result = Answer();
-            if (result.Outcome == LogSendOutcome.Sent)
+            int count = Math.Max(1, batch.Fitting(MaxBatchEntries, MaxBatchBytes));
+            DeliveryOutcome result = Answer();
+            if (result.Status == DeliveryStatus.Sent)
             {
-                _entries.AddRange(entries);
+                _entries.AddRange(batch.RemainingEntries.Span[..count]);
             }
 
-            return Task.FromResult(result);
+            return Task.FromResult(SendAttempt.Of(result, count));
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public void Dispose()
+    {
+    }
 }

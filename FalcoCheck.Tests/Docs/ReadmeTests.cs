@@ -21,8 +21,8 @@ internal sealed partial class ReadmeTests
     [Test]
     public void The_metric_table_lists_every_derived_metric()
     {
-        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "FalcoSignals.cs"));
-        var derived = DerivedName().Matches(source).Select(m => m.Groups[1].Value).Where(n => n != FalcoCheck.Runtime.FalcoSignals.DriftEvent).Distinct().ToList();
+        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Mapping", "FalcoSignals.cs"));
+        var derived = DerivedName().Matches(source).Select(m => m.Groups[1].Value).Where(n => n != FalcoCheck.Mapping.FalcoSignals.DriftEvent).Distinct().ToList();
         var readme = Readme;
 
         Assert.That(derived, Has.Count.GreaterThanOrEqualTo(8));
@@ -33,7 +33,7 @@ internal sealed partial class ReadmeTests
     public void Every_metric_in_the_readme_table_is_one_FalcoCheck_can_send()
     {
         var known = FalcoMetricTable.Rows.Select(r => r.Name).Concat(FalcoMetricTable.Rows.Where(r => r.GaugeTwin is not null).Select(r => r.GaugeTwin!)).ToHashSet();
-        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "FalcoSignals.cs"));
+        var source = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Mapping", "FalcoSignals.cs"));
         known.UnionWith(DerivedName().Matches(source).Select(m => m.Groups[1].Value));
         // The daemon's own metrics (falco.check.*).
         var selfTelemetry = File.ReadAllText(Path.Combine(RepoPaths.Root, "FalcoCheck", "Runtime", "SelfTelemetry.cs"));

@@ -4,14 +4,13 @@ using FalcoCheck.Sinks.Delivery;
 namespace FalcoCheck.Tests.Sinks;
 
 /// <summary>A scripted backend for <see cref="QueuedSink"/>: answers from a queue (then Sent), records the points it took.</summary>
-internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSender
+internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSender<Batch>
 {
     private readonly Queue<DeliveryOutcome> _answers = new();
     private readonly Lock _lock = new();
 
     public string Name => "fake";
 
-    public long Retries => 0;
 
     public List<MetricPoint> Received { get; } = [];
 
@@ -58,9 +57,9 @@ internal sealed class FakeSender(int itemsPerRequest = int.MaxValue) : IBatchSen
         return new SendAttempt(outcome, points, checks);
     }
 
-    public void Dispose()
-    {
-    }
+    public bool Disposed { get; private set; }
+
+    public void Dispose() => Disposed = true;
 
     private static TaskCompletionSource CompletedGate()
     {

@@ -204,14 +204,39 @@ internal sealed class QueuedSinkSpoolTests
         Assert.That(all, Is.EqualTo(Values((1, 10), (2, 4), (3, 4))), "every point once, in order");
     }
 
+    [Test]
+    public async Task Progress_of_a_spooled_batch_that_is_read_back_alone_resumes_exactly()
+    {
+        // As above, but runs 2 and 3 come from another Falco version: the next start reads run 1's record alone
+        // (batches of different versions are not merged), so its progress is applied to that record by itself.
+        using var dir = new TempDir();
+        var first = new SteppedSender(itemsPerRequest: 2);
+        var sink = new QueuedSink(first, Fast with { FlushTimeout = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, dir.Path);
+        _ = sink.SendAsync(Numbered(1, 10), CancellationToken.None);
+        first.Allow(2);
+        await Eventually.WaitAsync(() => sink.Counts.Sent == 4, "two requests of run 1 taken");
+
+        _ = sink.SendAsync(Numbered(2, 4) with { FalcoVersion = "0.41.0" }, CancellationToken.None);
+        _ = sink.SendAsync(Numbered(3, 4) with { FalcoVersion = "0.41.0" }, CancellationToken.None);
+        Assert.That(sink.Counts.SpoolBytes, Is.GreaterThan(0));
+        first.Allow(2);
+        await Eventually.WaitAsync(() => sink.Counts.Sent == 8, "two more requests of run 1, now from its spooled copy");
+        await sink.DisposeAsync();
+
+        var up = new FakeSender(itemsPerRequest: 3);
+        await using var second = new QueuedSink(up, Fast, TimeProvider.System, dir.Path);
+        await Eventually.WaitAsync(() => second.Counts.SpoolBytes == 0 && second.Counts.Sent >= 10, "the spool drains");
+
+        double[] all = [.. first.Received.Select(p => p.Value), .. up.Received.Select(p => p.Value)];
+        Assert.That(all, Is.EqualTo(Values((1, 10), (2, 4), (3, 4))), "every point once, in order");
+    }
+
     /// <summary>A backend that answers one request per permit the test gives, and waits otherwise.</summary>
-    private sealed class SteppedSender(int itemsPerRequest) : IBatchSender
+    private sealed class SteppedSender(int itemsPerRequest) : IBatchSender<Batch>
     {
         private readonly SemaphoreSlim _permits = new(0);
 
         public string Name => "stepped";
-
-        public long Retries => 0;
 
         public List<MetricPoint> Received { get; } = [];
 

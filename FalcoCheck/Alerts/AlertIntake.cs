@@ -1,3 +1,4 @@
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 
 namespace FalcoCheck.Alerts;
@@ -7,7 +8,7 @@ namespace FalcoCheck.Alerts;
 /// normalize, enrich, then queue for every log sink at once, or for none when a queue and its spool are full, so
 /// the caller can answer 503 or wait and retry without duplicating alerts in the sinks that had room.
 /// </summary>
-internal sealed class AlertIntake(AlertContext context, IReadOnlyList<LogSinkWorker> sinks, AlertCounter counter)
+internal sealed class AlertIntake(AlertContext context, IReadOnlyList<DeliveryQueue<LogBatch>> sinks, AlertCounter counter)
 {
     private readonly Lock _gate = new();
 
@@ -27,27 +28,21 @@ internal sealed class AlertIntake(AlertContext context, IReadOnlyList<LogSinkWor
             entries[i] = batch.Alerts[i].Document;
         }
 
+        // The reserve step: every queue is asked first, under one lock, so the alerts go to all sinks or to none.
         lock (_gate)
         {
-            foreach (LogSinkWorker sink in sinks)
+            foreach (DeliveryQueue<LogBatch> sink in sinks)
             {
-                if (!sink.Queue.CanAccept(entries))
+                if (!sink.HasRoomFor(new LogBatch(entries)))
                 {
                     return IntakeResult.QueuesFull(batch);
                 }
             }
 
-            foreach (LogSinkWorker sink in sinks)
+            foreach (DeliveryQueue<LogBatch> sink in sinks)
             {
-                if (sink.Queue.Enqueue(entries))
-                {
-                    sink.Stats.AddQueued(entries.Length);
-                }
-                else
-                {
-                    // The spool had room a moment ago but the disk refused the write.
-                    sink.Stats.AddDropped(entries.Length);
-                }
+                // Each sink its own batch (its own cursor); a disk that refuses the write after all is counted there.
+                sink.Enqueue(new LogBatch(entries));
             }
         }
 

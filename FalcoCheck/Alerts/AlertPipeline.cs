@@ -10,7 +10,7 @@ namespace FalcoCheck.Alerts;
 /// <summary>
 /// Falco's alerts as logs, start to end: the inputs (<see cref="AlertReceiver"/>, one <see cref="AlertFileFollower"/>
 /// per file, or <see cref="StdinAlertReader"/>) hand bytes to the <see cref="AlertIntake"/>, which normalizes and
-/// queues them for one <see cref="LogSinkWorker"/> per log sink; <c>falco.alerts.count</c> (and, in the daemon, the
+/// queues them in one <see cref="DeliveryQueue{TBatch}"/> per log sink (the metrics sinks' delivery path); <c>falco.alerts.count</c> (and, in the daemon, the
 /// <see cref="AlertReconciliation"/> gauges) goes to the metrics sinks every <c>metrics_interval</c>. An <see cref="IHostedService"/>, so the daemon hosts it as it is;
 /// <c>falcocheck alerts</c> starts and stops it itself.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private readonly AlertPipelineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
-    private readonly List<LogSinkWorker> _workers = [];
+    private readonly List<DeliveryQueue<LogBatch>> _queues = [];
     private readonly AlertCounter _counter;
     private readonly AlertReconciliation? _reconciliation;
     private readonly IReadOnlyList<string> _baseTags;
@@ -32,7 +32,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private bool _stopped;
 
     public AlertPipeline(AgentConfig agent, AlertsConfig config, IReadOnlyList<IMetricSink> metricSinks, ILoggerFactory loggers,
-        TimeProvider clock, TextWriter console, AlertPipelineOptions? options = null, Func<SinkConfig, ILogSink>? createSink = null,
+        TimeProvider clock, TextWriter console, AlertPipelineOptions? options = null, Func<SinkConfig, IBatchSender<LogBatch>>? createSink = null,
         AlertReconciliation? reconciliation = null)
     {
         ArgumentNullException.ThrowIfNull(agent);
@@ -45,15 +45,32 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         _reconciliation = reconciliation;
         _counter = new AlertCounter(reconciliation);
         _baseTags = [.. agent.Tags, .. config.Tags];
-        createSink ??= sink => LogSinkFactory.Create(sink, console);
-        for (int i = 0; i < config.Sinks.Count; i++)
+        createSink ??= sink => SinkFactory.CreateLogSender(sink, console, clock);
+        var delivery = _options.Delivery with { QueueSize = config.QueueSize, SpoolMaxBytes = config.SpoolMaxBytes, FlushTimeout = _options.Drain };
+        ILogger sinkLogger = loggers.CreateLogger("FalcoCheck.Sinks.Logs");
+
+        // Every spool is opened before any queue starts: one held by another process (the daemon) fails the start
+        // with its IOException, and an alert is never queued where it could not be kept.
+        var spools = new List<DiskSpool>(config.Sinks.Count);
+        try
         {
-            var spool = new DiskSpool(Path.Combine(config.SpoolDir, LogSinkFactory.SpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes);
-            _workers.Add(new LogSinkWorker(createSink(config.Sinks[i]), new LogQueue(config.QueueSize, spool), _options.Retry,
-                loggers.CreateLogger("FalcoCheck.Sinks.Logs"), clock));
+            for (int i = 0; i < config.Sinks.Count; i++)
+            {
+                spools.Add(new DiskSpool(Path.Combine(config.SpoolDir, SinkFactory.LogSpoolFolder(i, config.Sinks[i])), config.SpoolMaxBytes));
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            spools.ForEach(s => s.Dispose());
+            throw;
         }
 
-        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _workers, _counter);
+        for (int i = 0; i < config.Sinks.Count; i++)
+        {
+            _queues.Add(new DeliveryQueue<LogBatch>(createSink(config.Sinks[i]), delivery, clock, spoolFolder: null, sinkLogger, spool: spools[i]));
+        }
+
+        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter);
     }
 
     public AlertIntake Intake { get; }
@@ -61,16 +78,11 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     /// <summary>The receiver's address once started (with the real port when <c>listen</c> used port 0).</summary>
     public Uri? ReceiverAddress => _receiver?.Address;
 
-    public IReadOnlyList<LogSinkWorker> Sinks => _workers;
+    public IReadOnlyList<DeliveryQueue<LogBatch>> Sinks => _queues;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _lastFlush = _clock.GetUtcNow();
-        foreach (LogSinkWorker worker in _workers)
-        {
-            worker.Start();
-        }
-
         if (_options.ServeInputs && _config.Http is { } http)
         {
             _receiver = new AlertReceiver(http, Intake, _logger);
@@ -112,7 +124,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_tasks).ConfigureAwait(false);
-        await Task.WhenAll(_workers.Select(w => w.StopAsync(_options.Drain))).ConfigureAwait(false);
+        // Each queue delivers for up to Drain, then spools the rest for the next start.
+        await Task.WhenAll(_queues.Select(q => q.DisposeAsync().AsTask())).ConfigureAwait(false);
         await SubmitCountsAsync(CancellationToken.None).ConfigureAwait(false);
     }
 
@@ -122,11 +135,6 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         if (_receiver is not null)
         {
             await _receiver.DisposeAsync().ConfigureAwait(false);
-        }
-
-        foreach (LogSinkWorker worker in _workers)
-        {
-            await worker.DisposeAsync().ConfigureAwait(false);
         }
 
         _stop.Dispose();

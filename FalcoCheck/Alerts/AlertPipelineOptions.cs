@@ -1,4 +1,4 @@
-using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Alerts;
 
@@ -10,7 +10,11 @@ internal sealed record AlertPipelineOptions
 
     public FollowOptions Follow { get; init; } = new();
 
-    public LogRetryOptions Retry { get; init; } = new();
+    /// <summary>
+    /// Retry timing of the log sinks' queues (queue size and spool come from the config, the drain below is their
+    /// flush timeout). A log sink keeps retrying for as long as it takes: the queue and spool hold what arrives.
+    /// </summary>
+    public DeliveryOptions Delivery { get; init; } = new() { RetryMaxBackoff = TimeSpan.FromSeconds(60) };
 
     /// <summary>At stop, how long the sinks may keep delivering before the rest goes to the spool.</summary>
     public TimeSpan Drain { get; init; } = TimeSpan.FromSeconds(5);

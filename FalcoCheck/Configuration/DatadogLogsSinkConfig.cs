@@ -1,3 +1,5 @@
+using FalcoCheck.Sinks.Logs;
+
 namespace FalcoCheck.Configuration;
 
 /// <summary>
@@ -9,8 +11,10 @@ internal sealed record DatadogLogsSinkConfig(SourcePosition Position, Secret Api
 {
     public const string TypeName = "datadog_logs";
 
-    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan DefaultTimeout = DatadogLogsOptions.DefaultTimeout;
 
-    /// <summary>The intake host of a site (https://docs.datadoghq.com/api/latest/logs/#send-logs).</summary>
-    public static Uri SiteUrl(string site) => new($"https://http-intake.logs.{site}");
+    public static Uri SiteUrl(string site) => DatadogLogsOptions.SiteUrl(site);
+
+    /// <summary>What the sink takes (the sinks know nothing of the config file).</summary>
+    public DatadogLogsOptions Options => new() { Url = Url, ApiKey = ApiKey, Timeout = Timeout };
 }

@@ -10,6 +10,15 @@ internal static class FalcoMetricTable
     /// <summary>Namespace for extra_metrics, as Datadog's OpenMetrics V2 check prefixes them.</summary>
     public const string Namespace = "falco";
 
+    /// <summary>Names the derived signals (<see cref="FalcoSignals"/>) and the rule cap (<see cref="RuleCap"/>) read back.</summary>
+    public const string RulesMatches = "falco.rules.matches.count";
+
+    public const string OutputsQueueDrops = "falco.outputs.queue.num.drops.count";
+
+    public const string ScapEvents = "falco.scap.n.evts.count";
+
+    public const string ScapDrops = "falco.scap.n.drops.count";
+
     private const string P = "falcosecurity_falco_";
     private const string S = "falcosecurity_scap_";
 
@@ -37,9 +46,9 @@ internal static class FalcoMetricTable
 
         // # TYPE counter: Falco's own counters.
         new([P + "duration_seconds_total"], "falco.duration.seconds.count", MetricKind.MonotonicCount, "second"),
-        new([P + "outputs_queue_num_drops_total"], "falco.outputs.queue.num.drops.count", MetricKind.MonotonicCount),
+        new([P + "outputs_queue_num_drops_total"], OutputsQueueDrops, MetricKind.MonotonicCount),
         // 0.39+ rules_matches_total; 0.38.1/0.38.2 rules_counters_total.
-        new([P + "rules_matches_total", P + "rules_counters_total"], "falco.rules.matches.count", MetricKind.MonotonicCount, Switch: Rules),
+        new([P + "rules_matches_total", P + "rules_counters_total"], RulesMatches, MetricKind.MonotonicCount, Switch: Rules),
 
         // # TYPE counter: jemalloc sizes that Falco declares as counters; the documented list keeps them as counts.
         new([P + "jemalloc_active_bytes"], "falco.jemalloc.active.count", MetricKind.MonotonicCount, "byte", GaugeTwin: "falco.jemalloc.active", Switch: Jemalloc),
@@ -58,8 +67,8 @@ internal static class FalcoMetricTable
         new([S + "n_missing_container_images_total", "falcosecurity_plugins_container_n_missing_container_images_total"], "falco.scap.n.missing.container.images", MetricKind.Gauge, PerEngine: true, Switch: State),
 
         // # TYPE counter: libscap event and drop counters.
-        new([S + "n_evts_total"], "falco.scap.n.evts.count", MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
-        new([S + "n_drops_total"], "falco.scap.n.drops.count", MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
+        new([S + "n_evts_total"], ScapEvents, MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
+        new([S + "n_drops_total"], ScapDrops, MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
         new([S + "n_drops_buffer_total"], "falco.scap.n.drops.buffer.count", MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
         new([S + "n_drops_full_threadtable_total"], "falco.scap.n.drops.full.threadtable.count", MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),
         new([S + "n_drops_scratch_map_total"], "falco.scap.n.drops.scratch.map.count", MetricKind.MonotonicCount, PerEngine: true, Switch: Kernel),

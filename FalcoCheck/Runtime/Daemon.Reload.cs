@@ -36,7 +36,7 @@ internal sealed partial class Daemon
                 var deadline = new CancellationTokenSource(agent.ShutdownTimeout, _clock);
                 var drained = old.DrainAsync(deadline.Token);
                 _retiredSinks.Add(drained.ContinueWith(_ => deadline.Dispose(), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default));
-                sinks = SinkSet.Create(agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, drained, agent.StateDir);
+                sinks = SinkSet.Create(agent.Sinks, _options.Console, _sinkLogger, _clock, drained, agent.StateDir);
             }
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IOException)

@@ -18,7 +18,7 @@ internal sealed partial class Daemon
             }
 
             var sinks = _context!.Sinks;
-            var points = sinks.Queues.Select(q => (q.Name, q.QueuedItems, q.SpoolBytes, q.TakeDropped(), q.DroppedItems)).ToList();
+            var points = sinks.TakeTelemetry();
             sinks.Enqueue(SelfTelemetry.ForSinks(points, _agent.Hostname, _agent.Tags, _clock.GetUtcNow().ToUnixTimeSeconds(), (int)Math.Round(interval.TotalSeconds)));
         }
     }

@@ -66,7 +66,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         }
 
         var settings = SettingsFor(_agent, _check);
-        var sinks = SinkSet.Create(_agent.Sinks, settings.Count, _options.Console, _sinkLogger, _clock, Task.CompletedTask, _agent.StateDir);
+        var sinks = SinkSet.Create(_agent.Sinks, _options.Console, _sinkLogger, _clock, Task.CompletedTask, _agent.StateDir);
         _context = new RunContext(_clock, _loopLogger, new StateStore(_agent.StateDir), _agent.StateFlushInterval, new SemaphoreSlim(_agent.MaxConcurrentScrapes), sinks)
         {
             Reconciliation = Reconciliation,
@@ -86,7 +86,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
 
         _telemetry = Task.Run(() => ReportSinksAsync(_stopping.Token), CancellationToken.None);
         _signals.Start(_agent.WatchConfig, WatchedFiles(_agent));
-        DaemonLog.Started(_logger, Version, settings.Count, _check.SourceFile, sinks.Queues.Count, _agent.MaxConcurrentScrapes, _agent.Status.ToString());
+        DaemonLog.Started(_logger, Version, settings.Count, _check.SourceFile, sinks.Sinks.Count, _agent.MaxConcurrentScrapes, _agent.Status.ToString());
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

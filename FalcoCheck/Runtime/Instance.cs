@@ -56,32 +56,12 @@ internal sealed class Instance : IDisposable
         var facts = _mapper.Facts;
         var (status, message) = Judge(facts, scrape.Length);
 
-
         var interval = Counters.LastRunMs is { } last
             ? TimeSpan.FromMilliseconds(Math.Max(1000, now.ToUnixTimeMilliseconds() - last))
             : Settings.MinCollectionInterval;
         Counters.BeginRun(now.ToUnixTimeMilliseconds(), interval, facts.StartTimestampNs, facts.ReloadTimestampNs);
-        var points = new List<MetricPoint>(_mapper.Samples.Count);
         var intervalSeconds = (int)Math.Round(interval.TotalSeconds);
-        var notFinite = 0;
-        foreach (var sample in _mapper.Samples)
-        {
-            // Backends reject NaN and infinities; they are counted, not sent.
-            if (!double.IsFinite(sample.Value))
-            {
-                notFinite++;
-                continue;
-            }
-
-            var context = sample.Context;
-            var value = sample.Value;
-            if (context.Kind == MetricKind.MonotonicCount && !Counters.TryGetDelta(context.Key, value, out value))
-            {
-                continue;
-            }
-
-            points.Add(new MetricPoint(context.Name, context.Kind, value, timestamp, intervalSeconds, context.Host ?? Settings.Host, context.Tags, context.Unit) { Cumulative = context.Kind == MetricKind.MonotonicCount ? sample.Value : null, StartTimeUnixNano = Math.Max(facts.StartTimestampNs ?? 0, facts.ReloadTimestampNs ?? 0) });
-        }
+        var points = CountedPoints.Build(_mapper.Samples, facts, Counters, timestamp, intervalSeconds, Settings.Host, out int notFinite);
 
         var restarted = Counters.Restarted;
         Counters.EndRun();

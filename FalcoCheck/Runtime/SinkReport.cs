@@ -1,19 +1,19 @@
+using FalcoCheck.Sinks.Delivery;
+
 namespace FalcoCheck.Runtime;
 
-/// <summary>One sink as <c>falcocheck status</c> shows it: its queue in the daemon, and how its sends went.</summary>
+/// <summary>One sink as <c>falcocheck status</c> shows it: its delivery queue's counts, and how its requests went.</summary>
 internal sealed record SinkReport
 {
     public required string Name { get; init; }
 
-    /// <summary>Submissions waiting in the daemon's queue for this sink.</summary>
-    public required int Queue { get; init; }
+    /// <summary>Series, service checks and events waiting in the sink's queue (memory).</summary>
+    public required long Queue { get; init; }
 
+    /// <summary>The queue's <c>queue_size</c>, in items; beyond it the oldest batches go to the spool.</summary>
     public required int QueueCapacity { get; init; }
 
-    /// <summary>Series and service checks waiting in the sink's own delivery queue (network sinks).</summary>
-    public long SinkQueued { get; init; }
-
-    /// <summary>Series and service checks the sink sent again after a failed attempt (network sinks).</summary>
+    /// <summary>Items in requests the sink sent again after a failed attempt.</summary>
     public long Retried { get; init; }
 
     /// <summary>Items moved to the disk spool so far (the queue was full, or the daemon stopped first).</summary>
@@ -22,13 +22,13 @@ internal sealed record SinkReport
     /// <summary>Bytes waiting in the disk spool now.</summary>
     public long SpoolBytes { get; init; }
 
-    /// <summary>Series and service checks delivered (as the sink counts them, or as its answers say).</summary>
+    /// <summary>Items the backend took.</summary>
     public required long Sent { get; init; }
 
-    /// <summary>Series and service checks lost, in the daemon's queue or the sink's: queue full (oldest dropped) or not flushed before shutdown.</summary>
+    /// <summary>Items lost: refused by the backend for good, or neither the queue nor the spool had room.</summary>
     public required long Dropped { get; init; }
 
-    /// <summary>Submissions the sink refused (its error is <see cref="LastError"/>).</summary>
+    /// <summary>Requests the backend refused for good (the last reason is <see cref="LastError"/>).</summary>
     public required long Failed { get; init; }
 
     public DateTimeOffset? LastSuccess { get; init; }
@@ -36,4 +36,25 @@ internal sealed record SinkReport
     public string? LastError { get; init; }
 
     public DateTimeOffset? LastErrorAt { get; init; }
+
+    public static SinkReport Of(QueuedSink sink)
+    {
+        DeliveryQueue<Batch> queue = sink.Queue;
+        var counts = queue.Counts;
+        return new SinkReport
+        {
+            Name = sink.Name,
+            Queue = counts.Queued,
+            QueueCapacity = queue.Options.QueueSize,
+            Retried = counts.Retried,
+            Spooled = counts.Spooled,
+            SpoolBytes = counts.SpoolBytes,
+            Sent = counts.Sent,
+            Dropped = counts.Dropped,
+            Failed = queue.RejectedRequests,
+            LastSuccess = queue.LastSuccess,
+            LastError = queue.LastError ?? counts.LastDropReason,
+            LastErrorAt = queue.LastErrorAt,
+        };
+    }
 }

@@ -1,59 +1,57 @@
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks;
+using FalcoCheck.Sinks.Delivery;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Runtime;
 
-/// <summary>The configured sinks of the daemon, each behind its <see cref="SinkQueue"/>; every submission goes to all.</summary>
+/// <summary>
+/// The configured sinks of the daemon, each a <see cref="QueuedSink"/> on the shared delivery path; every
+/// submission is queued for all without waiting, so a slow or failing backend never holds up a scrape.
+/// </summary>
 internal sealed class SinkSet
 {
-    /// <summary>
-    /// Queue length per sink, in submissions: at least two runs of every instance, so a backend that stalls for a
-    /// couple of intervals loses nothing, and never less than 256. A submission of Falco's full metrics page is
-    /// about 100 points (a few KB), which bounds the memory a stalled sink can hold.
-    /// </summary>
-    public const int MinQueueCapacity = 256;
+    private readonly List<QueuedSink> _sinks;
+    private readonly long[] _droppedReported;
+    private readonly ILogger _logger;
 
-    private readonly List<SinkQueue> _queues;
-
-    private SinkSet(IReadOnlyList<SinkConfig> configs, List<SinkQueue> queues)
+    private SinkSet(IReadOnlyList<SinkConfig> configs, List<QueuedSink> sinks, ILogger logger)
     {
         Configs = configs;
-        _queues = queues;
+        _sinks = sinks;
+        _droppedReported = new long[sinks.Count];
+        _logger = logger;
     }
 
     public IReadOnlyList<SinkConfig> Configs { get; }
 
-    public IReadOnlyList<SinkQueue> Queues => _queues;
-
-    public static int CapacityFor(int instances) => Math.Max(MinQueueCapacity, 2 * instances);
+    public IReadOnlyList<QueuedSink> Sinks => _sinks;
 
     /// <summary>
     /// Builds the sinks with <see cref="SinkFactory"/> (their disk spools under <paramref name="stateDir"/>); they
     /// start sending once <paramref name="startAfter"/> completes.
     /// </summary>
-    public static SinkSet Create(IReadOnlyList<SinkConfig> configs, int instances, TextWriter console, ILogger logger, TimeProvider clock, Task startAfter, string? stateDir = null)
+    public static SinkSet Create(IReadOnlyList<SinkConfig> configs, TextWriter console, ILogger logger, TimeProvider clock, Task startAfter, string? stateDir = null)
     {
-        var capacity = CapacityFor(instances);
-        var queues = new List<SinkQueue>(configs.Count);
+        var sinks = new List<QueuedSink>(configs.Count);
         foreach (var config in configs)
         {
-            queues.Add(new SinkQueue(SinkFactory.Create(config, console, clock, stateDir), capacity, logger, clock, startAfter));
+            sinks.Add(SinkFactory.Create(config, console, clock, stateDir, logger, startAfter));
         }
 
-        return new SinkSet(configs, queues);
+        return new SinkSet(configs, sinks, logger);
     }
 
     public void Enqueue(Submission submission)
     {
-        foreach (var queue in _queues)
+        foreach (var sink in _sinks)
         {
-            queue.Enqueue(submission);
+            sink.Enqueue(submission);
         }
     }
 
-    /// <summary>Flushes every sink in parallel, within <paramref name="deadline"/>.</summary>
-    public Task DrainAsync(CancellationToken deadline) => Task.WhenAll(_queues.Select(q => q.DrainAsync(deadline)));
+    /// <summary>Flushes every sink in parallel, within <paramref name="deadline"/>; what is left is spooled or counted as dropped.</summary>
+    public Task DrainAsync(CancellationToken deadline) => Task.WhenAll(_sinks.Select(s => s.DrainAsync(deadline).AsTask()));
 
     /// <summary>True when <paramref name="configs"/> describes the same sinks (positions in the file aside).</summary>
     public bool IsSameAs(IReadOnlyList<SinkConfig> configs)
@@ -75,5 +73,28 @@ internal sealed class SinkSet
         return true;
     }
 
-    public IReadOnlyList<SinkReport> Report() => [.. _queues.Select(q => q.Report())];
+    /// <summary>
+    /// Each sink's <c>falco.check.sink.*</c> figures: items queued, spool bytes, items dropped since the previous
+    /// call (logged once per report, not per item) and in all.
+    /// </summary>
+    public List<(string Sink, long Queue, long SpoolBytes, long DroppedSinceLast, long DroppedTotal)> TakeTelemetry()
+    {
+        var points = new List<(string, long, long, long, long)>(_sinks.Count);
+        for (int i = 0; i < _sinks.Count; i++)
+        {
+            var sink = _sinks[i];
+            var counts = sink.Counts;
+            long since = counts.Dropped - Interlocked.Exchange(ref _droppedReported[i], counts.Dropped);
+            if (since > 0)
+            {
+                DeliveryLog.DroppedSinceReport(_logger, sink.Name, since, counts.LastDropReason ?? sink.Queue.LastError ?? "none");
+            }
+
+            points.Add((sink.Name, counts.Queued, counts.SpoolBytes, since, counts.Dropped));
+        }
+
+        return points;
+    }
+
+    public IReadOnlyList<SinkReport> Report() => [.. _sinks.Select(SinkReport.Of)];
 }

@@ -57,7 +57,7 @@ internal static class StatusText
         foreach (var s in report.Sinks)
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {s.Name}: queue {s.Queue}/{s.QueueCapacity}{(s.SinkQueued > 0 ? $" (+{s.SinkQueued} item(s) in the sink's own queue)" : string.Empty)}, {s.Sent} sent, {s.Retried} retried, {s.Dropped} dropped, {s.Failed} failed submission(s){(s.Spooled > 0 || s.SpoolBytes > 0 ? $", {s.Spooled} spooled to disk ({s.SpoolBytes} bytes waiting)" : string.Empty)}"));
+                $"  {s.Name}: queue {s.Queue}/{s.QueueCapacity} item(s), {s.Sent} sent, {s.Retried} retried, {s.Dropped} dropped, {s.Failed} refused request(s){(s.Spooled > 0 || s.SpoolBytes > 0 ? $", {s.Spooled} spooled to disk ({s.SpoolBytes} bytes waiting)" : string.Empty)}"));
             output.WriteLine($"      last success {Time(s.LastSuccess, now)}");
             if (s.LastError is { } error)
             {

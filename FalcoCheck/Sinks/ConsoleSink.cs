@@ -1,44 +1,38 @@
 using System.Buffers;
 using System.Text;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks;
 
-/// <summary>Writes submissions to standard output, as a table or as JSON lines.</summary>
-internal sealed class ConsoleSink(TextWriter output, bool json) : IMetricSink
+/// <summary>Writes submissions to standard output, as a table or as JSON lines. Runs behind a <see cref="QueuedSink"/>.</summary>
+internal sealed class ConsoleSink(TextWriter output, bool json) : IBatchSender<Batch>
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     public string Name => "console";
 
-    public async Task<SendResult> SendAsync(Submission submission, CancellationToken cancellationToken)
-    {
-        // One submission at a time, so concurrent instances never interleave their lines.
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            if (json)
-            {
-                var buffer = new ArrayBufferWriter<byte>();
-                JsonLinesEncoder.Write(submission, buffer);
-                await output.WriteAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
-            }
-            else
-            {
-                TableEncoder.Write(submission, output);
-            }
+    public bool SendsEvents => true;
 
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-            return SendResult.Ok(submission.Metrics.Count + submission.ServiceChecks.Count);
-        }
-        finally
+    /// <summary>A table names its instance: one submission per write.</summary>
+    public bool MergesBatches => json;
+
+    public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
+    {
+        var submission = batch.RemainingSubmission();
+        if (json)
         {
-            _gate.Release();
+            var buffer = new ArrayBufferWriter<byte>();
+            JsonLinesEncoder.Write(submission, buffer);
+            await output.WriteAsync(Encoding.UTF8.GetString(buffer.WrittenSpan)).ConfigureAwait(false);
         }
+        else
+        {
+            TableEncoder.Write(submission, output);
+        }
+
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new SendAttempt(DeliveryOutcome.Sent, submission.Metrics.Count, submission.ServiceChecks.Count) { Events = submission.Events.Count };
     }
 
-    public ValueTask DisposeAsync()
+    public void Dispose()
     {
-        _gate.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -1,22 +1,24 @@
 using System.Buffers;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks;
 
 /// <summary>
-/// Appends submissions to a file as JSON lines (the contract of <see cref="JsonLinesEncoder"/>). Each submission
-/// is written with one append, so a reader never sees half a line from a concurrent run.
+/// Appends submissions to a file as JSON lines (the contract of <see cref="JsonLinesEncoder"/>). Each request is
+/// written with one append, so a reader never sees half a line. Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
-internal sealed class FileSink(string path) : IMetricSink
+internal sealed class FileSink(string path) : IBatchSender<Batch>
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     public string Name => "file:" + path;
 
-    public async Task<SendResult> SendAsync(Submission submission, CancellationToken cancellationToken)
+    public bool SendsEvents => true;
+
+    public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
     {
+        var submission = batch.RemainingSubmission();
         var buffer = new ArrayBufferWriter<byte>();
         JsonLinesEncoder.Write(submission, buffer);
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var attempt = new SendAttempt(DeliveryOutcome.Sent, submission.Metrics.Count, submission.ServiceChecks.Count) { Events = submission.Events.Count };
         try
         {
             if (Path.GetDirectoryName(Path.GetFullPath(path)) is { } directory)
@@ -30,21 +32,16 @@ internal sealed class FileSink(string path) : IMetricSink
                 await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
 
-            return SendResult.Ok(submission.Metrics.Count + submission.ServiceChecks.Count);
+            return attempt;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return SendResult.Failed($"cannot write {path}: {e.Message}");
-        }
-        finally
-        {
-            _gate.Release();
+            // A full disk or a permission fixed later: the queue keeps the points and tries again.
+            return attempt with { Outcome = DeliveryOutcome.Retry($"cannot write {path}: {e.Message}") };
         }
     }
 
-    public ValueTask DisposeAsync()
+    public void Dispose()
     {
-        _gate.Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -1,8 +1,9 @@
 namespace FalcoCheck.Sinks;
 
 /// <summary>
-/// A sink's delivery counts, in items (series points and service checks), for self-telemetry and reports.
-/// <c>Retried</c> counts items in requests that were sent again.
+/// A sink's delivery counts (<see cref="Delivery.DeliveryQueue{TBatch}"/>), in items — series points, service checks
+/// and events for metrics sinks, alerts for log sinks — for <c>status</c>, <c>falco.check.sink.*</c> and the alert
+/// pipeline. <c>Retried</c> counts items in requests that were sent again.
 /// </summary>
 internal readonly record struct SinkCounts(long Received, long Sent, long Retried, long Dropped, int Queued)
 {

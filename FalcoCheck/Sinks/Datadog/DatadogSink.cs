@@ -8,7 +8,7 @@ namespace FalcoCheck.Sinks.Datadog;
 /// Sends series to Datadog's metrics intake (v2, or v1 for the legacy format) and service checks to
 /// <c>/api/v1/check_run</c>, with the API key in <c>DD-API-KEY</c>. Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
-internal sealed class DatadogSink : IBatchSender
+internal sealed class DatadogSink : IBatchSender<Batch>
 {
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
@@ -36,7 +36,6 @@ internal sealed class DatadogSink : IBatchSender
 
     public string Name { get; }
 
-    public long Retries => _http.Retries;
 
     public bool SendsEvents => true;
 

@@ -1,15 +1,17 @@
 namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
-/// One submission waiting in a sink's queue, with how far its delivery got: senders take items from the front
-/// (series first, then service checks, then events) and the queue moves the cursor only for what the backend took, so a batch
-/// split over several requests is never sent twice or partly lost.
+/// One metrics submission waiting in a sink's queue: series first, then service checks, then events, each with its
+/// cursor (<see cref="QueuedBatch"/>). Kept in the spool as one <see cref="SpoolRecord"/> line.
 /// </summary>
-internal sealed class Batch
+internal sealed class Batch : QueuedBatch, ISpooledBatch<Batch>
 {
     private readonly MetricPoint[] _points;
     private readonly ServiceCheck[] _checks;
     private readonly FalcoEvent[] _events;
+
+    /// <summary>The cursors when the batch was written to the spool: progress on disk counts from there.</summary>
+    private (int Points, int Checks, int Events) _spoolBase;
 
     /// <param name="withEvents">Whether the sender takes events; if not, they are not part of the batch at all.</param>
     public Batch(Submission submission, bool withEvents = false)
@@ -18,6 +20,7 @@ internal sealed class Batch
         _checks = [.. submission.ServiceChecks];
         _events = withEvents ? [.. submission.Events] : [];
         FalcoVersion = submission.FalcoVersion;
+        Instance = submission.Instance;
     }
 
     /// <summary>A batch read back from the disk spool (<see cref="SpoolRecord"/>); nobody waits for its completion.</summary>
@@ -29,10 +32,39 @@ internal sealed class Batch
         FalcoVersion = falcoVersion;
     }
 
+    /// <summary>Metrics runs are small (Falco's full page is about 100 items, 15–40 KB a record): about 100 runs at once.</summary>
+    public static int SpoolReadLines => 100;
+
     public string? FalcoVersion { get; }
 
-    /// <summary>The batches this one was merged from (<see cref="Merge"/>); they complete when it does.</summary>
-    private Batch[] _parts = [];
+    /// <summary>The instance that submitted it (the console's table names it); empty when read from the spool.</summary>
+    public string Instance { get; private init; } = string.Empty;
+
+    public ReadOnlySpan<MetricPoint> AllPoints => _points;
+
+    public ReadOnlySpan<ServiceCheck> AllChecks => _checks;
+
+    public ReadOnlySpan<FalcoEvent> AllEvents => _events;
+
+    public ReadOnlyMemory<MetricPoint> RemainingPoints => _points.AsMemory(PointsDone);
+
+    public ReadOnlyMemory<ServiceCheck> RemainingChecks => _checks.AsMemory(ChecksDone);
+
+    public ReadOnlyMemory<FalcoEvent> RemainingEvents => _events.AsMemory(EventsDone);
+
+    /// <summary>What is left, as a submission, for the local sinks' encoders.</summary>
+    public Submission RemainingSubmission() =>
+        new(Instance, RemainingPoints.ToArray(), RemainingChecks.ToArray()) { Events = RemainingEvents.ToArray(), FalcoVersion = FalcoVersion };
+
+    public int EventsDone { get; private set; }
+
+    public int PointsDone { get; private set; }
+
+    public int ChecksDone { get; private set; }
+
+    public override int Remaining => _points.Length - PointsDone + _checks.Length - ChecksDone + _events.Length - EventsDone;
+
+    public override int Total => _points.Length + _checks.Length + _events.Length;
 
     /// <summary>
     /// What is left of several batches, as one: a request then carries many runs, so one connection to a distant
@@ -55,58 +87,21 @@ internal sealed class Batch
             events.AddRange(part.RemainingEvents.Span);
         }
 
-        return new Batch([.. points], [.. checks], [.. events], parts[0].FalcoVersion) { _parts = [.. parts] };
+        var merged = new Batch([.. points], [.. checks], [.. events], parts[0].FalcoVersion) { Instance = parts[0].Instance };
+        merged.MergedFrom(parts);
+        return merged;
     }
 
-    public ReadOnlySpan<MetricPoint> AllPoints => _points;
+    /// <summary>Merged batches share one Falco version (OTLP's resource, the health check's tag).</summary>
+    public override bool Joins(QueuedBatch next) => next is Batch batch && batch.FalcoVersion == FalcoVersion;
 
-    public ReadOnlySpan<ServiceCheck> AllChecks => _checks;
+    public void Advance(int points, int checks, bool sent, int events = 0) =>
+        Advance(new SendAttempt(DeliveryOutcome.Sent, points, checks) { Events = events }, sent);
 
-    public ReadOnlySpan<FalcoEvent> AllEvents => _events;
-
-    public ReadOnlyMemory<MetricPoint> RemainingPoints => _points.AsMemory(PointsDone);
-
-    public ReadOnlyMemory<ServiceCheck> RemainingChecks => _checks.AsMemory(ChecksDone);
-
-    public ReadOnlyMemory<FalcoEvent> RemainingEvents => _events.AsMemory(EventsDone);
-
-    public int EventsDone { get; private set; }
-
-    public int PointsDone { get; private set; }
-
-    public int ChecksDone { get; private set; }
-
-    public int Remaining => _points.Length - PointsDone + _checks.Length - ChecksDone + _events.Length - EventsDone;
-
-    public int Total => _points.Length + _checks.Length + _events.Length;
-
-    /// <summary>Most items one request may carry; lowered when a backend answers 413.</summary>
-    public int MaxItemsPerRequest { get; set; } = int.MaxValue;
-
-    public int Sent { get; private set; }
-
-    public int Dropped { get; private set; }
-
-    /// <summary>Why items of this batch were dropped, for the submitter.</summary>
-    public string? Error { get; set; }
-
-    /// <summary>Completed when every item is sent or dropped.</summary>
-    public TaskCompletionSource<SendResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-    public void Advance(int points, int checks, bool sent, int events = 0)
-    {
-        PointsDone = Math.Min(_points.Length, PointsDone + points);
-        ChecksDone = Math.Min(_checks.Length, ChecksDone + checks);
-        EventsDone = Math.Min(_events.Length, EventsDone + events);
-        if (sent)
-        {
-            Sent += points + checks + events;
-        }
-        else
-        {
-            Dropped += points + checks + events;
-        }
-    }
+    public override SendAttempt FirstItem() =>
+        RemainingPoints.Length > 0 ? new SendAttempt(DeliveryOutcome.Sent, 1, 0)
+        : RemainingChecks.Length > 0 ? new SendAttempt(DeliveryOutcome.Sent, 0, 1)
+        : new SendAttempt(DeliveryOutcome.Sent, 0, 0) { Events = 1 };
 
     /// <summary>
     /// Moves the cursors to where an earlier process got (progress kept with the spool), without counting the
@@ -119,34 +114,38 @@ internal sealed class Batch
         EventsDone = Math.Clamp(events, EventsDone, _events.Length);
     }
 
-    /// <summary>Drops whatever is left (queue overflow, shutdown) and completes the batch.</summary>
-    public int DropRest(string reason)
+    public static byte[][] ToSpool(Batch batch)
     {
-        int rest = Remaining;
-        Error ??= reason;
-        Advance(_points.Length, _checks.Length, sent: false, _events.Length);
-        Complete();
-        return rest;
+        // The cursors are read once: the worker may move them meanwhile, and later progress counts from these.
+        var done = (batch.PointsDone, batch.ChecksDone, batch.EventsDone);
+        batch._spoolBase = done;
+        return [SpoolRecord.Encode(batch, done)];
     }
 
-    /// <summary>The batch went to the disk spool: its submitter learns that it is not delivered yet, but not lost.</summary>
-    public void CompleteSpooled(string reason)
+    public static long SpoolBytes(Batch batch) => SpoolRecord.Encode(batch).Length + 1;
+
+    public static Batch? FromSpool(ReadOnlyMemory<byte> line, out string? error)
     {
-        Completion.TrySetResult(SendResult.Failed(reason));
-        foreach (var part in _parts)
+        // Progress on disk counts from what the record says is done, whether the batch is read back alone or merged.
+        var batch = SpoolRecord.Decode(line, out error);
+        if (batch is not null)
         {
-            part.CompleteSpooled(reason);
+            batch._spoolBase = (batch.PointsDone, batch.ChecksDone, batch.EventsDone);
         }
+
+        return batch;
     }
 
-    public void Complete()
+    public static string Progress(Batch batch) => SpoolRecord.Progress(batch, batch._spoolBase);
+
+    public static void Resume(Batch batch, string? progress) => SpoolRecord.Resume(batch, progress);
+
+    protected override void Move(SendAttempt attempt)
     {
-        string error = $"{Dropped} of {Total} item(s) not delivered: {Error}";
-        Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(Sent) : SendResult.Failed(error));
-        foreach (var part in _parts)
-        {
-            // Which part lost the items is not tracked: each learns of the merged request's loss.
-            part.Completion.TrySetResult(Dropped == 0 ? SendResult.Ok(part.Total) : SendResult.Failed(error));
-        }
+        PointsDone = Math.Min(_points.Length, PointsDone + attempt.Points);
+        ChecksDone = Math.Min(_checks.Length, ChecksDone + attempt.Checks);
+        EventsDone = Math.Min(_events.Length, EventsDone + attempt.Events);
     }
+
+    protected override SendAttempt Rest() => new(DeliveryOutcome.Sent, _points.Length - PointsDone, _checks.Length - ChecksDone) { Events = _events.Length - EventsDone };
 }

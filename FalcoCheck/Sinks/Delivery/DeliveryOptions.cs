@@ -1,8 +1,8 @@
 namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
-/// Queueing and retry settings shared by every network sink (the same guarantees for each backend). Retry defaults
-/// follow Vector's request settings.
+/// Queueing and retry settings of a <see cref="DeliveryQueue{TBatch}"/>, the same for every sink (the same guarantees
+/// for each backend, metrics and logs). Retry defaults follow Vector's request settings.
 /// </summary>
 internal sealed record DeliveryOptions
 {
@@ -30,7 +30,7 @@ internal sealed record DeliveryOptions
     /// <summary>One request, from connect to the end of the response.</summary>
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    /// <summary>Retries of one request before the batch waits in the queue for the next round.</summary>
+    /// <summary>Retries of one request (by the queue, the one retry layer) before the batch waits for the next round.</summary>
     public int MaxRetries { get; init; } = DefaultMaxRetries;
 
     /// <summary>First backoff; it doubles per retry, with jitter, up to <see cref="RetryMaxBackoff"/>.</summary>
@@ -39,7 +39,7 @@ internal sealed record DeliveryOptions
     /// <summary>Longest wait between two tries; a longer Retry-After ends the round and is honoured by the queue.</summary>
     public TimeSpan RetryMaxBackoff { get; init; } = DefaultRetryMaxBackoff;
 
-    /// <summary>Items (series points and service checks) waiting for delivery; beyond it the oldest batches are dropped.</summary>
+    /// <summary>Items waiting in memory for delivery; beyond it the oldest batches go to the spool, or are dropped without one.</summary>
     public int QueueSize { get; init; } = DefaultQueueSize;
 
     /// <summary>

@@ -10,20 +10,22 @@ using FalcoCheck.Scraping;
 namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
-/// The HTTP side of a sink: one <see cref="HttpClient"/> whose handler chain is Microsoft.Extensions.Http.Resilience's
-/// <see cref="ResilienceHandler"/> (retries with exponential backoff and jitter, Retry-After honoured, a timeout per
-/// attempt) over a <see cref="SocketsHttpHandler"/> (TLS, client certificate). <see cref="RetryClassifier"/> decides
-/// what is retried and what the final answer means. Never throws for a failed request; returns the outcome.
+/// The HTTP side of every HTTP sink, metrics and logs: one <see cref="HttpClient"/> whose handler chain is
+/// Microsoft.Extensions.Http.Resilience's <see cref="ResilienceHandler"/> (a timeout per attempt) over a
+/// <see cref="SocketsHttpHandler"/> (TLS, client certificate, the environment's proxy), with FalcoCheck's user agent.
+/// <see cref="RetryClassifier"/> says what the answer means (sent, retry with its Retry-After, split on 413,
+/// rejected); the <see cref="DeliveryQueue{TBatch}"/> acts on it. Never throws for a failed request.
 /// </summary>
 internal sealed class SinkHttpClient : IDisposable
 {
     /// <summary>Largest response body read: error messages and OTLP's partial-success answer are small.</summary>
     private const int MaxResponseBytes = 64 * 1024;
 
+    private static readonly ProductInfoHeaderValue UserAgent = new("falcocheck", ThisAssembly.Version);
+
     private readonly HttpClient _client;
     private readonly TimeProvider _clock;
     private readonly string[] _secrets;
-    private long _retries;
 
     public SinkHttpClient(HttpEndpointOptions endpoint, DeliveryOptions delivery, TimeProvider clock, IEnumerable<Secret>? moreSecrets = null)
     {
@@ -32,12 +34,12 @@ internal sealed class SinkHttpClient : IDisposable
         var pipeline = BuildPipeline(delivery, clock);
         var handler = new ResilienceHandler(pipeline) { InnerHandler = CreateSocketsHandler(endpoint, delivery) };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+
+        // Every sink says who sends, with the version a backend's operator can match to a release.
+        _client.DefaultRequestHeaders.UserAgent.Add(UserAgent);
     }
 
-    /// <summary>Requests sent again by the retry pipeline since this client was made.</summary>
-    public long Retries => Interlocked.Read(ref _retries);
-
-    /// <summary>Sends one request (retrying transient failures) and classifies the final answer.</summary>
+    /// <summary>Sends one request and classifies the answer (the queue decides whether to send it again).</summary>
     /// <returns>The outcome, and the response body when the backend took the payload (capped at 64 KiB).</returns>
     public async Task<(DeliveryOutcome Outcome, byte[] Body)> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
@@ -74,53 +76,12 @@ internal sealed class SinkHttpClient : IDisposable
         return text;
     }
 
-    private ResiliencePipeline<HttpResponseMessage> BuildPipeline(DeliveryOptions delivery, TimeProvider clock)
-    {
-        var builder = new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock };
-        if (delivery.MaxRetries > 0)
-        {
-            var maxWait = delivery.RetryMaxBackoff;
-            builder.AddRetry(new HttpRetryStrategyOptions
-            {
-                MaxRetryAttempts = delivery.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = delivery.RetryInitialBackoff,
-                MaxDelay = delivery.RetryMaxBackoff,
-                ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome, maxWait)),
-                // Retry-After wins over the computed backoff, with the initial backoff as its floor.
-                DelayGenerator = args => ValueTask.FromResult(args.Outcome.Result is { } response
-                    && RetryClassifier.RetryAfter(response.Headers, clock.GetUtcNow()) is { } wait
-                        ? (TimeSpan?)(wait < delivery.RetryInitialBackoff ? delivery.RetryInitialBackoff : wait)
-                        : null),
-                OnRetry = _ =>
-                {
-                    Interlocked.Increment(ref _retries);
-                    return ValueTask.CompletedTask;
-                },
-            });
-        }
-
-        builder.AddTimeout(delivery.Timeout);
-        return builder.Build();
-    }
-
     /// <summary>
-    /// Transient answers are retried here; a Retry-After longer than the longest backoff ends the round instead, and
-    /// the queue honours it before the next one (never a blocking wait, never past what the user allowed).
+    /// Only the timeout of one attempt: retrying is the queue's (<see cref="DeliveryQueue{TBatch}"/>), one layer for
+    /// every sink, so a failure is never retried twice over.
     /// </summary>
-    private bool ShouldRetry(Outcome<HttpResponseMessage> outcome, TimeSpan maxWait)
-    {
-        if (outcome.Exception is { } exception)
-        {
-            // A plain cancellation is ours (shutdown); Polly's per-attempt timeout arrives as TimeoutRejectedException.
-            return exception is not OperationCanceledException && RetryClassifier.IsRetryable(exception);
-        }
-
-        var response = outcome.Result!;
-        return RetryClassifier.IsRetryable(response.StatusCode)
-            && !(RetryClassifier.RetryAfter(response.Headers, _clock.GetUtcNow()) > maxWait);
-    }
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(DeliveryOptions delivery, TimeProvider clock) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }.AddTimeout(delivery.Timeout).Build();
 
     private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {

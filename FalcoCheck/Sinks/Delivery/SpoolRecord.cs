@@ -123,7 +123,10 @@ internal static class SpoolRecord
     public static string Progress(Batch batch, (int Points, int Checks, int Events) from) =>
         string.Create(CultureInfo.InvariantCulture, $"{batch.PointsDone - from.Points},{batch.ChecksDone - from.Checks},{batch.EventsDone - from.Events}");
 
-    /// <summary>Applies what <see cref="Progress"/> wrote; anything else is ignored (the record's own <c>done</c> holds).</summary>
+    /// <summary>
+    /// Applies what <see cref="Progress"/> wrote to a batch just read back (and merged): on top of what the records
+    /// say is done, as it was counted. Anything else is ignored (the record's own <c>done</c> holds).
+    /// </summary>
     public static void Resume(Batch batch, string? progress)
     {
         string[] parts = progress?.Split(',') ?? [];
@@ -132,7 +135,7 @@ internal static class SpoolRecord
             && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out int checks)
             && int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out int events))
         {
-            batch.Resume(points, checks, events);
+            batch.Resume(batch.PointsDone + points, batch.ChecksDone + checks, batch.EventsDone + events);
         }
     }
 

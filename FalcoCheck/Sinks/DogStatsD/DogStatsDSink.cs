@@ -9,7 +9,7 @@ namespace FalcoCheck.Sinks.DogStatsD;
 /// listener on the Unix socket, ICMP port unreachable on UDP) is retried by the queue with the socket made anew.
 /// Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
-internal sealed class DogStatsDSink(DogStatsDOptions options) : IBatchSender
+internal sealed class DogStatsDSink(DogStatsDOptions options) : IBatchSender<Batch>
 {
     private readonly DogStatsDEncoder _encoder = new();
     private readonly ArrayBufferWriter<byte> _datagram = new(options.MaxPacketSize);
@@ -17,7 +17,6 @@ internal sealed class DogStatsDSink(DogStatsDOptions options) : IBatchSender
 
     public string Name { get; } = $"dogstatsd ({options.Address})";
 
-    public long Retries => 0;
 
     public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
     {

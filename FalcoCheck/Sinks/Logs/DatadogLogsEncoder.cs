@@ -18,11 +18,11 @@ internal static class DatadogLogsEncoder
     public const long MaxEntryBytes = MaxPayloadBytes - MaxEntries - 1;
 
     /// <summary>Writes <c>[e1,e2,…]</c> through gzip to <paramref name="output"/>.</summary>
-    public static void Encode(IReadOnlyList<byte[]> entries, Stream output)
+    public static void Encode(ReadOnlySpan<byte[]> entries, Stream output)
     {
         using var gzip = new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true);
         gzip.WriteByte((byte)'[');
-        for (int i = 0; i < entries.Count; i++)
+        for (int i = 0; i < entries.Length; i++)
         {
             if (i > 0)
             {

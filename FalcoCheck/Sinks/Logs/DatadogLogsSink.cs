@@ -1,81 +1,61 @@
 using System.Net.Http.Headers;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>
 /// Datadog logs intake v2: <c>POST &lt;url&gt;/api/v2/logs</c>, <c>DD-API-KEY</c>, a gzip JSON array
-/// (<see cref="DatadogLogsEncoder"/>). The intake answers 202 when it has the logs. The key is only put on the wire.
+/// (<see cref="DatadogLogsEncoder"/>), through the metrics sinks' <see cref="SinkHttpClient"/> (TLS, timeout,
+/// <c>Retry-After</c>, 413 read as "split", user agent). The intake answers 202 when it has the logs. The key is
+/// only put on the wire, and cut out of anything the intake quotes back.
 /// </summary>
-internal sealed class DatadogLogsSink : ILogSink
+internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
 {
     public const string IntakePath = "api/v2/logs";
 
-    private readonly HttpClient _client;
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly SinkHttpClient _http;
     private readonly Uri _endpoint;
     private readonly Secret _apiKey;
-    private readonly TimeSpan _timeout;
 
-    public DatadogLogsSink(DatadogLogsSinkConfig config, HttpMessageHandler? handler = null)
+    public DatadogLogsSink(DatadogLogsOptions options, TimeProvider? clock = null)
     {
-        ArgumentNullException.ThrowIfNull(config);
-        _apiKey = config.ApiKey;
-        _timeout = config.Timeout;
-        _endpoint = new Uri(config.Url.AbsoluteUri.EndsWith('/') ? config.Url : new Uri(config.Url.AbsoluteUri + "/"), IntakePath);
+        ArgumentNullException.ThrowIfNull(options);
+        _apiKey = options.ApiKey;
+        _endpoint = new Uri(options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/"), IntakePath);
+        string display = EndpointRedactor.Redact(_endpoint);
+        var endpoint = new HttpEndpointOptions { Url = _endpoint, DisplayName = display };
 
-        // Our own handler (no HttpClientFactory in a CLI): connections are recycled so a DNS change of the intake
-        // is followed, and the per-request timeout below is the only timeout.
-        _client = new HttpClient(handler ?? new SocketsHttpHandler
-        {
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            ConnectTimeout = config.Timeout,
-        }, disposeHandler: true)
-        {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
-        Name = "datadog_logs:" + EndpointRedactor.Redact(_endpoint);
+        // The queue in front retries; this client only sends, within the timeout.
+        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
+        _http = new SinkHttpClient(endpoint, delivery, clock ?? TimeProvider.System, [_apiKey]);
+        Name = "datadog_logs:" + display;
     }
 
     public string Name { get; }
 
-    public int MaxBatchEntries => DatadogLogsEncoder.MaxEntries;
-
-    public long MaxBatchBytes => DatadogLogsEncoder.MaxEntryBytes;
-
-    public async Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
+        int count = batch.Fitting(DatadogLogsEncoder.MaxEntries, DatadogLogsEncoder.MaxEntryBytes);
+        if (count == 0)
+        {
+            return SendAttempt.Of(DeliveryOutcome.Rejected($"an alert is larger than the intake's {DatadogLogsEncoder.MaxPayloadBytes} byte limit"), 1);
+        }
+
         using var body = new MemoryStream();
-        DatadogLogsEncoder.Encode(entries, body);
+        DatadogLogsEncoder.Encode(batch.RemainingEntries.Span[..count], body);
         using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
         {
             Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length),
         };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Content.Headers.ContentType = Json;
         request.Content.Headers.ContentEncoding.Add("gzip");
         request.Headers.TryAddWithoutValidation("DD-API-KEY", _apiKey.Reveal());
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("falcocheck", "1.0"));
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_timeout);
-        try
-        {
-            using HttpResponseMessage response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
-            return await LogRetryClassifier.ClassifyAsync(response, timeout.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return LogSendResult.Retry($"no answer within {_timeout.TotalSeconds:0.###} s");
-        }
-        catch (HttpRequestException e)
-        {
-            // The message names the host and the socket error; it never holds the key (a header).
-            return LogSendResult.Retry(e.Message);
-        }
+        var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return SendAttempt.Of(outcome, count);
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _client.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    public void Dispose() => _http.Dispose();
 }

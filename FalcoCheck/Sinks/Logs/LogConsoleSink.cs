@@ -1,28 +1,32 @@
 using System.Text;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>Prints alerts to standard output, one JSON document per line (the file sink's format).</summary>
-internal sealed class LogConsoleSink(TextWriter output) : ILogSink
+internal sealed class LogConsoleSink(TextWriter output) : IBatchSender<LogBatch>
 {
+    private const int MaxEntries = 1000;
+    private const long MaxBytes = 4L * 1024 * 1024;
+
     public string Name => "console";
 
-    public int MaxBatchEntries => 1000;
-
-    public long MaxBatchBytes => 4L * 1024 * 1024;
-
-    public async Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
+        // One line is written even when it alone is over the limit: the console has no limit to enforce.
+        int count = Math.Max(1, batch.Fitting(MaxEntries, MaxBytes));
         var text = new StringBuilder();
-        foreach (byte[] entry in entries)
+        foreach (byte[] entry in batch.RemainingEntries.Span[..count])
         {
             text.Append(Encoding.UTF8.GetString(entry)).Append('\n');
         }
 
         await output.WriteAsync(text.ToString()).ConfigureAwait(false);
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        return LogSendResult.Sent;
+        return SendAttempt.Of(DeliveryOutcome.Sent, count);
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public void Dispose()
+    {
+    }
 }

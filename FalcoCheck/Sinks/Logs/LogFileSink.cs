@@ -1,23 +1,25 @@
 using System.Buffers;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>
-/// Appends alerts to a file, one JSON document per line. A batch is one append, so a reader never sees half a line
-/// from this process; the file is opened per batch, so logrotate's rename needs no signal.
+/// Appends alerts to a file, one JSON document per line. A request is one append, so a reader never sees half a
+/// line from this process; the file is opened per request, so logrotate's rename needs no signal.
 /// </summary>
-internal sealed class LogFileSink(string path) : ILogSink
+internal sealed class LogFileSink(string path) : IBatchSender<LogBatch>
 {
+    private const int MaxEntries = 1000;
+    private const long MaxBytes = 4L * 1024 * 1024;
+
     public string Name => "file:" + path;
 
-    public int MaxBatchEntries => 1000;
-
-    public long MaxBatchBytes => 4L * 1024 * 1024;
-
-    public async Task<LogSendResult> SendAsync(IReadOnlyList<byte[]> entries, CancellationToken cancellationToken)
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
+        // A line over the limit is still written whole: a file has no request size to respect.
+        int count = Math.Max(1, batch.Fitting(MaxEntries, MaxBytes));
         var buffer = new ArrayBufferWriter<byte>();
-        foreach (byte[] entry in entries)
+        foreach (byte[] entry in batch.RemainingEntries.Span[..count])
         {
             buffer.Write(entry);
             buffer.Write("\n"u8);
@@ -36,14 +38,16 @@ internal sealed class LogFileSink(string path) : ILogSink
                 await stream.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
             }
 
-            return LogSendResult.Sent;
+            return SendAttempt.Of(DeliveryOutcome.Sent, count);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A full disk or a permission fixed later: keep the alerts queued and try again.
-            return LogSendResult.Retry($"cannot write {path}: {e.Message}");
+            return SendAttempt.Of(DeliveryOutcome.Retry($"cannot write {path}: {e.Message}"), count);
         }
     }
 
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public void Dispose()
+    {
+    }
 }

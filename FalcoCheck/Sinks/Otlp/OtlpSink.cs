@@ -12,7 +12,7 @@ namespace FalcoCheck.Sinks.Otlp;
 /// ExportMetricsServiceRequest to the metrics URL. Points the server reports as rejected in a partial success are
 /// counted as dropped, not retried (OTLP spec, "Partial Success"). Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
-internal sealed class OtlpSink : IBatchSender
+internal sealed class OtlpSink : IBatchSender<Batch>
 {
     private static readonly MediaTypeHeaderValue Protobuf = new("application/x-protobuf");
 
@@ -31,7 +31,6 @@ internal sealed class OtlpSink : IBatchSender
 
     public string Name { get; }
 
-    public long Retries => _http.Retries;
 
     /// <summary>Data points the receiver rejected in partial-success answers.</summary>
     public long Rejected { get; private set; }
@@ -54,8 +53,6 @@ internal sealed class OtlpSink : IBatchSender
         {
             request.Content.Headers.ContentEncoding.Add(encoding);
         }
-
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("falcocheck", ThisAssembly.Version));
         SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)

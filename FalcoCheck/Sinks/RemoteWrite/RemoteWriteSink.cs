@@ -8,7 +8,7 @@ namespace FalcoCheck.Sinks.RemoteWrite;
 /// Prometheus Remote Write 1.0 sender (https://prometheus.io/docs/specs/remote_write_spec/): protobuf body,
 /// snappy block compression and the spec's headers. Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
-internal sealed class RemoteWriteSink : IBatchSender
+internal sealed class RemoteWriteSink : IBatchSender<Batch>
 {
     /// <summary>Remote write 1.0 "Protocol": the version header value senders must send.</summary>
     public const string ProtocolVersion = "0.1.0";
@@ -29,7 +29,6 @@ internal sealed class RemoteWriteSink : IBatchSender
 
     public string Name { get; }
 
-    public long Retries => _http.Retries;
 
     public async Task<SendAttempt> SendAsync(Batch batch, CancellationToken cancellationToken)
     {
@@ -47,7 +46,6 @@ internal sealed class RemoteWriteSink : IBatchSender
         request.Content.Headers.ContentType = Protobuf;
         request.Content.Headers.ContentEncoding.Add("snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
-        request.Headers.UserAgent.Add(new ProductInfoHeaderValue("falcocheck", "1.0"));
         SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new SendAttempt(outcome, taken, 0);

@@ -1,7 +1,6 @@
-using FalcoCheck.Mapping;
 using FalcoCheck.Sinks;
 
-namespace FalcoCheck.Runtime;
+namespace FalcoCheck.Mapping;
 
 /// <summary>
 /// What FalcoCheck derives from a scrape beyond the raw series (extended_metrics): uptimes from Falco's nanosecond
@@ -78,7 +77,7 @@ internal sealed class FalcoSignals
 
             switch (point.Name)
             {
-                case "falco.outputs.queue.num.drops.count":
+                case FalcoMetricTable.OutputsQueueDrops:
                     queueDrops += point.Value;
                     sawQueue = true;
                     continue;
@@ -88,7 +87,7 @@ internal sealed class FalcoSignals
             }
 
             var category = DropCategory(point.Name);
-            if (category is null && point.Name != "falco.scap.n.evts.count" && point.Name != "falco.scap.n.drops.count")
+            if (category is null && point.Name != FalcoMetricTable.ScapEvents && point.Name != FalcoMetricTable.ScapDrops)
             {
                 continue;
             }
@@ -100,12 +99,12 @@ internal sealed class FalcoSignals
                 byEngine.Add(engine, counts);
             }
 
-            if (point.Name == "falco.scap.n.evts.count")
+            if (point.Name == FalcoMetricTable.ScapEvents)
             {
                 counts.Events += point.Value;
                 counts.HasEvents = true;
             }
-            else if (point.Name == "falco.scap.n.drops.count")
+            else if (point.Name == FalcoMetricTable.ScapDrops)
             {
                 counts.Drops += point.Value;
             }

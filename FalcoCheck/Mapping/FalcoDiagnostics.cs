@@ -1,6 +1,5 @@
-using FalcoCheck.Mapping;
 
-namespace FalcoCheck.Runtime;
+namespace FalcoCheck.Mapping;
 
 /// <summary>
 /// Turns "metrics are missing" into the falco.yaml switch to set: which families a Falco payload lacks, and

@@ -1,7 +1,6 @@
-using FalcoCheck.Mapping;
 using FalcoCheck.Sinks;
 
-namespace FalcoCheck.Runtime;
+namespace FalcoCheck.Mapping;
 
 /// <summary>
 /// Caps the number of distinct rules sent (max_rules): the first rules seen keep their own contexts, matches of
@@ -10,8 +9,8 @@ namespace FalcoCheck.Runtime;
 /// </summary>
 internal sealed class RuleCap(int maxRules)
 {
-    /// <summary>The rule matches' metric name (FalcoMetricTable): the one series the cap applies to.</summary>
-    public const string MatchesName = "falco.rules.matches.count";
+    /// <summary>The rule matches' metric name: the one series the cap applies to.</summary>
+    public const string MatchesName = FalcoMetricTable.RulesMatches;
 
     /// <summary>The <c>rule_name</c> the matches of rules past the cap are summed under.</summary>
     public const string OtherRule = "other";

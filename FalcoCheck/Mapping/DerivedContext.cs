@@ -1,7 +1,6 @@
-using FalcoCheck.Mapping;
 using FalcoCheck.Sinks;
 
-namespace FalcoCheck.Runtime;
+namespace FalcoCheck.Mapping;
 
 /// <summary>Where and when derived signals are submitted: one run of one instance.</summary>
 internal sealed record DerivedContext(string Instance, string Host, long Timestamp, int IntervalSeconds, string[] BaseTags, bool Restarted)

@@ -8,17 +8,12 @@ namespace FalcoCheck.Sinks.Delivery;
 /// to the spool too (its progress kept beside it), so a stop never puts it after newer data. Every method here but
 /// <see cref="SaveProgress"/> (which takes it) runs under <c>_lock</c>.
 /// </summary>
-internal sealed partial class QueuedSink
+internal sealed partial class DeliveryQueue<TBatch>
 {
     /// <summary>How often a spool held by another process (a predecessor still flushing) is tried again.</summary>
     private static readonly TimeSpan SpoolRetry = TimeSpan.FromSeconds(1);
 
-    /// <summary>Items of waiting runs merged into one batch: Falco's full page is about 100, so about 100 runs.</summary>
-    private const int MergeItems = 10_000;
-
-    /// <summary>Spool records read and merged at once, and their bytes (a record is one run, about 15–40 KB).</summary>
-    private const int MergeRecords = 100;
-
+    /// <summary>Bytes of spool lines read and merged at once (a metrics record is one run, about 15–40 KB).</summary>
     private const long MergeBytes = 8L * 1024 * 1024;
 
     private readonly string? _spoolFolder;
@@ -29,31 +24,27 @@ internal sealed partial class QueuedSink
     /// <summary>The spool line <see cref="_current"/> was read from, or written to when items were spilled behind it.</summary>
     private SpoolBatch? _currentRecord;
 
-    /// <summary>What that line itself records as delivered: progress on disk counts from there.</summary>
-    private (int Points, int Checks, int Events) _currentBase;
-
     private long _spooled;
 
     private long SpoolBytes => _spool?.Bytes ?? 0;
 
     /// <summary>
-    /// The next batch: the spool's head records when there are any, else the oldest runs in memory, several merged
-    /// into one (<see cref="Batch.Merge"/>) up to <see cref="MergeItems"/>.
+    /// The next batch: the spool's head lines when there are any, else the oldest batches in memory, several merged
+    /// into one (<see cref="ISpooledBatch{TSelf}.Merge"/>) up to <see cref="MergeItems"/>.
     /// </summary>
     private void TakeNext()
     {
         // IsEmpty first: a read looks at the segment file, and this runs for every run the sink receives.
-        while (SpoolReady() && !_spool!.IsEmpty && _spool.Read(MergeRecords, MergeBytes, _options.SpoolMaxBytes) is { } record)
+        while (SpoolReady() && !_spool!.IsEmpty && _spool.Read(TBatch.SpoolReadLines, MergeBytes, _options.SpoolMaxBytes) is { } record)
         {
-            var parts = new List<Batch>(record.Entries.Count);
+            var parts = new List<TBatch>(record.Entries.Count);
             int damaged = record.Skipped;
             for (int i = 0; i < record.Entries.Count; i++)
             {
-                if (SpoolRecord.Decode(record.Entries[i], out string? error) is { } restored)
+                if (TBatch.FromSpool(record.Entries[i], out string? error) is { } restored)
                 {
-                    if (parts.Count > 0 && restored.FalcoVersion != parts[0].FalcoVersion)
+                    if (parts.Count > 0 && !parts[0].Joins(restored))
                     {
-                        // Merged batches share one Falco version (OTLP's resource, the health check's tag).
                         record = record.Take(i);
                         break;
                     }
@@ -75,10 +66,10 @@ internal sealed partial class QueuedSink
             }
 
             // The progress on disk is over the merged records; reading from the same head merges the same prefix.
-            Batch? merged = parts.Count == 0 ? null : Batch.Merge(parts);
+            TBatch? merged = parts.Count == 0 ? null : TBatch.Merge(parts);
             if (merged is not null)
             {
-                SpoolRecord.Resume(merged, record.Progress);
+                TBatch.Resume(merged, record.Progress);
             }
 
             if (merged is null || merged.Remaining == 0)
@@ -89,7 +80,6 @@ internal sealed partial class QueuedSink
 
             _current = merged;
             _currentRecord = record;
-            _currentBase = default;
             return;
         }
 
@@ -98,10 +88,10 @@ internal sealed partial class QueuedSink
             return;
         }
 
-        var taken = new List<Batch> { first };
+        var taken = new List<TBatch> { first };
         int items = first.Remaining;
         _waiting.RemoveFirst();
-        while (_waiting.First?.Value is { } next && items + next.Remaining <= MergeItems && next.FalcoVersion == first.FalcoVersion)
+        while (_sender.MergesBatches && _waiting.First?.Value is { } next && items + next.Remaining <= MergeItems && first.Joins(next))
         {
             taken.Add(next);
             items += next.Remaining;
@@ -109,7 +99,7 @@ internal sealed partial class QueuedSink
         }
 
         _waitingItems -= items;
-        _current = Batch.Merge(taken);
+        _current = TBatch.Merge(taken);
     }
 
     /// <summary>The batch in delivery is done: off the spool (if it was there) and out of the way.</summary>
@@ -125,13 +115,13 @@ internal sealed partial class QueuedSink
     }
 
     /// <summary>After each request of a batch that is in the spool: so a restart resumes after what was sent.</summary>
-    private void SaveProgress(Batch batch)
+    private void SaveProgress(TBatch batch)
     {
         lock (_lock)
         {
             if (_currentRecord is { } record && ReferenceEquals(batch, _current))
             {
-                _spool?.SaveProgress(record, SpoolRecord.Progress(batch, _currentBase));
+                _spool?.SaveProgress(record, TBatch.Progress(batch));
             }
         }
     }
@@ -175,7 +165,7 @@ internal sealed partial class QueuedSink
         _currentRecord = null;
     }
 
-    private void SpillOrDrop(Batch batch, string why)
+    private void SpillOrDrop(TBatch batch, string why)
     {
         if (Spill(batch))
         {
@@ -185,12 +175,12 @@ internal sealed partial class QueuedSink
             return;
         }
 
-        string reason = _spoolFolder is null ? why + "; no spool" : why + "; spool " + (_spoolProblem ?? "full");
+        string reason = _spoolFolder is null && _spool is null ? why + "; no spool" : why + "; spool " + (_spoolProblem ?? "full");
         _lastDropReason = reason;
         Interlocked.Add(ref _dropped, batch.DropRest(reason));
     }
 
-    private bool Spill(Batch batch)
+    private bool Spill(TBatch batch)
     {
         if (!SpoolReady())
         {
@@ -199,19 +189,17 @@ internal sealed partial class QueuedSink
 
         if (_current is { } current && _currentRecord is null && !ReferenceEquals(current, batch) && _spool!.IsEmpty)
         {
-            // Something newer is about to be spilled behind the batch in delivery: put that one first. Its cursors
-            // are read once: the worker may move them meanwhile, and later progress counts from these.
-            var done = (current.PointsDone, current.ChecksDone, current.EventsDone);
-            if (!_spool.TryAppend(SpoolRecord.Encode(current, done)))
+            // Something newer is about to be spilled behind the batch in delivery: put that one first.
+            byte[][] lines = TBatch.ToSpool(current);
+            if (!_spool.TryAppend(lines))
             {
                 return false;
             }
 
-            _currentRecord = _spool.Read(1, _options.SpoolMaxBytes);
-            _currentBase = done;
+            _currentRecord = _spool.Read(lines.Length, _options.SpoolMaxBytes);
         }
 
-        return _spool!.TryAppend(SpoolRecord.Encode(batch));
+        return _spool!.TryAppend(TBatch.ToSpool(batch));
     }
 
     /// <summary>Opens the spool on first need; a spool held by another process is tried again a second later.</summary>
