@@ -75,6 +75,20 @@ internal sealed class ScraperTlsAndProxyTests
     }
 
     [Test]
+    public async Task A_no_proxy_host_is_scraped_directly_whatever_its_port()
+    {
+        await using var proxy = new RawHttpServer(Payload);
+        await using var falco = new RawHttpServer(Payload);
+
+        var (status, message) = await CheckAsync(
+            $"  - openmetrics_endpoint: http://127.0.0.1:{falco.Port}/metrics\n    proxy:\n      http: http://127.0.0.1:{proxy.Port}\n      no_proxy: [localhost, 127.0.0.1]\n");
+
+        Assert.That(status, Is.EqualTo("ok"), message);
+        Assert.That(proxy.RequestLines, Is.Empty, "127.0.0.1 is in no_proxy (before, the port kept the pattern from matching)");
+        Assert.That(falco.RequestLines.Single(), Is.EqualTo("GET /metrics HTTP/1.1"));
+    }
+
+    [Test]
     public async Task Init_config_proxy_applies_and_skip_proxy_goes_direct()
     {
         await using var proxy = new RawHttpServer(Payload);

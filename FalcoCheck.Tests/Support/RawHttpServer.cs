@@ -93,8 +93,22 @@ internal sealed class RawHttpServer : IAsyncDisposable
 
                 var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
                 var requestLine = await reader.ReadLineAsync();
-                while (!string.IsNullOrEmpty(await reader.ReadLineAsync()))
+                int contentLength = 0;
+                string? header;
+                while (!string.IsNullOrEmpty(header = await reader.ReadLineAsync()))
                 {
+                    if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                    {
+                        contentLength = int.Parse(header.AsSpan("Content-Length:".Length).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+
+                // A POST's body is read before answering, so the client never sees its upload cut off.
+                char[] body = new char[contentLength];
+                int read = 0;
+                while (read < contentLength && await reader.ReadAsync(body.AsMemory(read)) is var n and > 0)
+                {
+                    read += n;
                 }
 
                 lock (RequestLines)

@@ -44,6 +44,9 @@ internal sealed record AgentConfig
 
     public int MaxConcurrentScrapes { get; init; } = DefaultMaxConcurrentScrapes;
 
+    /// <summary><c>proxy:</c> / <c>skip_proxy</c> with DD_PROXY_* applied: every HTTP sink goes through it; null: the environment's.</summary>
+    public Scraping.OutboundProxy? Proxy { get; init; }
+
     /// <summary><c>secret_backend_command</c> and companions: resolves <c>ENC[handle]</c> values in both files.</summary>
     public SecretBackendConfig? SecretBackend { get; init; }
 

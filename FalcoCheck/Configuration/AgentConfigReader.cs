@@ -12,6 +12,8 @@ internal static class AgentConfigReader
     private const string Hostname = "hostname";
     private const string ApiKey = "api_key";
     private const string Site = "site";
+    private const string Proxy = "proxy";
+    private const string SkipProxy = "skip_proxy";
 
     /// <summary>Hostnames are at most 255 characters (RFC 1123 section 2.1), as the Datadog Agent checks.</summary>
     private const int MaxHostnameLength = 255;
@@ -26,7 +28,7 @@ internal static class AgentConfigReader
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", .. DaemonConfigReader.Keys, .. SecretReferences.Keys];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", Proxy, SkipProxy, .. DaemonConfigReader.Keys, .. SecretReferences.Keys];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -50,7 +52,9 @@ internal static class AgentConfigReader
             map.Error(Site, SiteMessage);
         }
 
-        // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's).
+        // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's; every HTTP
+        // sink goes through the agent's proxy).
+        ctx.OutboundProxy = ReadProxy(ctx, map);
         string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage);
         Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey);
         string siteOrDefault = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
@@ -68,6 +72,7 @@ internal static class AgentConfigReader
             Site = siteOrDefault,
             MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
                 ?? AgentConfig.DefaultMaxConcurrentScrapes),
+            Proxy = ctx.OutboundProxy,
         };
 
         // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
@@ -75,6 +80,40 @@ internal static class AgentConfigReader
         {
             Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
         };
+    }
+
+    /// <summary>
+    /// <c>proxy:</c> and <c>skip_proxy</c>, with the Datadog Agent's environment overrides: <c>DD_PROXY_HTTP</c>,
+    /// <c>DD_PROXY_HTTPS</c> and <c>DD_PROXY_NO_PROXY</c> (space-separated hosts) win over the file.
+    /// </summary>
+    private static Scraping.OutboundProxy? ReadProxy(ConfigReadContext ctx, ConfigMapping map)
+    {
+        ProxyConfig? file = ProxyConfigReader.Read(ctx, map.Get(Proxy), map.PathOf(Proxy), map.Position);
+        Uri? http = ProxyOverride(ctx, "DD_PROXY_HTTP") ?? file?.Http;
+        Uri? https = ProxyOverride(ctx, "DD_PROXY_HTTPS") ?? file?.Https;
+        IReadOnlyList<string> noProxy = ctx.GetEnv("DD_PROXY_NO_PROXY") is { Length: > 0 } hosts
+            ? hosts.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : file?.NoProxy ?? [];
+        bool skip = map.Bool(SkipProxy) ?? false;
+        return http is null && https is null && !skip ? null : new Scraping.OutboundProxy(http, https, noProxy, skip);
+    }
+
+    private static Uri? ProxyOverride(ConfigReadContext ctx, string variable)
+    {
+        string? value = ctx.GetEnv(variable)?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return null;
+        }
+
+        if (Uri.TryCreate(value, UriKind.Absolute, out Uri? url) && url.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5")
+        {
+            return url;
+        }
+
+        // Never quoted back: a proxy URL may carry a password.
+        ctx.Error(new SourcePosition("$" + variable, 1, 1), Proxy, "expected an absolute URL such as http://proxy:3128/");
+        return null;
     }
 
     /// <summary>

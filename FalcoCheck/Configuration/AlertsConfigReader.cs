@@ -194,6 +194,6 @@ internal static class AlertsConfigReader
 
         Uri url = map.Url("url", ["https", "http"]) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
         TimeSpan timeout = map.Seconds("timeout") ?? DatadogLogsSinkConfig.DefaultTimeout;
-        return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout) : null;
+        return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout, map.Context.OutboundProxy) : null;
     }
 }

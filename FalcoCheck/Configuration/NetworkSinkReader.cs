@@ -89,6 +89,7 @@ internal static class NetworkSinkReader
             TlsCaCert = map.FilePath("tls_ca_cert"),
             TlsCert = map.FilePath("tls_cert"),
             TlsPrivateKey = map.FilePath("tls_private_key"),
+            Proxy = map.Context.OutboundProxy,
         };
     }
 }

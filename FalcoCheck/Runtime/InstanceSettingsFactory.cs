@@ -112,26 +112,6 @@ internal static class InstanceSettingsFactory
             metric.Name,
             metric.Type);
 
-    private static WebProxy? ToProxy(ProxyConfig? proxy, Uri endpoint)
-    {
-        var address = endpoint.Scheme == Uri.UriSchemeHttps ? proxy?.Https ?? proxy?.Http : proxy?.Http;
-        if (address is null)
-        {
-            return null;
-        }
-
-        var web = new WebProxy(address) { BypassProxyOnLocal = false };
-        if (proxy!.NoProxy.Count > 0)
-        {
-            web.BypassList = [.. proxy.NoProxy.Select(host => "^" + Regex.Escape(host).Replace("\\*", ".*", StringComparison.Ordinal) + "$")];
-        }
-
-        if (!string.IsNullOrEmpty(address.UserInfo))
-        {
-            var parts = Uri.UnescapeDataString(address.UserInfo).Split(':', 2);
-            web.Credentials = new NetworkCredential(parts[0], parts.Length > 1 ? parts[1] : string.Empty);
-        }
-
-        return web;
-    }
+    private static WebProxy? ToProxy(ProxyConfig? proxy, Uri endpoint) =>
+        proxy is null ? null : new OutboundProxy(proxy.Http, proxy.Https, proxy.NoProxy).For(endpoint);
 }

@@ -34,6 +34,9 @@ internal sealed record HttpEndpointOptions
 
     public string? TlsPrivateKey { get; init; }
 
+    /// <summary>The agent's <c>proxy:</c> / <c>skip_proxy</c> (DD_PROXY_*); null uses the environment's proxy.</summary>
+    public Scraping.OutboundProxy? Proxy { get; init; }
+
     /// <summary>The secret texts of this endpoint, to be cut out of anything quoted back from the server.</summary>
     public IEnumerable<Secret> Secrets()
     {

@@ -12,7 +12,7 @@ namespace FalcoCheck.Sinks.Delivery;
 /// <summary>
 /// The HTTP side of every HTTP sink, metrics and logs: one <see cref="HttpClient"/> whose handler chain is
 /// Microsoft.Extensions.Http.Resilience's <see cref="ResilienceHandler"/> (a timeout per attempt) over a
-/// <see cref="SocketsHttpHandler"/> (TLS, client certificate, the environment's proxy), with FalcoCheck's user agent.
+/// <see cref="SocketsHttpHandler"/> (TLS, client certificate, the agent's or the environment's proxy), with FalcoCheck's user agent.
 /// <see cref="RetryClassifier"/> says what the answer means (sent, retry with its Retry-After, split on 413,
 /// rejected); the <see cref="DeliveryQueue{TBatch}"/> acts on it. Never throws for a failed request.
 /// </summary>
@@ -112,6 +112,7 @@ internal sealed class SinkHttpClient : IDisposable
         };
 
         handler.SslOptions = ClientTls.Create(endpoint.TlsVerify, endpoint.TlsCaCert, endpoint.TlsCert, endpoint.TlsPrivateKey);
+        OutboundProxy.Apply(handler, endpoint.Proxy, endpoint.Url);
         return handler;
     }
 

@@ -15,6 +15,9 @@ internal sealed record DatadogLogsOptions
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
+    /// <summary>The agent's proxy; null uses the environment's.</summary>
+    public Scraping.OutboundProxy? Proxy { get; init; }
+
     /// <summary>The intake host of a site (https://docs.datadoghq.com/api/latest/logs/#send-logs).</summary>
     public static Uri SiteUrl(string site) => new($"https://http-intake.logs.{site}");
 }

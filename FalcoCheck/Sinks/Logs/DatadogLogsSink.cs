@@ -26,7 +26,7 @@ internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
         _apiKey = options.ApiKey;
         _endpoint = new Uri(options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/"), IntakePath);
         string display = EndpointRedactor.Redact(_endpoint);
-        var endpoint = new HttpEndpointOptions { Url = _endpoint, DisplayName = display };
+        var endpoint = new HttpEndpointOptions { Url = _endpoint, DisplayName = display, Proxy = options.Proxy };
 
         // The queue in front retries; this client only sends, within the timeout.
         var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
