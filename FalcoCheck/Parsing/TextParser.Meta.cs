@@ -11,7 +11,7 @@ internal ref partial struct TextParser
         // bare "# HELP" are comments.
         // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
         // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
-        if (TryRepeatMetaLine(line))
+        if (!_strict && TryRepeatMetaLine(line))
         {
             return LineResult.Entry;
         }
@@ -19,14 +19,14 @@ internal ref partial struct TextParser
         int k = ByteClass.SkipBlanks(line, hash + 1);
         if (k == hash + 1 || k == line.Length)
         {
-            return Comment();
+            return Comment(line);
         }
 
         ReadOnlySpan<byte> word = line[k..];
         if (_format == TextFormat.OpenMetrics && word.StartsWith("EOF"u8) && word[3..].IndexOfAnyExcept((byte)' ', (byte)'\t') < 0)
         {
             _eofSeen = true;
-            return LineResult.Skip;
+            return _strict ? CheckOpenMetricsEof(line) : LineResult.Skip;
         }
 
         EntryKind kind;
@@ -45,13 +45,13 @@ internal ref partial struct TextParser
         }
         else
         {
-            return Comment();
+            return Comment(line);
         }
 
         int afterKeyword = k + 4;
         if (afterKeyword == line.Length || !ByteClass.IsBlank(line[afterKeyword]))
         {
-            return Comment();
+            return Comment(line);
         }
 
         if (!_bodyIsValidUtf8 && !Utf8.IsValid(line))
@@ -78,12 +78,13 @@ internal ref partial struct TextParser
 
         _nameStart = _lineStart + nameStart;
         _nameLength = nameEnd - nameStart;
-        return kind switch
+        LineResult result = kind switch
         {
             EntryKind.Help => HelpLine(line, nameEnd),
             EntryKind.Type => TypeLine(line, nameEnd),
             _ => UnitLine(line, nameEnd),
         };
+        return _strict && result == LineResult.Entry ? CheckOpenMetricsMeta(line, k, nameStart, nameEnd) : result;
     }
 
     private LineResult HelpLine(ReadOnlySpan<byte> line, int nameEnd)
@@ -139,8 +140,14 @@ internal ref partial struct TextParser
         return LineResult.Entry;
     }
 
-    private LineResult Comment()
+    private LineResult Comment(ReadOnlySpan<byte> line)
     {
+        if (_strict)
+        {
+            // "Aside from this metadata and the EOF line at the end of the message, you MUST NOT expose lines beginning with a #."
+            return Fail(ParseErrorReason.UnexpectedComment, line, 0);
+        }
+
         _kind = EntryKind.Comment;
         return LineResult.Entry;
     }
