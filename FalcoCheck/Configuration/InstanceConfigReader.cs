@@ -45,7 +45,7 @@ internal static class InstanceConfigReader
         "tls_verify", "tls_ca_cert", TlsCert, TlsPrivateKey,
         MetricFilterReader.ExtraMetricsKey, MetricFilterReader.ExcludeMetricsKey, MetricFilterReader.ExcludeMetricsByLabelsKey,
         "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
-        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
+        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", "openmetrics_strict", MaxResponseSize,
         "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
         MaxLineLength, MaxLabelsPerSeries, MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts,
     ];
@@ -108,6 +108,7 @@ internal static class InstanceConfigReader
             RawMetricPrefix = map.String("raw_metric_prefix"),
             HostnameLabel = map.String("hostname_label"),
             UseLatestSpec = map.Bool("use_latest_spec") ?? false,
+            OpenMetricsStrict = map.Bool("openmetrics_strict") ?? true,
             MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
             Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
             SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,

@@ -67,6 +67,9 @@ internal sealed class FalcoMapper
         var helpOffset = -1;
         var helpLength = 0;
         var block = 0;
+        // OpenMetrics read strictly: "Partial or invalid expositions MUST be considered erroneous in their entirety"
+        // (OpenMetrics 1.0), so the first error rejects the whole body, as Prometheus does.
+        var rejectWhole = format == TextFormat.OpenMetrics && _options.Parser.StrictOpenMetrics;
         while (parser.Read())
         {
             switch (parser.Kind)
@@ -109,6 +112,13 @@ internal sealed class FalcoMapper
                     }
 
                     break;
+            }
+
+            if (rejectWhole && _facts.InvalidLines > 0)
+            {
+                _facts.BodyRejected = true;
+                _pending.Clear();
+                break;
             }
         }
 
