@@ -1,3 +1,4 @@
+using FalcoCheck.Configuration;
 using static FalcoCheck.Tests.Configuration.ConfigTestSupport;
 
 namespace FalcoCheck.Tests.Configuration;
@@ -40,4 +41,23 @@ internal sealed class DefaultsAdaptTests
 
     private static TestCaseData Case(string name, string yaml, double interval, double timeout, double connect, double read) =>
         new TestCaseData(yaml, interval, timeout, connect, read).SetName(name);
+
+    private static IEnumerable<TestCaseData> Backoffs()
+    {
+        yield return new TestCaseData("retry_initial_backoff: 60", 60.0, 60.0).SetName("retry_initial_backoff 60 alone raises the default maximum");
+        yield return new TestCaseData("retry_max_backoff: 0.5", 0.5, 0.5).SetName("retry_max_backoff 0.5 alone lowers the default initial");
+        yield return new TestCaseData("retry_initial_backoff: 2", 2.0, 30.0).SetName("retry_initial_backoff 2 keeps the default maximum");
+        yield return new TestCaseData("retry_max_backoff: 5", 1.0, 5.0).SetName("retry_max_backoff 5 keeps the default initial");
+    }
+
+    [TestCaseSource(nameof(Backoffs))]
+    public void A_default_backoff_adapts_to_the_written_one(string option, double initial, double max)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("falcocheck.yaml", $"sinks:\n  - type: otlp\n    url: http://c/\n    {option}\n");
+
+        var delivery = ((OtlpSinkConfig)ConfigLoader.LoadAgent(path, NoEnv).Sinks[0]).Options.Delivery;
+
+        Assert.That((delivery.RetryInitialBackoff, delivery.RetryMaxBackoff), Is.EqualTo((TimeSpan.FromSeconds(initial), TimeSpan.FromSeconds(max))));
+    }
 }
