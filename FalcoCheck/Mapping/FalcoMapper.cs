@@ -29,6 +29,7 @@ internal sealed class FalcoMapper
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
     private readonly List<string> _infoTags = [];
+    private readonly OpenMetricsFamilies _openMetricsFamilies = new();
     private InfoTagSet _info = InfoTagSet.Empty;
     private int _scrapeId;
 
@@ -60,7 +61,7 @@ internal sealed class FalcoMapper
         _slots.Clear();
 
         // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
-        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false });
+        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false }, _openMetricsFamilies);
         var familyOffset = -1;
         var familyLength = 0;
         var familyType = MetricType.Unknown;

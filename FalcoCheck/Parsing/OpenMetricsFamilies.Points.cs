@@ -269,7 +269,7 @@ internal sealed partial class OpenMetricsFamilies
             if (!rest[label.NameStart..label.NameEnd].SequenceEqual(reserved))
             {
                 // Name and value with their separators, so that {a="bc"} and {ab="c"} differ.
-                hash = Hash(rest[label.NameStart..label.ValueEnd], default) ^ (hash * FnvPrime);
+                hash = QuickHash(rest[label.NameStart..label.ValueEnd]) ^ (hash * FnvPrime);
             }
         }
 

@@ -75,7 +75,11 @@ internal ref partial struct TextParser
     /// <param name="body">The whole response body; it must outlive the parser.</param>
     /// <param name="format">Prometheus text 0.0.4 (what Falco serves) or OpenMetrics 1.0.</param>
     /// <param name="options">Limits and strictness; <c>default</c> means <see cref="TextParserOptions.Default"/>.</param>
-    public TextParser(ReadOnlySpan<byte> body, TextFormat format = TextFormat.Prometheus, TextParserOptions options = default)
+    /// <param name="families">
+    /// Strict OpenMetrics only: the family-rule state to reuse (reset here), so that a caller parsing every scrape
+    /// allocates nothing once its tables have grown; null allocates one for this body.
+    /// </param>
+    public TextParser(ReadOnlySpan<byte> body, TextFormat format = TextFormat.Prometheus, TextParserOptions options = default, OpenMetricsFamilies? families = null)
     {
         _body = body;
         _format = format;
@@ -85,7 +89,7 @@ internal ref partial struct TextParser
         _maxLabelValueBytes = Limit(options.MaxLabelValueBytes, TextParserOptions.DefaultMaxLabelValueBytes);
         _throwOnInvalid = options.ThrowOnInvalid;
         _strict = format == TextFormat.OpenMetrics && options.StrictOpenMetrics;
-        _families = _strict ? new OpenMetricsFamilies() : null;
+        _families = _strict ? families?.Reset() ?? new OpenMetricsFamilies() : null;
         _bodyIsValidUtf8 = Utf8.IsValid(body);
         _labelsStart = -1;
     }
