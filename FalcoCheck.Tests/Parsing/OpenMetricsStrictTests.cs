@@ -65,6 +65,8 @@ internal sealed class OpenMetricsStrictTests
         // Labels: valid names, unique, escaping (a raw quote is the only escaping error the ABNF has), no trailing comma.
         yield return Bad("duplicate label name", "a{x=\"1\",x=\"2\"} 1\n", ParseErrorReason.DuplicateLabelName, 1, 9);
         yield return Good("distinct label names", "a{x=\"1\",y=\"2\"} 1\n");
+        yield return Good("distinct names alike in length, first and last byte", "a{axb=\"1\",ayb=\"2\"} 1\n");
+        yield return Bad("duplicate label name, not adjacent", "a{x=\"1\",y=\"2\",x=\"3\"} 1\n", ParseErrorReason.DuplicateLabelName, 1, 15);
         yield return Bad("label name character", "a{x-y=\"1\"} 1\n", ParseErrorReason.InvalidLabelName, 1, 4);
         yield return Good("label name characters", "a{_x9=\"1\",Y=\"2\"} 1\n");
         yield return Bad("raw quote in label value", "a{x=\"b\"c\"} 1\n", ParseErrorReason.UnescapedQuote, 1, 7);

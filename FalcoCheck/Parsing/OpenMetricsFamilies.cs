@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace FalcoCheck.Parsing;
 
@@ -197,7 +198,9 @@ internal sealed partial class OpenMetricsFamilies
         _familyLine = line;
         _type = MetricType.Unknown;
         (_hasType, _hasHelp, _hasUnit, _hasSamples, _claimed, _unitLength) = (false, false, false, false, false, 0);
-        _series.Clear();
+
+        // _series is not cleared: a series key starts with its sample name, which belongs to one family only, so keys
+        // of different families never meet (and clearing a table grown by a large family costs its whole capacity).
         ResetPoint();
         return ParseErrorReason.None;
     }
@@ -260,7 +263,10 @@ internal sealed partial class OpenMetricsFamilies
         at = s.NameStart;
         ReadOnlySpan<byte> series = body[s.NameStart..s.SeriesEnd];
         ulong hash = QuickHash(series);
-        if (_series.TryGetValue(hash, out var seen) && body.Slice(seen.Start, seen.Length).SequenceEqual(series))
+
+        // One lookup: the slot is read, then overwritten with this sample.
+        ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, hash, out bool exists);
+        if (exists && body.Slice(seen.Start, seen.Length).SequenceEqual(series))
         {
             if (!s.HasTimestamp || !seen.HasTimestamp)
             {
@@ -274,19 +280,24 @@ internal sealed partial class OpenMetricsFamilies
             }
         }
 
-        _series[hash] = (s.NameStart, series.Length, s.HasTimestamp, s.Timestamp);
+        seen = (s.NameStart, series.Length, s.HasTimestamp, s.Timestamp);
         return ParseErrorReason.None;
     }
 
     private static MetricSuffix Classify(ReadOnlySpan<byte> name, ReadOnlySpan<byte> family)
     {
-        if (!name.StartsWith(family))
+        if (name.Length == family.Length)
+        {
+            return name.SequenceEqual(family) ? MetricSuffix.None : MetricSuffix.Foreign;
+        }
+
+        if (name.Length < family.Length + 4 || name[family.Length] != '_' || !name.StartsWith(family))
         {
             return MetricSuffix.Foreign;
         }
 
         ReadOnlySpan<byte> rest = name[family.Length..];
-        for (var suffix = MetricSuffix.None; suffix < MetricSuffix.Foreign; suffix++)
+        for (var suffix = MetricSuffix.Total; suffix < MetricSuffix.Foreign; suffix++)
         {
             if (rest.SequenceEqual(Text(suffix)))
             {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Runtime.CompilerServices;
 
 namespace FalcoCheck.Parsing;
@@ -14,9 +13,6 @@ internal ref partial struct TextParser
     // "The combined length of the label names and values of an Exemplar's LabelSet MUST NOT exceed 128 UTF-8
     // character code points" (OpenMetrics 1.0, "Exemplars").
     private const int MaxExemplarRunes = 128;
-
-    // Label names of one sample kept on the stack for the uniqueness check; more use a pooled array.
-    private const int StackLabelNames = 32;
 
     private readonly LineRef CurrentLine => new(_lineNumber, _lineStart, _lineEnd);
 
@@ -68,11 +64,6 @@ internal ref partial struct TextParser
                 return Fail(ParseErrorReason.InvalidWhitespace, line, nameEnd);
             }
 
-            LineResult labels = CheckOpenMetricsLabels(line, brace, isExemplar: false, out _);
-            if (labels != LineResult.Entry)
-            {
-                return labels;
-            }
         }
 
         int tailEnd = exemplar < 0 ? line.Length : exemplar + 2;
@@ -157,98 +148,98 @@ internal ref partial struct TextParser
     }
 
     /// <summary>
-    /// <c>labels = "{" [label *(COMMA label)] "}"</c> with <c>label = label-name EQ DQUOTE escaped-string DQUOTE</c>:
-    /// no blank anywhere outside values, no trailing comma, no raw quote, each name once. <paramref name="close"/> is the <c>}</c>.
+    /// An exemplar's label set, with the same per-label rules as a sample's (<see cref="CheckOpenMetricsLabel"/>, which
+    /// <see cref="ParseLabelSet"/> applies as it scans) and at most 128 code points. <paramref name="close"/> is the <c>}</c>.
     /// </summary>
-    private LineResult CheckOpenMetricsLabels(ReadOnlySpan<byte> line, int brace, bool isExemplar, out int close)
+    private LineResult CheckOpenMetricsExemplarLabels(ReadOnlySpan<byte> line, int brace, out int close)
     {
         close = 0;
         int start = brace + 1;
         ReadOnlySpan<byte> rest = line[start..];
         var cursor = default(LabelCursor);
-        int expected = 0;
-        int count = 0;
+        var set = default(OpenMetricsLabelSet);
         int runes = 0;
-        int[]? rented = null;
-        Span<int> names = stackalloc int[StackLabelNames * 2];
-        try
+        LabelScanStatus status;
+        while ((status = LabelScanner.Next(rest, ref cursor, out LabelBounds label, out _)) == LabelScanStatus.Label)
         {
-            while (true)
+            LineResult checkedLabel = CheckOpenMetricsLabel(line, start, label, ref set);
+            if (checkedLabel != LineResult.Entry)
             {
-                LabelScanStatus status = LabelScanner.Next(rest, ref cursor, out LabelBounds label, out _);
-                if (status == LabelScanStatus.End)
-                {
-                    close = start + cursor.Position - 1;
-                    if (count > 0 && rest[expected - 1] == ',')
-                    {
-                        // After "," a name must follow: "{a="b",}" is not in the ABNF.
-                        return Fail(ParseErrorReason.InvalidLabelName, line, close);
-                    }
+                return checkedLabel;
+            }
 
-                    if (close != start + expected)
-                    {
-                        return Fail(ParseErrorReason.InvalidWhitespace, line, start + expected);
-                    }
+            runes += Runes(rest[label.NameStart..label.NameEnd]) + Runes(rest[label.ValueStart..label.ValueEnd]);
+        }
 
-                    return isExemplar && runes > MaxExemplarRunes ? Fail(ParseErrorReason.ExemplarTooLong, line, brace) : LineResult.Entry;
-                }
+        if (status == LabelScanStatus.Error)
+        {
+            // SkipExemplar accepted this set; an error here cannot happen, but fail rather than go on.
+            return Fail(ParseErrorReason.InvalidExemplar, line, start + cursor.Position);
+        }
 
-                if (status == LabelScanStatus.Error)
-                {
-                    // The lenient parse accepted this set; an error here cannot happen, but fail rather than loop.
-                    return Fail(ParseErrorReason.InvalidLabelName, line, start + cursor.Position);
-                }
+        close = start + cursor.Position - 1;
+        LineResult end = CheckOpenMetricsLabelSetEnd(line, start, close, set);
+        return end == LineResult.Entry && runes > MaxExemplarRunes ? Fail(ParseErrorReason.ExemplarTooLong, line, brace) : end;
+    }
 
-                if (label.NameStart != expected || label.ValueStart != label.NameEnd + 2 || rest[label.NameEnd] != '=')
-                {
-                    int at = label.NameStart != expected ? expected : label.NameEnd;
-                    return Fail(ParseErrorReason.InvalidWhitespace, line, start + at);
-                }
+    /// <summary>
+    /// One label of a set that starts at <paramref name="start"/> (just after <c>{</c>), by the ABNF
+    /// <c>label = label-name EQ DQUOTE escaped-string DQUOTE</c>, labels joined by a bare comma: no blank outside
+    /// values, no raw quote, each name once. Called as the label is scanned, so a sample's labels are read once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private LineResult CheckOpenMetricsLabel(ReadOnlySpan<byte> line, int start, in LabelBounds label, ref OpenMetricsLabelSet set)
+    {
+        ReadOnlySpan<byte> rest = line[start..];
+        if (label.NameStart != set.Expected || label.ValueStart != label.NameEnd + 2 || rest[label.NameEnd] != '=')
+        {
+            return Fail(ParseErrorReason.InvalidWhitespace, line, start + (label.NameStart != set.Expected ? set.Expected : label.NameEnd));
+        }
 
-                if (label.ValueHasRawQuotes)
-                {
-                    return Fail(ParseErrorReason.UnescapedQuote, line, start + RawQuote(rest, label.ValueStart, label.ValueEnd));
-                }
+        if (label.ValueHasRawQuotes)
+        {
+            return Fail(ParseErrorReason.UnescapedQuote, line, start + RawQuote(rest, label.ValueStart, label.ValueEnd));
+        }
 
-                ReadOnlySpan<byte> name = rest[label.NameStart..label.NameEnd];
-                if (count == names.Length / 2)
-                {
-                    int[] bigger = ArrayPool<int>.Shared.Rent(names.Length * 2);
-                    names.CopyTo(bigger);
-                    if (rented is not null)
-                    {
-                        ArrayPool<int>.Shared.Return(rented);
-                    }
+        // Names seen are summed up in a 64-bit mask of (length, first, last byte); only a hit in the mask compares
+        // against the earlier names, by scanning them again (rare: distinct names seldom share all three).
+        ReadOnlySpan<byte> name = rest[label.NameStart..label.NameEnd];
+        ulong bit = 1UL << (((name.Length * 31) + name[0] + (name[^1] * 7)) & 63);
+        if ((set.NameMask & bit) != 0 && IsEarlierName(rest, label.NameStart, name))
+        {
+            return Fail(ParseErrorReason.DuplicateLabelName, line, start + label.NameStart);
+        }
 
-                    rented = bigger;
-                    names = bigger;
-                }
+        set.NameMask |= bit;
+        set.Count++;
+        set.Expected = label.ValueEnd + 1 < rest.Length && rest[label.ValueEnd + 1] == ',' ? label.ValueEnd + 2 : label.ValueEnd + 1;
+        return LineResult.Entry;
+    }
 
-                for (int k = 0; k < count; k++)
-                {
-                    if (rest[names[2 * k]..names[(2 * k) + 1]].SequenceEqual(name))
-                    {
-                        return Fail(ParseErrorReason.DuplicateLabelName, line, start + label.NameStart);
-                    }
-                }
+    /// <summary>The <c>}</c> at <paramref name="close"/> must follow the last label directly: no blank, no trailing comma.</summary>
+    private LineResult CheckOpenMetricsLabelSetEnd(ReadOnlySpan<byte> line, int start, int close, in OpenMetricsLabelSet set)
+    {
+        if (set.Count > 0 && line[start + set.Expected - 1] == ',')
+        {
+            // After "," a name must follow: "{a="b",}" is not in the ABNF.
+            return Fail(ParseErrorReason.InvalidLabelName, line, close);
+        }
 
-                (names[2 * count], names[(2 * count) + 1]) = (label.NameStart, label.NameEnd);
-                count++;
-                if (isExemplar)
-                {
-                    runes += Runes(name) + Runes(rest[label.ValueStart..label.ValueEnd]);
-                }
+        return close == start + set.Expected ? LineResult.Entry : Fail(ParseErrorReason.InvalidWhitespace, line, start + set.Expected);
+    }
 
-                expected = label.ValueEnd + 1 < rest.Length && rest[label.ValueEnd + 1] == ',' ? label.ValueEnd + 2 : label.ValueEnd + 1;
+    private static bool IsEarlierName(ReadOnlySpan<byte> rest, int before, ReadOnlySpan<byte> name)
+    {
+        var cursor = default(LabelCursor);
+        while (LabelScanner.Next(rest, ref cursor, out LabelBounds earlier, out _) == LabelScanStatus.Label && earlier.NameStart < before)
+        {
+            if (rest[earlier.NameStart..earlier.NameEnd].SequenceEqual(name))
+            {
+                return true;
             }
         }
-        finally
-        {
-            if (rented is not null)
-            {
-                ArrayPool<int>.Shared.Return(rented);
-            }
-        }
+
+        return false;
     }
 
     /// <summary><c>exemplar = SP HASH SP labels SP number [SP timestamp]</c>, at most 128 code points of labels.</summary>
@@ -260,7 +251,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.InvalidWhitespace, line, hash + 1);
         }
 
-        LineResult labels = CheckOpenMetricsLabels(line, brace, isExemplar: true, out int close);
+        LineResult labels = CheckOpenMetricsExemplarLabels(line, brace, out int close);
         if (labels != LineResult.Entry)
         {
             return labels;
