@@ -353,7 +353,8 @@ internal sealed partial class OpenMetricsFamilies
 
     /// <summary>
     /// A 64-bit hash of one span, eight bytes per step (the per-sample series key; FNV's byte loop cost a third of
-    /// the strict checks). Collisions only cost a byte comparison: every hit is confirmed.
+    /// the strict checks). Every hit is confirmed by comparing bytes, so a collision (negligible at 64 bits) can at
+    /// worst hide a repeat, never report one that is not there.
     /// </summary>
     internal static ulong QuickHash(ReadOnlySpan<byte> data)
     {

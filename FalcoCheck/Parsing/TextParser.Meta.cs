@@ -9,8 +9,9 @@ internal ref partial struct TextParser
     {
         // As Prometheus's lexer: '#', blanks, then the keyword and at least one blank. "#HELP", "# HELPER x" and a
         // bare "# HELP" are comments.
-        // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
-        // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
+        // NOTE: in lenient OpenMetrics, other comments are Comment entries, as in Prometheus text, and "# UNIT" is
+        // not checked against the family name; strict OpenMetrics (TextParser.Strict.cs) refuses both, as Prometheus's
+        // parser does. Strict mode also skips the repeat memo: a repeated HELP or TYPE is an error there.
         if (!_strict && TryRepeatMetaLine(line))
         {
             return LineResult.Entry;
