@@ -73,6 +73,7 @@ internal sealed class OpenMetricsStrictTests
         yield return Good("escaped quote, backslash, newline", "a{x=\"b\\\"c\\\\d\\ne\"} 1\n");
         yield return Good("NOTE: other escapes are in the ABNF (BS normal-char)", "a{x=\"\\q\"} 1\n");
         yield return Bad("raw quote in HELP", "# HELP a say \"hi\"\na 1\n", ParseErrorReason.UnescapedQuote, 1, 14);
+        yield return Bad("HELP ending in a lone backslash", "# HELP a x\\\na 1\n", ParseErrorReason.InvalidHelpLine, 1, 11);
         yield return Good("escaped HELP", "# HELP a say \\\"hi\\\" \\\\ \\n\na 1\n");
         yield return Bad("trailing comma", "a{x=\"1\",} 1\n", ParseErrorReason.InvalidLabelName, 1, 9);
 

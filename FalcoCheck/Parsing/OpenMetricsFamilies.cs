@@ -238,7 +238,7 @@ internal sealed partial class OpenMetricsFamilies
             }
 
             ReadOnlySpan<byte> text = Text(suffix);
-            ulong hash = Hash(family, text);
+            ulong hash = NameHash(family, text);
             if (_claims.TryGetValue(hash, out var other))
             {
                 ReadOnlySpan<byte> otherFamily = body.Slice(other.FamilyStart, other.FamilyLength);
@@ -377,6 +377,22 @@ internal sealed partial class OpenMetricsFamilies
         hash ^= hash >> 33;
         hash *= 0xFF51AFD7ED558CCDUL;
         return hash ^ (hash >> 33);
+    }
+
+    /// <summary>The hash of <paramref name="family"/> followed by <paramref name="suffix"/>, as of the one string they make.</summary>
+    private static ulong NameHash(ReadOnlySpan<byte> family, ReadOnlySpan<byte> suffix)
+    {
+        const int StackNameBytes = 256;
+        int length = family.Length + suffix.Length;
+        if (length > StackNameBytes)
+        {
+            return Hash(family, suffix);
+        }
+
+        Span<byte> name = stackalloc byte[StackNameBytes];
+        family.CopyTo(name);
+        suffix.CopyTo(name[family.Length..]);
+        return QuickHash(name[..length]);
     }
 
     /// <summary>FNV-1a, 64-bit, over <paramref name="a"/> then <paramref name="b"/>, so a name and a suffix hash as one string.</summary>

@@ -116,21 +116,28 @@ internal ref partial struct TextParser
 
         if (_kind == EntryKind.Help)
         {
-            int text = nameEnd + 1;
-            for (int i = text; i < line.Length; i++)
+            int i = nameEnd + 1;
+            while (i < line.Length)
             {
-                if (line[i] == '\\')
+                int k = line[i..].IndexOfAny((byte)'\\', (byte)'"');
+                if (k < 0)
                 {
-                    // escaped-char = BS ("n" / DQUOTE / BS) / BS normal-char: a backslash needs a byte after it.
-                    if (++i == line.Length)
-                    {
-                        return Fail(ParseErrorReason.InvalidHelpLine, line, i - 1);
-                    }
+                    break;
                 }
-                else if (line[i] == '"')
+
+                i += k;
+                if (line[i] == '"')
                 {
                     return Fail(ParseErrorReason.UnescapedQuote, line, i);
                 }
+
+                // escaped-char = BS ("n" / DQUOTE / BS) / BS normal-char: a backslash needs a byte after it.
+                if (i + 1 == line.Length)
+                {
+                    return Fail(ParseErrorReason.InvalidHelpLine, line, i);
+                }
+
+                i += 2;
             }
         }
         else
