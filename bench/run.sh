@@ -9,6 +9,8 @@
 #   peers     ../shared/bench/run_peers.sh --oneshot with BENCH_EXTRA_PEERS='falcocheck|<aot> bench'
 #   startup   hyperfine: the NativeAOT binary's start-up (--version) and a one-iteration bench
 #   oneshot   hyperfine: `falcocheck check` of a local endpoint (falcocheck replay), whole process
+#   openmetrics  falcocheck bench --stage parse-openmetrics|parse-openmetrics-strict (and parse, Prometheus text),
+#             alternating, 5 rounds per payload: what the OpenMetrics 1.0 strict checks cost (README "OpenMetrics")
 #   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
@@ -93,6 +95,34 @@ for line in open(sys.argv[1]):
 EOF
 }
 
+step_openmetrics() {
+  say "openmetrics (NativeAOT, strict checks vs none on the same OpenMetrics body, 5 alternating rounds)"
+  need_aot
+  local file="$RESULTS/openmetrics-$STAMP.jsonl"
+  for p in datadog typical large; do
+    local n
+    n=$(iterations_for parse-openmetrics-strict "$PAYLOADS/$p.prom")
+    for _ in 1 2 3 4 5; do
+      for s in parse parse-openmetrics parse-openmetrics-strict; do
+        "$AOT" bench --warmup 20 --stage "$s" "$PAYLOADS/$p.prom" "$n" >> "$file"
+      done
+    done
+  done
+  python3 - "$file" <<'EOF'
+import json, statistics, sys
+runs = {}
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    runs.setdefault((r["payload"], r["stage"]), []).append(r)
+print("%-8s %-25s %9s %9s %10s %10s %8s" % ("payload", "stage", "bytes", "MB/s", "MB/cpu-s", "us/iter", "alloc B"))
+for (payload, stage), rs in runs.items():
+    mbs = statistics.median(r["mb_per_s"] for r in rs)
+    cpu = statistics.median(r["bytes"] * r["iterations"] / r["cpu_seconds_total"] / 1e6 for r in rs)
+    us = statistics.median(r["us_per_parse"] for r in rs)
+    print("%-8s %-25s %9d %9.0f %10.0f %10.1f %8d" % (payload, stage, rs[0]["bytes"], mbs, cpu, us, max(r["allocated_bytes_per_iteration"] for r in rs)))
+EOF
+}
+
 step_peers() {
   say "peers (run_peers.sh --target 3 --oneshot)"
   need_aot
@@ -138,10 +168,10 @@ step_bdn() {
 }
 
 steps=("$@")
-((${#steps[@]})) || steps=(deps aot payloads stages peers startup oneshot bdn)
+((${#steps[@]})) || steps=(deps aot payloads stages openmetrics peers startup oneshot bdn)
 for s in "${steps[@]}"; do
   case "$s" in
-    deps|aot|payloads|stages|peers|startup|oneshot|bdn) "step_$s" ;;
+    deps|aot|payloads|stages|openmetrics|peers|startup|oneshot|bdn) "step_$s" ;;
     *) echo "unknown step: $s" >&2; exit 64 ;;
   esac
 done

@@ -32,6 +32,8 @@ internal sealed class BenchRunnerTests
         result.WriteTo(output);
 
         var text = Encoding.UTF8.GetString(output.WrittenSpan);
+        // The OpenMetrics stages time the payload rendered as OpenMetrics, and count its bytes.
+        var bytes = stage is BenchStage.ParseOpenMetrics or BenchStage.ParseOpenMetricsStrict ? OpenMetricsRendering.From(Typical).Length : Typical.Length;
         Assert.That(text.Count(c => c == '\n'), Is.EqualTo(1));
         Assert.That(text, Does.EndWith("\n"));
         using var json = JsonDocument.Parse(text);
@@ -41,15 +43,23 @@ internal sealed class BenchRunnerTests
             Assert.That(root.EnumerateObject().Select(p => p.Name), Is.EqualTo(Fields));
             Assert.That(root.GetProperty("peer").GetString(), Is.EqualTo("falcocheck"));
             Assert.That(root.GetProperty("stage").GetString(), Is.EqualTo(BenchResult.StageName(stage)));
-            Assert.That(root.GetProperty("bytes").GetInt64(), Is.EqualTo(Typical.Length));
+            Assert.That(root.GetProperty("bytes").GetInt64(), Is.EqualTo(bytes));
             Assert.That(root.GetProperty("series").GetInt32(), Is.EqualTo(122));
             Assert.That(root.GetProperty("iterations").GetInt32(), Is.EqualTo(3));
             var seconds = root.GetProperty("seconds_total").GetDouble();
             Assert.That(seconds, Is.GreaterThan(0));
-            Assert.That(root.GetProperty("mb_per_s").GetDouble(), Is.EqualTo(Typical.Length * 3 / seconds / 1e6).Within(1e-6).Percent);
+            Assert.That(root.GetProperty("mb_per_s").GetDouble(), Is.EqualTo(bytes * 3 / seconds / 1e6).Within(1e-6).Percent);
             Assert.That(root.GetProperty("series_per_s").GetDouble(), Is.EqualTo(122 * 3 / seconds).Within(1e-6).Percent);
             Assert.That(root.GetProperty("us_per_parse").GetDouble(), Is.EqualTo(seconds / 3 * 1e6).Within(1e-6).Percent);
         });
+    }
+
+    [Test]
+    public void Strict_OpenMetrics_parsing_allocates_nothing_per_iteration_once_warm()
+    {
+        var result = BenchRunner.Run(BenchStage.ParseOpenMetricsStrict, "typical", Typical, warmup: 2, iterations: 50);
+
+        Assert.That(result.AllocatedBytesPerIteration, Is.Zero);
     }
 
     [Test]

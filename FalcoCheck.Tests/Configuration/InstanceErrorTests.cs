@@ -46,18 +46,15 @@ internal sealed class InstanceErrorTests
             "conf.yaml:3:14: instances[0].timeout: expected a number of seconds, got a quoted string; remove the quotes");
         yield return Case("timeout over a day", Instance("timeout: 100000"),
             "conf.yaml:3:14: instances[0].timeout: must be at most 86400 seconds (one day), got '100000'");
-        yield return Case("timeout longer than the interval", Instance("timeout: 20"),
-            "conf.yaml:3:14: instances[0].timeout: 20 s is longer than min_collection_interval (15 s); runs would overlap");
-        yield return Case("interval shorter than the default timeout", Instance("min_collection_interval: 5"),
-            "conf.yaml:3:30: instances[0].min_collection_interval: 5 s is shorter than timeout (10 s, the default); runs would overlap");
-        yield return Case("interval shorter than init_config.timeout",
+        yield return Case("timeout written longer than the interval written", Instance("min_collection_interval: 15\n    timeout: 20"),
+            "conf.yaml:4:14: instances[0].timeout: 20 s is longer than min_collection_interval (15 s, at conf.yaml:3:30); runs would overlap");
+        yield return Case("interval written shorter than init_config.timeout",
             "init_config:\n  timeout: 8\n" + Instance("min_collection_interval: 7.5"),
-            "conf.yaml:5:30: instances[0].min_collection_interval: 7.5 s is shorter than timeout (8 s, init_config.timeout); runs would overlap");
-        yield return Case("init_config.timeout longer than the default interval",
-            "init_config:\n  timeout: 30\ninstances:\n  - openmetrics_endpoint: http://localhost:8765/metrics\n",
-            "conf.yaml:2:12: instances[0]: init_config.timeout (30 s) is longer than min_collection_interval (15 s, the default); runs would overlap");
-        yield return Case("read_timeout longer than the interval", Instance("read_timeout: 16"),
-            "conf.yaml:3:19: instances[0].read_timeout: 16 s is longer than min_collection_interval (15 s); runs would overlap");
+            "conf.yaml:5:30: instances[0].min_collection_interval: 7.5 s is shorter than init_config.timeout (8 s, at conf.yaml:2:12); runs would overlap");
+        yield return Case("read_timeout written longer than the interval written", Instance("read_timeout: 16\n    min_collection_interval: 15"),
+            "conf.yaml:3:19: instances[0].read_timeout: 16 s is longer than min_collection_interval (15 s, at conf.yaml:4:30); runs would overlap");
+        yield return Case("connect_timeout written longer than the interval written", Instance("min_collection_interval: 2\n    connect_timeout: 3"),
+            "conf.yaml:4:22: instances[0].connect_timeout: 3 s is longer than min_collection_interval (2 s, at conf.yaml:3:30); runs would overlap");
         yield return Case("connect_timeout a list", Instance("connect_timeout: [1]"),
             "conf.yaml:3:22: instances[0].connect_timeout: expected a number of seconds, got a list");
         yield return Case("tls_verify yes is not a boolean", Instance("tls_verify: yes"),

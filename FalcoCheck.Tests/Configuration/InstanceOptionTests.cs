@@ -42,6 +42,7 @@ internal sealed class InstanceOptionTests
         yield return Option("raw_metric_prefix", "raw_metric_prefix: falcosecurity_", i => i.RawMetricPrefix, "falcosecurity_");
         yield return Option("hostname_label", "hostname_label: hostname", i => i.HostnameLabel, "hostname");
         yield return Option("use_latest_spec", "use_latest_spec: true", i => i.UseLatestSpec, true);
+        yield return Option("openmetrics_strict", "openmetrics_strict: false", i => i.OpenMetricsStrict, false);
         yield return Option("max_response_size", "max_response_size: 1048576", i => i.MaxResponseBytes, 1_048_576L);
         yield return Option("skip_proxy", "skip_proxy: true", i => i.SkipProxy, true);
         yield return Option("null value keeps the default", "timeout:", i => i.Timeout, TimeSpan.FromSeconds(10));
@@ -72,6 +73,7 @@ internal sealed class InstanceOptionTests
             Assert.That(instance.Timeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(instance.ConnectTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
             Assert.That(instance.ReadTimeout, Is.EqualTo(TimeSpan.FromSeconds(10)));
+            Assert.That(instance.OpenMetricsStrict, Is.True);
             Assert.That(instance.Headers, Is.Null);
             Assert.That(instance.ExtraHeaders, Is.Empty);
             Assert.That(instance.Username, Is.Null);

@@ -64,7 +64,51 @@ internal static class HostileBody
         mapper.Map(body, format);
         mapper.Map(body, format);
         Require(mapper.Facts.InvalidLines == invalid, "the mapper counts the invalid lines");
+        if (format == TextFormat.OpenMetrics)
+        {
+            ReadStrictOpenMetrics(body, lines);
+        }
+
         return invalid;
+    }
+
+    /// <summary>
+    /// OpenMetrics 1.0 strict mode: progress, nothing thrown but the first error (when asked to throw), and the mapper
+    /// rejecting the body exactly when the parser found an error.
+    /// </summary>
+    private static void ReadStrictOpenMetrics(byte[] body, int lines)
+    {
+        var options = new TextParserOptions { StrictOpenMetrics = true };
+        var parser = new TextParser(body, TextFormat.OpenMetrics, options);
+        var entries = 0;
+        ParseError? first = null;
+        while (parser.Read())
+        {
+            Require(++entries <= lines, "strict Read() makes progress");
+            if (parser.Kind == EntryKind.Invalid)
+            {
+                first ??= parser.Error;
+            }
+        }
+
+        try
+        {
+            var throwing = new TextParser(body, TextFormat.OpenMetrics, options with { ThrowOnInvalid = true });
+            while (throwing.Read())
+            {
+            }
+
+            Require(first is null, "strict OpenMetrics threw nothing although it reported an error");
+        }
+        catch (TextFormatException e)
+        {
+            Require(e.Error == first, $"strict OpenMetrics throws its first error: {e.Error} vs {first}");
+        }
+
+        var mapper = new FalcoMapper(new MappingOptions { Parser = options });
+        mapper.Map(body, TextFormat.OpenMetrics);
+        Require(mapper.Facts.BodyRejected == first is not null, "the mapper rejects the body exactly when strict OpenMetrics found an error");
+        Require(!mapper.Facts.BodyRejected || mapper.Samples.Count == 0, "nothing of a rejected body is mapped");
     }
 
     // Plain exceptions, not NUnit asserts: CsCheck calls this on its own threads and shrinks on any exception.

@@ -49,7 +49,7 @@ internal sealed class SinkConfigTests
         yield return Case("dogstatsd spool size too large", "sinks:\n  - type: dogstatsd\n    spool_max_size: 2000000000000\n",
             "falcocheck.yaml:3:21: sinks[0].spool_max_size: must be between 0 and 1099511627776, got 2000000000000");
         yield return Case("backoffs reversed", "sinks:\n  - type: otlp\n    url: http://c/\n    retry_initial_backoff: 10\n    retry_max_backoff: 1\n",
-            "falcocheck.yaml:4:28: sinks[0].retry_initial_backoff: must not be longer than retry_max_backoff");
+            "falcocheck.yaml:4:28: sinks[0].retry_initial_backoff: 10 s is longer than retry_max_backoff (1 s, at falcocheck.yaml:5:24)");
     }
 
     [TestCaseSource(nameof(Errors))]

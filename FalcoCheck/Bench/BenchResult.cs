@@ -32,6 +32,8 @@ internal sealed record BenchResult(
         BenchStage.Parse => "parse",
         BenchStage.Map => "map",
         BenchStage.Encode => "encode",
+        BenchStage.ParseOpenMetrics => "parse-openmetrics",
+        BenchStage.ParseOpenMetricsStrict => "parse-openmetrics-strict",
         _ => "pipeline",
     };
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using FalcoCheck.Parsing;
 
 namespace FalcoCheck.Bench;
 
@@ -14,6 +15,8 @@ internal static class BenchRunner
         BenchStage.Parse => new ParseRun(body),
         BenchStage.Map => new MapRun(body),
         BenchStage.Encode => new EncodeRun(body),
+        BenchStage.ParseOpenMetrics => new ParseRun(body, format: TextFormat.OpenMetrics),
+        BenchStage.ParseOpenMetricsStrict => new ParseRun(body, format: TextFormat.OpenMetrics, strict: true),
         _ => new PipelineRun(body),
     };
 
@@ -21,6 +24,12 @@ internal static class BenchRunner
     {
         ArgumentOutOfRangeException.ThrowIfNegative(warmup);
         ArgumentOutOfRangeException.ThrowIfLessThan(iterations, 1);
+        if (stage is BenchStage.ParseOpenMetrics or BenchStage.ParseOpenMetricsStrict)
+        {
+            // Timed and counted (bytes, MB/s) on the OpenMetrics body, rendered once before timing.
+            body = OpenMetricsRendering.From(body);
+        }
+
         using var run = Prepare(stage, body);
         long checksum = 0;
         for (var i = 0; i < warmup; i++)

@@ -14,4 +14,10 @@ internal enum BenchStage
 
     /// <summary>Parse, map, counter deltas, Datadog v2 encoding and gzip: one scrape minus the HTTP request.</summary>
     Pipeline,
+
+    /// <summary>TextParser over the payload rendered as conformant OpenMetrics 1.0, read leniently (<c>openmetrics_strict: false</c>).</summary>
+    ParseOpenMetrics,
+
+    /// <summary>The same OpenMetrics body with every OpenMetrics 1.0 rule checked (<c>openmetrics_strict: true</c>).</summary>
+    ParseOpenMetricsStrict,
 }

@@ -5,7 +5,7 @@ using FalcoCheck.Bench;
 namespace FalcoCheck.Cli;
 
 /// <summary>
-/// <c>falcocheck bench [--warmup N] [--stage parse|map|encode|pipeline] PAYLOAD ITERATIONS</c>: times one stage in
+/// <c>falcocheck bench [--warmup N] [--stage parse|map|encode|pipeline|parse-openmetrics|parse-openmetrics-strict] PAYLOAD ITERATIONS</c>: times one stage in
 /// process and prints one JSON line in the shape of the peers in ../shared/bench, so that
 /// <c>BENCH_EXTRA_PEERS='falcocheck|falcocheck bench' run_peers.sh</c> runs it beside them.
 /// <c>falcocheck bench generate [--out DIR] [--seed N] [PROFILE...]</c> writes the seeded payloads.
@@ -15,7 +15,7 @@ internal static class BenchCommand
     /// <summary>Exit status when the payload cannot be read or benched (the peers' contract: an error line and non-zero).</summary>
     public const int ExitFailed = 2;
 
-    private static readonly string[] StageNames = ["parse", "map", "encode", "pipeline"];
+    private static readonly string[] StageNames = ["parse", "map", "encode", "pipeline", "parse-openmetrics", "parse-openmetrics-strict"];
 
     public static Command Create()
     {
@@ -29,7 +29,7 @@ internal static class BenchCommand
         });
         var stage = new Option<string>("--stage", "-s")
         {
-            Description = "parse (TextParser), map (FalcoMapper), encode (Datadog v2 series), pipeline (parse + map + counts + Datadog v2 + gzip)",
+            Description = "parse (TextParser), map (FalcoMapper), encode (Datadog v2 series), pipeline (parse + map + counts + Datadog v2 + gzip); parse-openmetrics, parse-openmetrics-strict (the payload rendered as OpenMetrics 1.0, read without and with the strict checks)",
             DefaultValueFactory = _ => "parse",
         };
         stage.AcceptOnlyFromAmong(StageNames);
@@ -111,6 +111,8 @@ internal static class BenchCommand
         "map" => BenchStage.Map,
         "encode" => BenchStage.Encode,
         "pipeline" => BenchStage.Pipeline,
+        "parse-openmetrics" => BenchStage.ParseOpenMetrics,
+        "parse-openmetrics-strict" => BenchStage.ParseOpenMetricsStrict,
         _ => BenchStage.Parse,
     };
 

@@ -89,6 +89,9 @@ internal sealed record InstanceConfig
     /// <summary>True asks for OpenMetrics 1.0 text instead of Prometheus text 0.0.4.</summary>
     public bool UseLatestSpec { get; init; }
 
+    /// <summary><c>openmetrics_strict</c>: an OpenMetrics body that breaks the 1.0 specification fails the scrape.</summary>
+    public bool OpenMetricsStrict { get; init; } = true;
+
     /// <summary><c>max_response_size</c>, in bytes: a larger body fails the scrape.</summary>
     public long MaxResponseBytes { get; init; } = DefaultMaxResponseBytes;
 

@@ -45,7 +45,7 @@ internal static class InstanceConfigReader
         "tls_verify", "tls_ca_cert", TlsCert, TlsPrivateKey,
         MetricFilterReader.ExtraMetricsKey, MetricFilterReader.ExcludeMetricsKey, MetricFilterReader.ExcludeMetricsByLabelsKey,
         "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
-        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", MaxResponseSize,
+        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", "openmetrics_strict", MaxResponseSize,
         "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
         DatadogCompatibility.Metrics, DatadogCompatibility.MetricPatterns, DatadogCompatibility.IgnoreTags,
         DatadogCompatibility.TlsIgnoreWarning, DatadogCompatibility.AllowRedirects, DatadogCompatibility.TlsProtocolsAllowed,
@@ -76,8 +76,13 @@ internal static class InstanceConfigReader
         }
 
         Uri? endpoint = map.Require(Endpoint) ? map.Url(Endpoint, EndpointSchemes) : null;
-        TimeSpan timeout = map.Seconds(Timeout) ?? init.Timeout;
-        TimeSpan interval = map.Seconds(Interval) ?? InstanceConfig.DefaultMinCollectionInterval;
+        // Defaults never make a config invalid: a default interval grows to the longest timeout written, and a
+        // default timeout shrinks to the interval. Only values the user wrote can conflict (CheckOverlap).
+        TimeSpan? writtenTimeout = map.Seconds(Timeout) ?? (initTimeoutNode is null ? null : init.Timeout);
+        TimeSpan? writtenConnect = map.Seconds(ConnectTimeout);
+        TimeSpan? writtenRead = map.Seconds(ReadTimeout);
+        TimeSpan interval = map.Seconds(Interval) ?? Longest(InstanceConfig.DefaultMinCollectionInterval, writtenTimeout, writtenConnect, writtenRead);
+        TimeSpan timeout = writtenTimeout ?? (InitConfig.DefaultTimeout < interval ? InitConfig.DefaultTimeout : interval);
         var result = new InstanceConfig
         {
             Index = index,
@@ -87,8 +92,8 @@ internal static class InstanceConfigReader
             Service = map.String("service") ?? init.Service,
             MinCollectionInterval = interval,
             Timeout = timeout,
-            ConnectTimeout = map.Seconds(ConnectTimeout) ?? timeout,
-            ReadTimeout = map.Seconds(ReadTimeout) ?? timeout,
+            ConnectTimeout = writtenConnect ?? timeout,
+            ReadTimeout = writtenRead ?? timeout,
             Headers = HeaderRules.Read(map, "headers"),
             ExtraHeaders = HeaderRules.Read(map, "extra_headers") ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
             Username = map.String(Username),
@@ -112,6 +117,7 @@ internal static class InstanceConfigReader
             RawMetricPrefix = map.String("raw_metric_prefix"),
             HostnameLabel = map.String("hostname_label"),
             UseLatestSpec = map.Bool("use_latest_spec") ?? false,
+            OpenMetricsStrict = map.Bool("openmetrics_strict") ?? true,
             MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
             Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
             SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,
@@ -171,46 +177,48 @@ internal static class InstanceConfigReader
     }
 
     /// <summary>
-    /// A timeout longer than the interval would let a slow scrape overlap the next run of the same instance.
-    /// Points at whichever side the instance set, so the message lands where the fix goes.
+    /// A timeout longer than the interval would let a slow scrape overlap the next run of the same instance. Only
+    /// values the user wrote are compared (defaults adapt, see <see cref="Read"/>), and the message names both places.
     /// </summary>
     private static void CheckOverlap(ConfigReadContext ctx, ConfigMapping map, InstanceConfig instance, YamlNode? initTimeoutNode)
     {
-        CheckOne(Timeout, instance.Timeout);
-        if (map.Has(ConnectTimeout))
+        if (!map.Has(Interval))
         {
-            CheckOne(ConnectTimeout, instance.ConnectTimeout);
+            return;
         }
 
-        if (map.Has(ReadTimeout))
-        {
-            CheckOne(ReadTimeout, instance.ReadTimeout);
-        }
-
-        void CheckOne(string key, TimeSpan value)
+        string interval = Seconds(instance.MinCollectionInterval);
+        SourcePosition intervalAt = ctx.At(map.Get(Interval)!);
+        foreach ((string key, TimeSpan value) in new[] { (Timeout, instance.Timeout), (ConnectTimeout, instance.ConnectTimeout), (ReadTimeout, instance.ReadTimeout) })
         {
             if (value <= instance.MinCollectionInterval)
             {
-                return;
+                continue;
             }
 
-            string seconds = Seconds(value);
-            string interval = Seconds(instance.MinCollectionInterval);
             if (map.Has(key))
             {
-                map.Error(key, $"{seconds} s is longer than {Interval} ({interval} s); runs would overlap");
+                map.Error(key, $"{Seconds(value)} s is longer than {Interval} ({interval} s, at {intervalAt}); runs would overlap");
             }
-            else if (map.Has(Interval))
+            else if (key == Timeout && initTimeoutNode is not null)
             {
-                string source = initTimeoutNode is null ? "the default" : "init_config.timeout";
-                map.Error(Interval, $"{interval} s is shorter than {key} ({seconds} s, {source}); runs would overlap");
-            }
-            else
-            {
-                SourcePosition at = initTimeoutNode is null ? map.Position : ctx.At(initTimeoutNode);
-                ctx.Error(at, map.Path, $"init_config.timeout ({seconds} s) is longer than {Interval} ({interval} s, the default); runs would overlap");
+                map.Error(Interval, $"{interval} s is shorter than init_config.timeout ({Seconds(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
             }
         }
+    }
+
+    private static TimeSpan Longest(TimeSpan fallback, params ReadOnlySpan<TimeSpan?> written)
+    {
+        TimeSpan longest = fallback;
+        foreach (TimeSpan? value in written)
+        {
+            if (value > longest)
+            {
+                longest = value.Value;
+            }
+        }
+
+        return longest;
     }
 
     private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

@@ -27,22 +27,29 @@ internal static class NetworkSinkReader
     /// <summary>A spool of a terabyte is a typo; 0 turns the spool off.</summary>
     public const long SpoolSizeLimit = 1L << 40;
 
+    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+
     public static DeliveryOptions Delivery(ConfigMapping map)
     {
         var defaults = new DeliveryOptions();
+
+        // Defaults never make a config invalid: an unwritten backoff adapts to the written one (a written initial
+        // backoff above 30 s raises the default maximum; a written maximum below 1 s lowers the default initial).
+        TimeSpan? initial = map.Seconds("retry_initial_backoff");
+        TimeSpan? max = map.Seconds("retry_max_backoff");
         var delivery = new DeliveryOptions
         {
             Timeout = map.Seconds("timeout") ?? defaults.Timeout,
             MaxRetries = (int)(map.Integer("max_retries", 0, MaxRetriesLimit) ?? defaults.MaxRetries),
-            RetryInitialBackoff = map.Seconds("retry_initial_backoff") ?? defaults.RetryInitialBackoff,
-            RetryMaxBackoff = map.Seconds("retry_max_backoff") ?? defaults.RetryMaxBackoff,
+            RetryInitialBackoff = initial ?? (max < defaults.RetryInitialBackoff ? max.Value : defaults.RetryInitialBackoff),
+            RetryMaxBackoff = max ?? (initial > defaults.RetryMaxBackoff ? initial.Value : defaults.RetryMaxBackoff),
             QueueSize = (int)(map.Integer("queue_size", 1, QueueSizeLimit) ?? defaults.QueueSize),
             FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
             SpoolMaxBytes = map.Integer("spool_max_size", 0, SpoolSizeLimit) ?? defaults.SpoolMaxBytes,
         };
-        if (delivery.RetryInitialBackoff > delivery.RetryMaxBackoff)
+        if (initial > max)
         {
-            map.Error("retry_initial_backoff", "must not be longer than retry_max_backoff");
+            map.Error("retry_initial_backoff", $"{Seconds(initial.Value)} s is longer than retry_max_backoff ({Seconds(max!.Value)} s, at {map.PositionOf("retry_max_backoff")})");
         }
 
         return delivery;

@@ -29,6 +29,7 @@ internal sealed class FalcoMapper
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
     private readonly List<string> _infoTags = [];
+    private readonly OpenMetricsFamilies _openMetricsFamilies = new();
     private InfoTagSet _info = InfoTagSet.Empty;
     private int _scrapeId;
 
@@ -60,13 +61,16 @@ internal sealed class FalcoMapper
         _slots.Clear();
 
         // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
-        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false });
+        var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false }, _openMetricsFamilies);
         var familyOffset = -1;
         var familyLength = 0;
         var familyType = MetricType.Unknown;
         var helpOffset = -1;
         var helpLength = 0;
         var block = 0;
+        // OpenMetrics read strictly: "Partial or invalid expositions MUST be considered erroneous in their entirety"
+        // (OpenMetrics 1.0), so the first error rejects the whole body, as Prometheus does.
+        var rejectWhole = format == TextFormat.OpenMetrics && _options.Parser.StrictOpenMetrics;
         while (parser.Read())
         {
             switch (parser.Kind)
@@ -109,6 +113,13 @@ internal sealed class FalcoMapper
                     }
 
                     break;
+            }
+
+            if (rejectWhole && _facts.InvalidLines > 0)
+            {
+                _facts.BodyRejected = true;
+                _pending.Clear();
+                break;
             }
         }
 

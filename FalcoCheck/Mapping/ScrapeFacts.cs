@@ -34,6 +34,12 @@ internal sealed class ScrapeFacts
     /// <summary>Lines the parser rejected; each lost only itself.</summary>
     public int InvalidLines { get; set; }
 
+    /// <summary>
+    /// A strict OpenMetrics body broke a rule: nothing of it is submitted and <see cref="Errors"/> holds the first
+    /// error (OpenMetrics 1.0: "Partial or invalid expositions MUST be considered erroneous in their entirety").
+    /// </summary>
+    public bool BodyRejected { get; set; }
+
     /// <summary>The first few parse errors, for the report.</summary>
     public List<ParseError> Errors { get; } = [];
 
@@ -58,6 +64,7 @@ internal sealed class ScrapeFacts
         SeriesDropped = 0;
         DuplicateSeries = 0;
         InvalidLines = 0;
+        BodyRejected = false;
         Errors.Clear();
         LimitHits.Clear();
         SeriesOverLimit = 0;

@@ -67,6 +67,7 @@ internal ref partial struct TextParser
         // The same span the LabelEnumerator will re-scan: from after '{' to the end of the line.
         ReadOnlySpan<byte> rest = line[start..];
         var cursor = default(LabelCursor);
+        var strict = default(OpenMetricsLabelSet);
         int count = 0;
         int rawQuotes = 0;
         while (true)
@@ -75,6 +76,11 @@ internal ref partial struct TextParser
             if (status == LabelScanStatus.End)
             {
                 end = start + cursor.Position;
+                if (_strict && CheckOpenMetricsLabelSetEnd(line, start, end - 1, strict) != LineResult.Entry)
+                {
+                    return LineResult.Invalid;
+                }
+
                 _labelsStart = _lineStart + start;
                 _labelCount = count;
                 _rawQuoteLabelValues += rawQuotes;
@@ -105,6 +111,12 @@ internal ref partial struct TextParser
             if (label.ValueHasRawQuotes)
             {
                 rawQuotes++;
+            }
+
+            if (_strict && CheckOpenMetricsLabel(line, start, label, ref strict) != LineResult.Entry)
+            {
+                end = 0;
+                return LineResult.Invalid;
             }
         }
     }

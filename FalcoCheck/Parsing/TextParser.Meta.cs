@@ -9,9 +9,10 @@ internal ref partial struct TextParser
     {
         // As Prometheus's lexer: '#', blanks, then the keyword and at least one blank. "#HELP", "# HELPER x" and a
         // bare "# HELP" are comments.
-        // NOTE: in OpenMetrics, other comments are a syntax error for Prometheus's parser; here they are Comment
-        // entries in both formats, and "# UNIT" is not checked against the metric name's suffix.
-        if (TryRepeatMetaLine(line))
+        // NOTE: in lenient OpenMetrics, other comments are Comment entries, as in Prometheus text, and "# UNIT" is
+        // not checked against the family name; strict OpenMetrics (TextParser.Strict.cs) refuses both, as Prometheus's
+        // parser does. Strict mode also skips the repeat memo: a repeated HELP or TYPE is an error there.
+        if (!_strict && TryRepeatMetaLine(line))
         {
             return LineResult.Entry;
         }
@@ -19,14 +20,14 @@ internal ref partial struct TextParser
         int k = ByteClass.SkipBlanks(line, hash + 1);
         if (k == hash + 1 || k == line.Length)
         {
-            return Comment();
+            return Comment(line);
         }
 
         ReadOnlySpan<byte> word = line[k..];
         if (_format == TextFormat.OpenMetrics && word.StartsWith("EOF"u8) && word[3..].IndexOfAnyExcept((byte)' ', (byte)'\t') < 0)
         {
             _eofSeen = true;
-            return LineResult.Skip;
+            return _strict ? CheckOpenMetricsEof(line) : LineResult.Skip;
         }
 
         EntryKind kind;
@@ -45,13 +46,13 @@ internal ref partial struct TextParser
         }
         else
         {
-            return Comment();
+            return Comment(line);
         }
 
         int afterKeyword = k + 4;
         if (afterKeyword == line.Length || !ByteClass.IsBlank(line[afterKeyword]))
         {
-            return Comment();
+            return Comment(line);
         }
 
         if (!_bodyIsValidUtf8 && !Utf8.IsValid(line))
@@ -78,12 +79,13 @@ internal ref partial struct TextParser
 
         _nameStart = _lineStart + nameStart;
         _nameLength = nameEnd - nameStart;
-        return kind switch
+        LineResult result = kind switch
         {
             EntryKind.Help => HelpLine(line, nameEnd),
             EntryKind.Type => TypeLine(line, nameEnd),
             _ => UnitLine(line, nameEnd),
         };
+        return _strict && result == LineResult.Entry ? CheckOpenMetricsMeta(line, k, nameStart, nameEnd) : result;
     }
 
     private LineResult HelpLine(ReadOnlySpan<byte> line, int nameEnd)
@@ -139,8 +141,14 @@ internal ref partial struct TextParser
         return LineResult.Entry;
     }
 
-    private LineResult Comment()
+    private LineResult Comment(ReadOnlySpan<byte> line)
     {
+        if (_strict)
+        {
+            // "Aside from this metadata and the EOF line at the end of the message, you MUST NOT expose lines beginning with a #."
+            return Fail(ParseErrorReason.UnexpectedComment, line, 0);
+        }
+
         _kind = EntryKind.Comment;
         return LineResult.Entry;
     }

@@ -32,6 +32,10 @@ internal ref partial struct TextParser
     private readonly int _maxLabelValueBytes;
     private readonly bool _throwOnInvalid;
 
+    // OpenMetrics strict mode (TextParser.Strict.cs); null and false for Prometheus text.
+    private readonly bool _strict;
+    private readonly OpenMetricsFamilies? _families;
+
     // One vectorized pass over the whole body in the constructor: then no line needs its own UTF-8 check. A '\n'
     // cannot split a multi-byte sequence, so a valid body has only valid lines.
     private readonly bool _bodyIsValidUtf8;
@@ -71,7 +75,11 @@ internal ref partial struct TextParser
     /// <param name="body">The whole response body; it must outlive the parser.</param>
     /// <param name="format">Prometheus text 0.0.4 (what Falco serves) or OpenMetrics 1.0.</param>
     /// <param name="options">Limits and strictness; <c>default</c> means <see cref="TextParserOptions.Default"/>.</param>
-    public TextParser(ReadOnlySpan<byte> body, TextFormat format = TextFormat.Prometheus, TextParserOptions options = default)
+    /// <param name="families">
+    /// Strict OpenMetrics only: the family-rule state to reuse (reset here), so that a caller parsing every scrape
+    /// allocates nothing once its tables have grown; null allocates one for this body.
+    /// </param>
+    public TextParser(ReadOnlySpan<byte> body, TextFormat format = TextFormat.Prometheus, TextParserOptions options = default, OpenMetricsFamilies? families = null)
     {
         _body = body;
         _format = format;
@@ -80,6 +88,8 @@ internal ref partial struct TextParser
         _maxLabelNameBytes = Limit(options.MaxLabelNameBytes, TextParserOptions.DefaultMaxLabelNameBytes);
         _maxLabelValueBytes = Limit(options.MaxLabelValueBytes, TextParserOptions.DefaultMaxLabelValueBytes);
         _throwOnInvalid = options.ThrowOnInvalid;
+        _strict = format == TextFormat.OpenMetrics && options.StrictOpenMetrics;
+        _families = _strict ? families?.Reset() ?? new OpenMetricsFamilies() : null;
         _bodyIsValidUtf8 = Utf8.IsValid(body);
         _labelsStart = -1;
     }
@@ -174,7 +184,7 @@ internal ref partial struct TextParser
         int first = ByteClass.SkipBlanks(line, 0);
         if (_eofSeen)
         {
-            if (first == line.Length)
+            if (first == line.Length && !_strict)
             {
                 return LineResult.Skip;
             }
@@ -187,6 +197,15 @@ internal ref partial struct TextParser
         if (line.Length > _maxLineBytes)
         {
             return Fail(ParseErrorReason.LineTooLong, line, _maxLineBytes);
+        }
+
+        if (_strict)
+        {
+            LineResult strict = CheckOpenMetricsLine(line, first);
+            if (strict != LineResult.Skip)
+            {
+                return strict;
+            }
         }
 
         if (first == line.Length)
@@ -212,7 +231,8 @@ internal ref partial struct TextParser
         int nameEnd = EndOfSampleName(line, start);
         int p = nameEnd;
         int brace = ByteClass.SkipBlanks(line, nameEnd);
-        if (brace < line.Length && line[brace] == '{')
+        bool hasLabels = brace < line.Length && line[brace] == '{';
+        if (hasLabels)
         {
             // The label scanner only closes the set on '}' followed by a blank or the end of the line.
             LineResult labels = ParseLabelSet(line, brace + 1, out p);
@@ -233,6 +253,7 @@ internal ref partial struct TextParser
             return Fail(ParseErrorReason.MissingValue, line, p);
         }
 
+        int valueStart = p;
         int valueEnd = EndOfToken(line, p);
         if (!TryParseValue(line[p..valueEnd], out _value, out _exactInteger, out _hasExactInteger))
         {
@@ -240,6 +261,7 @@ internal ref partial struct TextParser
         }
 
         p = ByteClass.SkipBlanks(line, valueEnd);
+        int timestampStart = p;
         if (p < line.Length && !IsExemplarStart(line, p))
         {
             int timestampEnd = EndOfToken(line, p);
@@ -252,6 +274,7 @@ internal ref partial struct TextParser
             p = ByteClass.SkipBlanks(line, timestampEnd);
         }
 
+        int exemplarStart = p < line.Length ? p : -1;
         if (p < line.Length)
         {
             if (!IsExemplarStart(line, p))
@@ -263,6 +286,15 @@ internal ref partial struct TextParser
             if (exemplar != LineResult.Entry)
             {
                 return exemplar;
+            }
+        }
+
+        if (_strict)
+        {
+            LineResult strict = CheckOpenMetricsSample(line, nameEnd, hasLabels ? brace : -1, seriesEnd, valueStart, timestampStart, exemplarStart);
+            if (strict != LineResult.Entry)
+            {
+                return strict;
             }
         }
 
@@ -284,6 +316,12 @@ internal ref partial struct TextParser
         {
             // OpenMetrics 1.0: "The exposition MUST end with an EOF token"; without it the body may be truncated.
             _endReported = true;
+            if (_strict && _families!.End(_body, out int at) is var reason && reason != ParseErrorReason.None)
+            {
+                FailFamilies(reason, at);
+                return ReturnInvalid();
+            }
+
             _lineNumber++;
             Fail(ParseErrorReason.MissingEof, default, 0);
             return ReturnInvalid();

@@ -14,12 +14,18 @@ namespace FalcoCheck.Parsing;
 /// Strict mode: <see cref="TextParser.Read"/> throws <see cref="TextFormatException"/> instead of returning an
 /// <see cref="EntryKind.Invalid"/> entry.
 /// </param>
+/// <param name="StrictOpenMetrics">
+/// OpenMetrics bodies are checked against every rule of the OpenMetrics 1.0 specification (one
+/// <see cref="ParseErrorReason"/> each); off, they are read as leniently as Prometheus text. No effect on Prometheus
+/// text. Off in <c>default</c>: callers opt in (the instance option <c>openmetrics_strict</c> defaults to on).
+/// </param>
 internal readonly record struct TextParserOptions(
     int MaxLineBytes = TextParserOptions.DefaultMaxLineBytes,
     int MaxLabelsPerSeries = TextParserOptions.DefaultMaxLabelsPerSeries,
     int MaxLabelNameBytes = TextParserOptions.DefaultMaxLabelNameBytes,
     int MaxLabelValueBytes = TextParserOptions.DefaultMaxLabelValueBytes,
-    bool ThrowOnInvalid = false)
+    bool ThrowOnInvalid = false,
+    bool StrictOpenMetrics = false)
 {
     // Prometheus text formats have no limits of their own; Prometheus's scrape config has the same knobs
     // (label_limit, label_name_length_limit, label_value_length_limit; 0 = unlimited there). Falco's longest line is

@@ -128,7 +128,8 @@ internal sealed class Instance : IDisposable
         }
 
         var first = facts.Errors.Count > 0 ? facts.Errors[0].Message : "unknown";
-        return facts.SeriesScraped == 0
+        return facts.BodyRejected ? (ServiceCheckStatus.Critical, $"the OpenMetrics body is invalid: {first}")
+            : facts.SeriesScraped == 0
             ? (ServiceCheckStatus.Critical, $"the payload is not Prometheus text: {first}")
             : (ServiceCheckStatus.Ok, $"{facts.InvalidLines} line(s) skipped; first: {first}");
     }

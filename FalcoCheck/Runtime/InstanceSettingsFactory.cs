@@ -51,7 +51,7 @@ internal static class InstanceSettingsFactory
             },
             MaxSeriesPerScrape = instance.MaxSeriesPerScrape,
             Parser = new TextParserOptions(
-                instance.MaxLineBytes, instance.MaxLabelsPerSeries, instance.MaxLabelNameBytes, instance.MaxLabelValueBytes),
+                instance.MaxLineBytes, instance.MaxLabelsPerSeries, instance.MaxLabelNameBytes, instance.MaxLabelValueBytes, StrictOpenMetrics: instance.OpenMetricsStrict),
         };
 
         var scraper = new ScraperOptions
