@@ -61,7 +61,7 @@ internal sealed partial class Daemon
             context.Gate = new SemaphoreSlim(agent.MaxConcurrentScrapes);
         }
 
-        var (kept, added, removed) = await _scheduler!.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
+        var (kept, added, removed) = await _scheduler!.ApplyAsync(WithDiscovered(agent, settings, rebuild: true), cancellationToken).ConfigureAwait(false);
         _agent = agent with
         {
             StateDir = _agent.StateDir,
@@ -120,6 +120,11 @@ internal sealed partial class Daemon
         if (running.ShutdownTimeout != next.ShutdownTimeout)
         {
             changed.Add("shutdown_timeout");
+        }
+
+        if (KubernetesChanged(running.Kubernetes, next.Kubernetes))
+        {
+            changed.Add("kubernetes");
         }
 
         return changed;
