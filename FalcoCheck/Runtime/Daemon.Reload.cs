@@ -17,7 +17,7 @@ internal sealed partial class Daemon
             return Refused(trigger, $"{e.Errors.Count} error(s) in the agent file", [.. e.Errors.Select(error => error.ToString())]);
         }
 
-        var check = ConfigLoader.LoadCheck(ConfigLoader.CheckConfigPath(agent), _options.GetEnv, agent.SecretBackend);
+        var check = ConfigLoader.LoadCheck(agent, _options.GetEnv);
         if (check.Errors.Count > 0)
         {
             return Refused(trigger, $"{check.Errors.Count} error(s) in {check.SourceFile}", [.. check.Errors.Select(error => error.ToString())]);

@@ -82,7 +82,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         {
             _statusServer = StatusServer.Start(_agent.Status.Listen, Report, _logger);
         }
-        if (settings.Count == 0)
+        if (settings.Count == 0 && _agent.Kubernetes is not { Enabled: true })
         {
             DaemonLog.NoInstances(_logger, _check.SourceFile);
         }
