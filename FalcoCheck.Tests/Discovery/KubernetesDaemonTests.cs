@@ -45,9 +45,11 @@ public class KubernetesDaemonTests
         await using var daemon = await DaemonHarness.StartAsync(config);
         InstanceLoop Loop(ReplayServer server) => daemon.Daemon.Loops.Single(l => l.Settings.Name == server.BaseUrl + "/metrics");
         bool Has(ReplayServer server) => daemon.Daemon.Loops.Any(l => l.Settings.Name == server.BaseUrl + "/metrics");
+        // A loop is listed as soon as the scheduler takes it, and scheduled once started: advance the clock only then.
+        bool Started(ReplayServer server) => Has(server) && Loop(server).Report.NextRun is not null;
         string[] Endpoints() => [.. daemon.Daemon.Loops.Select(l => l.Settings.Name).Order(StringComparer.Ordinal)];
 
-        await Eventually.WaitAsync(() => Has(podA), "pod a's loop starts");
+        await Eventually.WaitAsync(() => Started(podA) && Started(confd), "pod a's loop starts");
         var confdLoop = Loop(confd);
         Assert.That(Endpoints(), Is.EquivalentTo(new[] { confd.BaseUrl + "/metrics", podA.BaseUrl + "/metrics" }), "only this node's Falco pods");
 
@@ -61,7 +63,7 @@ public class KubernetesDaemonTests
         // A pod comes: its loop starts; the others are the same loops, untouched.
         var aLoop = Loop(podA);
         api.Add(FalcoPods.Chart("falco-b", "node-1", "127.0.0.1", podB.Port));
-        await Eventually.WaitAsync(() => Has(podB), "pod b's loop starts");
+        await Eventually.WaitAsync(() => Started(podB), "pod b's loop starts");
         Assert.That(Loop(confd), Is.SameAs(confdLoop));
         Assert.That(Loop(podA), Is.SameAs(aLoop));
         long bRuns = Loop(podB).Report.Runs;
@@ -70,7 +72,7 @@ public class KubernetesDaemonTests
 
         // It moves to another IP: the loop moves with it.
         api.Modify(FalcoPods.Chart("falco-b", "node-1", "127.0.0.2", podB.Port));
-        await Eventually.WaitAsync(() => Has(podBMoved) && !Has(podB), "pod b's loop moves to its new IP");
+        await Eventually.WaitAsync(() => Started(podBMoved) && !Has(podB), "pod b's loop moves to its new IP");
         await daemon.AdvanceAsync(Interval, (Loop(podBMoved).Settings.Index, 1));
         Assert.That(podBMoved.Requests, Is.GreaterThan(0));
 

@@ -64,7 +64,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     public string Scope { get; }
 
-    public DiscoveryReport Report => _report;
+    public DiscoveryReport Report => _report with { Lists = Interlocked.Read(ref _lists), WatchEvents = Interlocked.Read(ref _events) };
 
     public void Start()
     {

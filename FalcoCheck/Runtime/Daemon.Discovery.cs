@@ -103,6 +103,15 @@ internal sealed partial class Daemon
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            try
+            {
+                await Task.Delay(TelemetryInterval(), _clock, stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             if (Kubernetes is { } report && _context is { } context)
             {
                 var tags = new List<string>(_agent.Tags);
@@ -117,15 +126,6 @@ internal sealed partial class Daemon
                     report.Up ? string.Empty : report.Message, now, _agent.Hostname, tagArray);
                 var pods = new MetricPoint(KubernetesPods, MetricKind.Gauge, report.Pods.Count, now, 0, _agent.Hostname, tagArray, null);
                 context.Sinks.Enqueue(new Submission(SelfTelemetry.AgentSubmission, [pods], [check]));
-            }
-
-            try
-            {
-                await Task.Delay(TelemetryInterval(), _clock, stoppingToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
             }
         }
     }
