@@ -66,6 +66,16 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     public DiscoveryReport Report => _report with { Lists = Interlocked.Read(ref _lists), WatchEvents = Interlocked.Read(ref _events) };
 
+    /// <summary>One list, no watch (<c>validate --kubernetes</c>): the pods of the scope, their instances or errors.</summary>
+    public async Task<(int Listed, IReadOnlyList<DiscoveredPod> Pods)> ListOnceAsync(CancellationToken cancellationToken)
+    {
+        await ListAsync(cancellationToken).ConfigureAwait(false);
+        lock (_pods)
+        {
+            return (_report.PodsListed, [.. _pods.Values.OrderBy(p => p.Name, StringComparer.Ordinal)]);
+        }
+    }
+
     public void Start()
     {
         DiscoveryLog.Watching(_logger, Scope, Api);
@@ -362,7 +372,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     }
 
     /// <summary>A reason without request details: the client's messages never carry the token, and neither do ours.</summary>
-    private static string Describe(Exception e) => e switch
+    public static string Describe(Exception e) => e switch
     {
         HttpOperationException http => $"the API answered {(int)http.Response.StatusCode} {http.Response.StatusCode}",
         HttpRequestException { StatusCode: { } code } => $"the API answered {(int)code} {code}",

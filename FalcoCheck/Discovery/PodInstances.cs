@@ -69,7 +69,7 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
         var ctx = new ConfigReadContext($"{autoConfPath} for pod {name}", getEnv, baseDirectory);
         if (YamlDocumentLoader.TryLoad(ctx, autoConfText, out var root) && root is not null)
         {
-            TemplateVariables.Resolve(ctx, root, string.Empty, pod, container, metricsPortFallback: true);
+            TemplateVariables.Resolve(ctx, root, pod, container, metricsPortFallback: true);
             Collect(ctx, root, pod, container, instances, errors);
         }
         else
@@ -106,7 +106,7 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
 
             if (ConfigMapping.Peek(root, CheckName) is { } check)
             {
-                TemplateVariables.Resolve(ctx, check, string.Empty, pod, container, metricsPortFallback: false);
+                TemplateVariables.Resolve(ctx, check, pod, container, metricsPortFallback: false);
                 Collect(ctx, check, pod, container, instances, errors);
             }
 
@@ -147,7 +147,7 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
             var check = new YamlMappingNode(
                 new YamlScalarNode("init_config"), inits is not null && i < inits.Children.Count ? inits.Children[i] : new YamlMappingNode(),
                 new YamlScalarNode("instances"), new YamlSequenceNode(list.Children[i]));
-            TemplateVariables.Resolve(instancesCtx, check, string.Empty, pod, container, metricsPortFallback: false);
+            TemplateVariables.Resolve(instancesCtx, check, pod, container, metricsPortFallback: false);
             Collect(instancesCtx, check, pod, container, instances, errors);
         }
     }

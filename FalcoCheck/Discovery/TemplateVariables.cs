@@ -24,33 +24,38 @@ internal static partial class TemplateVariables
     /// Replaces the variables in place. <paramref name="metricsPortFallback"/>: <c>%%port_metrics%%</c> without a
     /// port named "metrics" is Falco's 8765 (the auto_conf template), instead of an error.
     /// </summary>
-    public static void Resolve(ConfigReadContext ctx, YamlNode node, string path, V1Pod pod, V1Container? container, bool metricsPortFallback)
+    public static void Resolve(ConfigReadContext ctx, YamlNode node, V1Pod pod, V1Container? container, bool metricsPortFallback)
     {
         switch (node)
         {
             case YamlScalarNode scalar when scalar.Value is { } text && text.Contains("%%", StringComparison.Ordinal):
-                scalar.Value = Replace(ctx, scalar, path, text, pod, container, metricsPortFallback);
+                scalar.Value = Replace(ctx, scalar, text, pod, container, metricsPortFallback);
                 break;
             case YamlMappingNode mapping:
-                foreach ((YamlNode key, YamlNode value) in mapping.Children)
+                foreach (YamlNode value in mapping.Children.Values)
                 {
-                    Resolve(ctx, value, ValueReader.Child(path, (key as YamlScalarNode)?.Value ?? "?"), pod, container, metricsPortFallback);
+                    Resolve(ctx, value, pod, container, metricsPortFallback);
                 }
 
                 break;
             case YamlSequenceNode sequence:
-                for (int i = 0; i < sequence.Children.Count; i++)
+                foreach (YamlNode item in sequence.Children)
                 {
-                    Resolve(ctx, sequence.Children[i], ValueReader.Index(path, i), pod, container, metricsPortFallback);
+                    Resolve(ctx, item, pod, container, metricsPortFallback);
                 }
 
                 break;
         }
     }
 
-    private static string Replace(ConfigReadContext ctx, YamlScalarNode node, string path, string text, V1Pod pod, V1Container? container, bool metricsPortFallback)
+    /// <summary>
+    /// An unresolved variable is left for the reader that reads the value to report (as an unresolved secret is), so
+    /// the error carries that setting's path, comes once, and drops the instance holding it.
+    /// </summary>
+    private static string Replace(ConfigReadContext ctx, YamlScalarNode node, string text, V1Pod pod, V1Container? container, bool metricsPortFallback)
     {
         var result = new StringBuilder(text.Length);
+        var problems = new List<string>();
         int last = 0;
         foreach (Match match in Reference().Matches(text))
         {
@@ -59,12 +64,17 @@ internal static partial class TemplateVariables
             string? value = name.StartsWith("env_", StringComparison.Ordinal) ? match.Value : ValueOf(name, pod, container, metricsPortFallback, out problem);
             if (value is null)
             {
-                ctx.Error(node, path, problem ?? $"unknown template variable '%%{name}%%'; FalcoCheck resolves {Known}");
+                problems.Add(problem ?? $"unknown template variable '%%{name}%%'; FalcoCheck resolves {Known}");
                 continue;
             }
 
             result.Append(text, last, match.Index - last).Append(value);
             last = match.Index + match.Length;
+        }
+
+        if (problems.Count > 0)
+        {
+            ctx.UnresolvedSecrets[node] = string.Join("; ", problems);
         }
 
         return result.Append(text, last, text.Length - last).ToString();
