@@ -27,4 +27,29 @@ internal sealed record KubernetesConfig
     public IReadOnlyDictionary<string, string> PodLabelsAsTags { get; init; } = new Dictionary<string, string>(StringComparer.Ordinal);
 
     public TimeSpan ResyncPeriod { get; init; } = DefaultResyncPeriod;
+
+    /// <summary>
+    /// <c>kube_cluster_name</c> and <c>kube_node</c>, for what FalcoCheck receives on this node (alerts from the Falco
+    /// beside it), so they match the tags of that Falco's metrics.
+    /// </summary>
+    public IReadOnlyList<string> NodeTags()
+    {
+        if (!Enabled)
+        {
+            return [];
+        }
+
+        var tags = new List<string>(2);
+        if (ClusterName is { Length: > 0 } cluster)
+        {
+            tags.Add("kube_cluster_name:" + cluster);
+        }
+
+        if (NodeName is { Length: > 0 } node)
+        {
+            tags.Add("kube_node:" + node);
+        }
+
+        return tags;
+    }
 }
