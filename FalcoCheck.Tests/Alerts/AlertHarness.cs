@@ -14,11 +14,10 @@ internal sealed class AlertHarness : IAsyncDisposable
     private readonly TempDir _dir = new();
 
     public AlertHarness(Func<AlertsConfig, AlertsConfig>? configure = null, Func<SinkConfig, ILogSink>? createSink = null,
-        IReadOnlyList<IMetricSink>? metricSinks = null, AlertPipelineOptions? options = null, string? stateDir = null,
-        KubernetesConfig? kubernetes = null)
+        IReadOnlyList<IMetricSink>? metricSinks = null, AlertPipelineOptions? options = null, string? stateDir = null)
     {
         StateDir = stateDir ?? _dir.Path;
-        Agent = new AgentConfig { Hostname = "test-node", Tags = ["env:test"], StateDir = StateDir, Kubernetes = kubernetes };
+        Agent = new AgentConfig { Hostname = "test-node", Tags = ["env:test"], StateDir = StateDir };
         var config = new AlertsConfig
         {
             Http = new AlertsHttpConfig { Listen = new IPEndPoint(IPAddress.Loopback, 0) },

@@ -1,30 +1,28 @@
-using System.Net;
-using System.Text.Json;
 using FalcoCheck.Configuration;
-using FalcoCheck.Tests.Alerts;
+using FalcoCheck.Runtime;
 
 namespace FalcoCheck.Tests.Discovery;
 
-/// <summary>Alerts received on a node carry the same cluster and node tags as the metrics of that node's Falco.</summary>
+/// <summary>
+/// Alerts received on a node carry the same cluster and node tags as the metrics of that node's Falco: the daemon
+/// hands the alert pipeline the agent with them added to its tags (which the pipeline puts on every alert).
+/// </summary>
 public class KubernetesAlertTagsTests
 {
     [Test]
-    public async Task Alerts_get_kube_cluster_name_and_kube_node()
+    public void Alerts_get_kube_cluster_name_and_kube_node()
     {
-        var sink = new RecordingLogSink();
-        var kubernetes = new KubernetesConfig { Enabled = true, NodeName = "node-1", ClusterName = "prod-eu" };
-        await using AlertHarness harness = await new AlertHarness(createSink: _ => sink, kubernetes: kubernetes).StartAsync();
+        var agent = new AgentConfig { Tags = ["env:prod"], Kubernetes = new KubernetesConfig { Enabled = true, NodeName = "node-1", ClusterName = "prod-eu" } };
 
-        using HttpResponseMessage response = await harness.PostAsync(AlertSamples.OneLine);
-
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-        await Eventually.TrueAsync(() => sink.Entries.Count == 1, "the alert delivered");
-        using var document = JsonDocument.Parse(sink.Entries[0]);
-        var tags = document.RootElement.GetProperty("ddtags").GetString()!.Split(',');
-        Assert.That(tags, Does.Contain("kube_cluster_name:prod-eu").And.Contain("kube_node:node-1").And.Contain("env:test"));
+        Assert.That(Daemon.ForAlerts(agent).Tags, Is.EqualTo(new[] { "env:prod", "kube_cluster_name:prod-eu", "kube_node:node-1" }));
+        Assert.That(agent.Tags, Is.EqualTo(new[] { "env:prod" }), "the instances' tags are left as they are");
     }
 
     [Test]
-    public void Discovery_off_adds_no_tags() =>
-        Assert.That(new KubernetesConfig { Enabled = false, NodeName = "node-1", ClusterName = "c" }.NodeTags(), Is.Empty);
+    public void Discovery_off_adds_no_tags()
+    {
+        var agent = new AgentConfig { Tags = ["env:prod"], Kubernetes = new KubernetesConfig { Enabled = false, NodeName = "node-1", ClusterName = "c" } };
+        Assert.That(Daemon.ForAlerts(agent), Is.SameAs(agent));
+        Assert.That(Daemon.ForAlerts(new AgentConfig()).Tags, Is.Empty);
+    }
 }

@@ -44,7 +44,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         _clock = clock;
         _reconciliation = reconciliation;
         _counter = new AlertCounter(reconciliation);
-        _baseTags = [.. agent.Tags, .. config.Tags, .. agent.Kubernetes?.NodeTags() ?? []];
+        _baseTags = [.. agent.Tags, .. config.Tags];
         createSink ??= sink => LogSinkFactory.Create(sink, console);
         for (int i = 0; i < config.Sinks.Count; i++)
         {

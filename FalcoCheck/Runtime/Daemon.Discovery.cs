@@ -130,6 +130,13 @@ internal sealed partial class Daemon
         }
     }
 
+    /// <summary>
+    /// The agent as the alert pipeline sees it: with discovery on, alerts received on this node (and their
+    /// falco.alerts.count) also carry <c>kube_cluster_name</c> and <c>kube_node</c>, as the node's Falco metrics do.
+    /// </summary>
+    public static AgentConfig ForAlerts(AgentConfig agent) =>
+        agent.Kubernetes?.NodeTags() is { Count: > 0 } tags ? agent with { Tags = [.. agent.Tags, .. tags] } : agent;
+
     /// <summary>The kubernetes section is read once, at start: a reload reports a change instead of half-applying it.</summary>
     private static bool KubernetesChanged(KubernetesConfig? running, KubernetesConfig? next) =>
         running?.Enabled != next?.Enabled || running?.Kubeconfig != next?.Kubeconfig || running?.NodeName != next?.NodeName
