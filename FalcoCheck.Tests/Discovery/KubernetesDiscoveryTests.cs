@@ -84,6 +84,37 @@ public class KubernetesDiscoveryTests
         }
     }
 
+    /// <summary>The stand-in API with pod falco-a on node-1, listed and watched.</summary>
+    private sealed class Watching : IAsyncDisposable
+    {
+        private readonly TempDir _dir = new();
+
+        private Watching()
+        {
+            Api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
+            Run = new Run(Api, _dir);
+        }
+
+        public StandInKubernetesApi Api { get; } = new();
+
+        public Run Run { get; }
+
+        public static async Task<Watching> StartAsync()
+        {
+            var watching = new Watching();
+            await watching.Run.WaitForAsync("http://10.0.1.1:8765/metrics");
+            await Eventually.WaitAsync(() => watching.Api.OpenWatches == 1, "a watch is open");
+            return watching;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Run.DisposeAsync();
+            await Api.DisposeAsync();
+            _dir.Dispose();
+        }
+    }
+
     [Test]
     public async Task Lists_then_follows_pods_as_they_come_change_and_go()
     {
@@ -121,12 +152,8 @@ public class KubernetesDiscoveryTests
     [Test]
     public async Task Gone_410_lists_again_and_catches_up_with_what_the_watch_missed()
     {
-        using var dir = new TempDir();
-        await using var api = new StandInKubernetesApi();
-        api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-        await using var run = new Run(api, dir);
-        await run.WaitForAsync("http://10.0.1.1:8765/metrics");
-        await Eventually.WaitAsync(() => api.OpenWatches == 1, "a watch is open");
+        await using var watching = await Watching.StartAsync();
+        var (api, run) = (watching.Api, watching.Run);
 
         // A change the watch never delivers, then the history is compacted and the watch told 410 Gone.
         api.SetQuietly(FalcoPods.Chart("falco-c", "node-1", "10.0.1.3", 8765));
@@ -139,12 +166,8 @@ public class KubernetesDiscoveryTests
     [Test]
     public async Task A_dropped_watch_is_resumed_from_its_resourceVersion_without_a_list()
     {
-        using var dir = new TempDir();
-        await using var api = new StandInKubernetesApi();
-        api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-        await using var run = new Run(api, dir);
-        await run.WaitForAsync("http://10.0.1.1:8765/metrics");
-        await Eventually.WaitAsync(() => api.OpenWatches == 1, "a watch is open");
+        await using var watching = await Watching.StartAsync();
+        var (api, run) = (watching.Api, watching.Run);
 
         api.DropWatches();
         api.Add(FalcoPods.Chart("falco-b", "node-1", "10.0.1.2", 8765));
@@ -156,12 +179,8 @@ public class KubernetesDiscoveryTests
     [Test]
     public async Task An_outage_keeps_the_last_set_and_recovery_brings_the_changes()
     {
-        using var dir = new TempDir();
-        await using var api = new StandInKubernetesApi();
-        api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-        await using var run = new Run(api, dir);
-        await run.WaitForAsync("http://10.0.1.1:8765/metrics");
-        await Eventually.WaitAsync(() => api.OpenWatches == 1, "a watch is open");
+        await using var watching = await Watching.StartAsync();
+        var (api, run) = (watching.Api, watching.Run);
         int applies = run.Applies;
 
         api.Down = true;
