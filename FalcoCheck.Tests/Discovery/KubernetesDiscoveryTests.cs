@@ -174,6 +174,8 @@ public class KubernetesDiscoveryTests
 
         await run.WaitForAsync("http://10.0.1.1:8765/metrics", "http://10.0.1.2:8765/metrics");
         Assert.That(api.Watches, Is.GreaterThanOrEqualTo(2));
+        Assert.That(api.Lists, Is.EqualTo(1), "the watch resumed from its version");
+        Assert.That(api.Requests.Last(), Does.Contain("watch=true"));
     }
 
     [Test]
@@ -240,6 +242,7 @@ public class KubernetesDiscoveryTests
 
         await using var one = new Run(api, dir, namespaces: ["sec"]);
         await one.WaitForAsync("http://10.0.1.2:8765/metrics");
+        await Eventually.WaitAsync(() => api.Watches == 2, "the namespace's watch is asked for");
         Assert.That(api.Requests, Has.Some.StartsWith("/api/v1/namespaces/sec/pods?watch=true"), string.Join("\n", api.Requests));
         Assert.That(api.Requests, Has.Some.EqualTo("/api/v1/namespaces/sec/pods?fieldSelector=spec.nodeName%3Dnode-1&watch=false"), "the list of one namespace");
     }

@@ -220,6 +220,7 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
 
     private async Task WatchAsync(HttpListenerContext context, long from, Func<V1Pod, bool> matches)
     {
+        // Counted after the request is logged, so a test that waits for the count can read the request.
         Watches++;
         var channel = Channel.CreateUnbounded<string?>();
         lock (_pods)

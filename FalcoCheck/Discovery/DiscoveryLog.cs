@@ -25,4 +25,7 @@ internal static partial class DiscoveryLog
 
     [LoggerMessage(406, LogLevel.Error, "kubernetes: {Error}")]
     public static partial void PodError(ILogger logger, string error);
+
+    [LoggerMessage(407, LogLevel.Information, "kubernetes: watch connection dropped; watching again from resourceVersion {Version}")]
+    public static partial void Resumed(ILogger logger, string version);
 }

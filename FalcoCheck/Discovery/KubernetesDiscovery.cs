@@ -35,6 +35,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     private volatile DiscoveryReport _report;
     private long _lists;
     private long _events;
+    private bool _resumedAfterDrop;
 
     public KubernetesDiscovery(PodInstances reader, Func<IReadOnlyList<InstanceConfig>, Task> apply, ILogger logger, TimeProvider clock)
     {
@@ -112,7 +113,8 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
                 return;
             }
             catch (Exception e) when (e is HttpRequestException or HttpOperationException or KubernetesException or JsonException
-                or IOException or OperationCanceledException or InvalidOperationException or FormatException)
+                or IOException or OperationCanceledException or InvalidOperationException or FormatException
+                or KeyNotFoundException or ArgumentException)
             {
                 string reason = Describe(e);
                 SetDown(reason);
@@ -207,20 +209,32 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false));
         SetUp(_report.PodsListed);
-        while (await reader.ReadLineAsync(idle.Token).ConfigureAwait(false) is { } line)
+        try
         {
-            if (line.Length == 0)
+            while (await reader.ReadLineAsync(idle.Token).ConfigureAwait(false) is { } line)
             {
-                continue;
-            }
+                if (line.Length == 0)
+                {
+                    continue;
+                }
 
-            if (Apply(line) is not { } next)
-            {
-                DiscoveryLog.Gone(_logger);
-                return string.Empty;
-            }
+                _resumedAfterDrop = false;
+                if (Apply(line) is not { } next)
+                {
+                    DiscoveryLog.Gone(_logger);
+                    return string.Empty;
+                }
 
-            version = next.Length > 0 ? next : version;
+                version = next.Length > 0 ? next : version;
+            }
+        }
+        catch (IOException) when (!stop.IsCancellationRequested && !_resumedAfterDrop)
+        {
+            // A dropped connection (an API server restarting, a load balancer's idle cut): the version is still good,
+            // so watch again from it at once rather than list every pod. Twice in a row without an event in between
+            // is an error: back-off and a new list.
+            _resumedAfterDrop = true;
+            DiscoveryLog.Resumed(_logger, version);
         }
 
         return version;
@@ -240,8 +254,12 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         switch (type)
         {
             case "ADDED" or "MODIFIED" or "DELETED":
-                var pod = element.Deserialize(SourceGenerationContext.Default.V1Pod)
-                    ?? throw new JsonException("a watch event without a pod");
+                var pod = element.Deserialize(SourceGenerationContext.Default.V1Pod);
+                if (pod?.Metadata?.Uid is null)
+                {
+                    throw new JsonException("a watch event without a pod uid");
+                }
+
                 bool changed;
                 lock (_pods)
                 {
