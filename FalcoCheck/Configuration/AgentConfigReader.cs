@@ -26,7 +26,7 @@ internal static class AgentConfigReader
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", KubernetesConfigReader.Key, .. DaemonConfigReader.Keys, .. SecretReferences.Keys];
+        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", .. DaemonConfigReader.Keys, .. SecretReferences.Keys];
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
@@ -74,7 +74,6 @@ internal static class AgentConfigReader
         return DaemonConfigReader.Read(map, config) with
         {
             Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
-            Kubernetes = KubernetesConfigReader.Read(map),
         };
     }
 
