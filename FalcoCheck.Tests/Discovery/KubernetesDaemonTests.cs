@@ -33,6 +33,9 @@ public class KubernetesDaemonTests
             sinks:
               - type: file
                 path: ./metrics.jsonl
+            # The test reads the report directly: no status endpoint on a fixed port that another run may hold.
+            status:
+              enabled: false
             kubernetes:
               enabled: true
               kubeconfig: {kubeconfig}
