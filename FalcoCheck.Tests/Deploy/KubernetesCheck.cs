@@ -5,9 +5,10 @@ using static FalcoCheck.Tests.Deploy.DeployFiles;
 namespace FalcoCheck.Tests.Deploy;
 
 /// <summary>
-/// What must hold between the DaemonSet and its ConfigMap for the pods to start and scrape the Falco of their
-/// node. The API key's Secret is not among the manifests (applying them must never overwrite a real key), so
-/// every Secret reference must be optional. Returns the problems, so a test can also feed it a broken manifest.
+/// What must hold between the DaemonSet, its ConfigMap and its RBAC for the pods to start, find the Falco pods of
+/// their node through the API and scrape them. The API key's Secret is not among the manifests (applying them must
+/// never overwrite a real key), so every Secret reference must be optional; the ClusterRole may read pods and
+/// nothing else. Returns the problems, so a test can also feed it a broken manifest.
 /// </summary>
 internal static partial class KubernetesCheck
 {
@@ -17,9 +18,12 @@ internal static partial class KubernetesCheck
         YamlMappingNode? Kind(string kind) => documents.SingleOrDefault(d => Text(d, "kind") == kind);
         var daemonSet = Kind("DaemonSet");
         var configMap = Kind("ConfigMap");
-        if (daemonSet is null || configMap is null || Kind("Secret") is not null)
+        var account = Kind("ServiceAccount");
+        var role = Kind("ClusterRole");
+        var binding = Kind("ClusterRoleBinding");
+        if (daemonSet is null || configMap is null || account is null || role is null || binding is null || Kind("Secret") is not null)
         {
-            return ["expected one DaemonSet, one ConfigMap and no Secret"];
+            return ["expected one DaemonSet, ConfigMap, ServiceAccount, ClusterRole and ClusterRoleBinding, and no Secret"];
         }
 
         var pod = At(daemonSet, "spec.template.spec")!;
@@ -40,14 +44,38 @@ internal static partial class KubernetesCheck
             }
         }
 
-        if (env.SingleOrDefault(e => Text(e, "name") == "HOST_IP") is not { } hostIp || Text(hostIp, "valueFrom.fieldRef.fieldPath") != "status.hostIP")
+        if (env.SingleOrDefault(e => Text(e, "name") == "NODE_NAME") is not { } nodeName || Text(nodeName, "valueFrom.fieldRef.fieldPath") != "spec.nodeName")
         {
-            problems.Add("env HOST_IP must come from status.hostIP");
+            problems.Add("env NODE_NAME must come from spec.nodeName (the downward API)");
         }
 
-        if (env.SingleOrDefault(e => Text(e, "name") == "FALCO_METRICS_URL") is not { } url || Text(url, "value") != "http://$(HOST_IP):8765/metrics")
+        // Discovery scrapes pod IPs: neither FalcoCheck nor Falco needs the node's network.
+        if (Text(pod, "hostNetwork") == "true" || Items(container, "ports").Any(p => At(p, "hostPort") is not null))
         {
-            problems.Add("env FALCO_METRICS_URL must be http://$(HOST_IP):8765/metrics");
+            problems.Add("the pod must not need hostNetwork or a hostPort");
+        }
+
+        string accountName = Text(account, "metadata.name")!;
+        if (Text(pod, "serviceAccountName") != accountName || Text(pod, "automountServiceAccountToken") == "false")
+        {
+            problems.Add($"the pod must run as ServiceAccount {accountName} with its token mounted");
+        }
+
+        foreach (var rule in Items(role, "rules"))
+        {
+            var groups = Strings(rule, "apiGroups");
+            var resources = Strings(rule, "resources");
+            var verbs = Strings(rule, "verbs");
+            if (!groups.SequenceEqual([""]) || !resources.SequenceEqual(["pods"]) || verbs.Except(["get", "list", "watch"]).Any())
+            {
+                problems.Add($"ClusterRole {Text(role, "metadata.name")} grants more than get/list/watch on pods: [{string.Join(", ", groups)}] [{string.Join(", ", resources)}] [{string.Join(", ", verbs)}]");
+            }
+        }
+
+        if (Text(binding, "roleRef.kind") != "ClusterRole" || Text(binding, "roleRef.name") != Text(role, "metadata.name")
+            || !Items(binding, "subjects").Any(s => Text(s, "kind") == "ServiceAccount" && Text(s, "name") == accountName && Text(s, "namespace") == Text(account, "metadata.namespace")))
+        {
+            problems.Add("the ClusterRoleBinding must bind the ClusterRole to the ServiceAccount in its namespace");
         }
 
         foreach (var reference in env.Where(e => At(e, "valueFrom.secretKeyRef") is not null))
@@ -86,9 +114,9 @@ internal static partial class KubernetesCheck
             problems.Add("the pod must run as non-root");
         }
 
-        if (Text(daemonSet, "metadata.namespace") != Text(configMap, "metadata.namespace"))
+        if (Text(daemonSet, "metadata.namespace") != Text(configMap, "metadata.namespace") || Text(daemonSet, "metadata.namespace") != Text(account, "metadata.namespace"))
         {
-            problems.Add("the DaemonSet and ConfigMap must share a namespace");
+            problems.Add("the DaemonSet, ConfigMap and ServiceAccount must share a namespace");
         }
 
         return problems;
@@ -133,6 +161,9 @@ internal static partial class KubernetesCheck
 
         return values;
     }
+
+    private static List<string> Strings(YamlNode node, string path) =>
+        At(node, path) is YamlSequenceNode list ? [.. list.Children.Select(c => ((YamlScalarNode)c).Value ?? string.Empty)] : [];
 
     [GeneratedRegex(@"\$\(([A-Za-z_][A-Za-z0-9_]*)\)")]
     private static partial Regex Reference();

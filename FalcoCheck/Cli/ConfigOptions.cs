@@ -31,6 +31,6 @@ internal sealed class ConfigOptions
             return (null, null);
         }
 
-        return (agent, ConfigLoader.LoadCheck(ConfigLoader.CheckConfigPath(agent), getEnv, agent.SecretBackend));
+        return (agent, ConfigLoader.LoadCheck(agent, getEnv));
     }
 }

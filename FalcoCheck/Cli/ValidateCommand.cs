@@ -9,9 +9,11 @@ internal static class ValidateCommand
     public static Command Create()
     {
         var config = new ConfigOptions();
+        var kubernetes = new Option<bool>("--kubernetes") { Description = "Also list the Falco pods once through the Kubernetes API (kubernetes: in falcocheck.yaml) and check their annotations" };
         var command = new Command("validate", "Check falcocheck.yaml and conf.d/falco.d/conf.yaml without scraping");
         config.AddTo(command);
-        command.SetAction(parse =>
+        command.Options.Add(kubernetes);
+        command.SetAction(async (parse, cancellationToken) =>
         {
             var (agent, check) = ConfigOptions.Load(parse.GetValue(config.Config), Environment.GetEnvironmentVariable, Console.Error);
             if (agent is null || check is null)
@@ -31,7 +33,8 @@ internal static class ValidateCommand
 
             Console.Out.WriteLine($"{agent.SourceFile}: ok ({agent.Sinks.Count} sink(s))");
             Console.Out.WriteLine($"{check.SourceFile}: {check.Instances.Count} of {check.DeclaredInstanceCount} instance(s) valid, {check.Errors.Count} error(s), {check.Notices.Count} notice(s)");
-            return check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+            int exit = check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+            return parse.GetValue(kubernetes) ? Math.Max(exit, await KubernetesPods.ValidateAsync(agent, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false)) : exit;
         });
         return command;
     }

@@ -70,4 +70,7 @@ internal sealed record AgentConfig
 
     /// <summary>The <c>alerts:</c> section; null when absent (no alert inputs in the daemon).</summary>
     public AlertsConfig? Alerts { get; init; }
+
+    /// <summary>The <c>kubernetes:</c> section; null when absent (no discovery).</summary>
+    public KubernetesConfig? Kubernetes { get; init; }
 }

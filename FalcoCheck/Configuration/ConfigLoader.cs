@@ -66,6 +66,19 @@ internal static class ConfigLoader
         return new CheckConfig(path, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0);
     }
 
+    /// <summary>
+    /// The agent's conf.yaml. With Kubernetes discovery on, the file is optional: without it, every instance comes
+    /// from the pods (the DaemonSet of samples/deploy/kubernetes mounts none).
+    /// </summary>
+    public static CheckConfig LoadCheck(AgentConfig agent, Func<string, string?> getEnv)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        string path = CheckConfigPath(agent);
+        return agent.Kubernetes is { Enabled: true } && !File.Exists(path)
+            ? new CheckConfig(path, InitConfig.Default, [], [], 0)
+            : LoadCheck(path, getEnv, agent.SecretBackend);
+    }
+
     public static string CheckConfigPath(AgentConfig agent)
     {
         ArgumentNullException.ThrowIfNull(agent);

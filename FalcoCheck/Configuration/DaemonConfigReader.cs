@@ -2,8 +2,8 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// The agent settings only <c>falcocheck run</c> reads: <c>watch_config</c>, <c>status</c>,
-/// <c>state_flush_interval</c> and <c>shutdown_timeout</c>. Kept apart from <see cref="AgentConfigReader"/> so the
-/// daemon's settings read as one group.
+/// <c>state_flush_interval</c>, <c>shutdown_timeout</c> and <c>kubernetes</c> (discovery, Discovery/). Kept apart from
+/// <see cref="AgentConfigReader"/> so the daemon's settings read as one group.
 /// </summary>
 internal static class DaemonConfigReader
 {
@@ -12,7 +12,7 @@ internal static class DaemonConfigReader
     public const string StateFlushInterval = "state_flush_interval";
     public const string ShutdownTimeout = "shutdown_timeout";
 
-    public static IReadOnlyList<string> Keys { get; } = [WatchConfig, Status, StateFlushInterval, ShutdownTimeout];
+    public static IReadOnlyList<string> Keys { get; } = [WatchConfig, Status, StateFlushInterval, ShutdownTimeout, KubernetesConfigReader.Key];
 
     private static readonly string[] StatusKeys = ["enabled", "listen"];
 
@@ -23,6 +23,7 @@ internal static class DaemonConfigReader
         Status = ReadStatus(map) ?? new StatusConfig(),
         StateFlushInterval = map.Seconds(StateFlushInterval) ?? AgentConfig.DefaultStateFlushInterval,
         ShutdownTimeout = map.Seconds(ShutdownTimeout) ?? AgentConfig.DefaultShutdownTimeout,
+        Kubernetes = KubernetesConfigReader.Read(map),
     };
 
     private static StatusConfig? ReadStatus(ConfigMapping agent)

@@ -19,9 +19,10 @@ internal sealed class ReplayServer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    private ReplayServer(HttpListener listener, int port, Dictionary<string, ReplayPayload> payloads)
+    private ReplayServer(HttpListener listener, string address, int port, Dictionary<string, ReplayPayload> payloads)
     {
         _listener = listener;
+        Address = address;
         Port = port;
         _payloads = payloads;
         _loop = Task.Run(ServeAsync);
@@ -29,7 +30,10 @@ internal sealed class ReplayServer : IAsyncDisposable
 
     public int Port { get; }
 
-    public string BaseUrl => $"http://127.0.0.1:{Port}";
+    /// <summary>The loopback address served on: 127.0.0.1, or another 127.x address to stand for a second host.</summary>
+    public string Address { get; }
+
+    public string BaseUrl => $"http://{Address}:{Port}";
 
     /// <summary>Requests answered so far.</summary>
     public int Requests { get; private set; }
@@ -61,7 +65,7 @@ internal sealed class ReplayServer : IAsyncDisposable
     }
 
     /// <summary>Serves the embedded Falco payloads on a free loopback port (or <paramref name="port"/>).</summary>
-    public static ReplayServer StartEmbedded(int port = 0)
+    public static ReplayServer StartEmbedded(int port = 0, string address = "127.0.0.1")
     {
         var payloads = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var name in EmbeddedPayloadNames())
@@ -69,12 +73,17 @@ internal sealed class ReplayServer : IAsyncDisposable
             payloads[name] = ReadEmbedded("demo/" + name + ".prom.txt");
         }
 
-        return Start(payloads, port);
+        return Start(payloads, port, address);
     }
 
     /// <summary>Serves the given payloads (name → Prometheus text) on a free loopback port (or <paramref name="port"/>).</summary>
-    public static ReplayServer Start(IReadOnlyDictionary<string, string> payloads, int port = 0)
+    public static ReplayServer Start(IReadOnlyDictionary<string, string> payloads, int port = 0, string address = "127.0.0.1")
     {
+        if (!IPAddress.TryParse(address, out var ip) || !IPAddress.IsLoopback(ip))
+        {
+            throw new ArgumentException($"expected a loopback address, got '{address}'", nameof(address));
+        }
+
         var parsed = new Dictionary<string, ReplayPayload>(StringComparer.Ordinal);
         foreach (var (name, text) in payloads)
         {
@@ -85,11 +94,11 @@ internal sealed class ReplayServer : IAsyncDisposable
         {
             var candidate = port != 0 ? port : FreePort();
             var listener = new HttpListener();
-            listener.Prefixes.Add($"http://127.0.0.1:{candidate}/");
+            listener.Prefixes.Add($"http://{address}:{candidate}/");
             try
             {
                 listener.Start();
-                return new ReplayServer(listener, candidate, parsed);
+                return new ReplayServer(listener, address, candidate, parsed);
             }
             catch (HttpListenerException) when (port == 0 && attempt < 5)
             {

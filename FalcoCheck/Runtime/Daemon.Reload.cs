@@ -17,7 +17,7 @@ internal sealed partial class Daemon
             return Refused(trigger, $"{e.Errors.Count} error(s) in the agent file", [.. e.Errors.Select(error => error.ToString())]);
         }
 
-        var check = ConfigLoader.LoadCheck(ConfigLoader.CheckConfigPath(agent), _options.GetEnv, agent.SecretBackend);
+        var check = ConfigLoader.LoadCheck(agent, _options.GetEnv);
         if (check.Errors.Count > 0)
         {
             return Refused(trigger, $"{check.Errors.Count} error(s) in {check.SourceFile}", [.. check.Errors.Select(error => error.ToString())]);
@@ -61,7 +61,7 @@ internal sealed partial class Daemon
             context.Gate = new SemaphoreSlim(agent.MaxConcurrentScrapes);
         }
 
-        var (kept, added, removed) = await _scheduler!.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
+        var (kept, added, removed) = await _scheduler!.ApplyAsync(WithDiscovered(agent, settings, rebuild: true), cancellationToken).ConfigureAwait(false);
         _agent = agent with
         {
             StateDir = _agent.StateDir,
@@ -120,6 +120,11 @@ internal sealed partial class Daemon
         if (running.ShutdownTimeout != next.ShutdownTimeout)
         {
             changed.Add("shutdown_timeout");
+        }
+
+        if (KubernetesChanged(running.Kubernetes, next.Kubernetes))
+        {
+            changed.Add("kubernetes");
         }
 
         return changed;

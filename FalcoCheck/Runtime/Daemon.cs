@@ -18,6 +18,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly ILogger _loopLogger;
     private readonly ILogger _sinkLogger;
+    private readonly ILoggerFactory _loggers;
     private readonly SemaphoreSlim _reloadLock = new(1, 1);
     private readonly ReloadSignals _signals;
     private readonly CancellationTokenSource _stopping = new();
@@ -40,6 +41,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         _logger = loggers.CreateLogger("FalcoCheck.Daemon");
         _loopLogger = loggers.CreateLogger("FalcoCheck.Instance");
         _sinkLogger = loggers.CreateLogger("FalcoCheck.Sink");
+        _loggers = loggers;
         _signals = new ReloadSignals(trigger => ReloadAsync(trigger, _stopping.Token), clock, _logger);
         Reconciliation = options.Agent.Alerts is null ? null : new Alerts.AlertReconciliation(clock);
     }
@@ -72,14 +74,15 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
             Reconciliation = Reconciliation,
         };
         _scheduler = new Scheduler(_context);
-        await _scheduler.ApplyAsync(settings, cancellationToken).ConfigureAwait(false);
+        await _scheduler.ApplyAsync(WithDiscovered(_agent, settings, rebuild: true), cancellationToken).ConfigureAwait(false);
+        StartDiscovery();
 
         // After the loops exist, so the first answer already lists every instance.
         if (_agent.Status.Enabled)
         {
             _statusServer = StatusServer.Start(_agent.Status.Listen, Report, _logger);
         }
-        if (settings.Count == 0)
+        if (settings.Count == 0 && _agent.Kubernetes is not { Enabled: true })
         {
             DaemonLog.NoInstances(_logger, _check.SourceFile);
         }
@@ -95,6 +98,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         _signals.Dispose();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _telemetry.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        await StopDiscoveryAsync().ConfigureAwait(false);
         var reloading = await WaitQuietlyAsync(_reloadLock, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -190,6 +194,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         LastReload = _lastReload,
         Instances = [.. Loops.Select(l => l.Report)],
         Sinks = _context?.Sinks.Report() ?? [],
+        Kubernetes = Kubernetes,
     };
 
     private static async Task<bool> WaitQuietlyAsync(SemaphoreSlim semaphore, CancellationToken cancellationToken)

@@ -63,7 +63,7 @@ internal static class DaemonHost
             // Registered after the daemon: started once its sinks exist, stopped (submitting its last
             // falco.alerts.count) before the daemon flushes them.
             builder.Services.AddHostedService(services => new AlertPipeline(
-                options.Agent, alerts, [new DaemonMetricSink(services.GetRequiredService<Daemon>())],
+                Daemon.ForAlerts(options.Agent), alerts, [new DaemonMetricSink(services.GetRequiredService<Daemon>())],
                 services.GetRequiredService<ILoggerFactory>(), clock, options.Console,
                 reconciliation: services.GetRequiredService<Daemon>().Reconciliation));
         }

@@ -16,4 +16,7 @@ internal sealed record DaemonOptions
 
     /// <summary>Where the console sink writes (standard output; logs go to standard error).</summary>
     public required TextWriter Console { get; init; }
+
+    /// <summary>Longest wait between attempts while the Kubernetes API fails (shorter in tests).</summary>
+    public TimeSpan DiscoveryMaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 }

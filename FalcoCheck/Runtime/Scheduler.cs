@@ -27,7 +27,12 @@ internal sealed class Scheduler(RunContext context)
             var key = settings.Endpoint + "#" + occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (current.Remove(key, out var loop))
             {
-                loop.Replace(settings);
+                // The same settings object (a discovered pod that did not change) leaves its loop untouched.
+                if (!ReferenceEquals(loop.Settings, settings))
+                {
+                    loop.Replace(settings);
+                }
+
                 kept++;
             }
             else

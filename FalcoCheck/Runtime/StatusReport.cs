@@ -34,4 +34,7 @@ internal sealed record StatusReport
     public required IReadOnlyList<InstanceReport> Instances { get; init; }
 
     public required IReadOnlyList<SinkReport> Sinks { get; init; }
+
+    /// <summary>Kubernetes discovery, when <c>kubernetes.enabled</c> is on.</summary>
+    public Discovery.DiscoveryReport? Kubernetes { get; init; }
 }

@@ -31,6 +31,23 @@ internal static class StatusText
             }
         }
 
+        if (report.Kubernetes is { } k8s)
+        {
+            output.WriteLine();
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Kubernetes {k8s.Api} {k8s.Scope}: {(k8s.Up ? "UP" : "DOWN")} — {k8s.Message}; last list {Time(k8s.LastList, now)} ({k8s.PodsListed} pod(s)), {k8s.Lists} list(s), {k8s.WatchEvents} watch event(s)"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {k8s.Pods.Count} Falco pod(s), {k8s.Instances} instance(s)"));
+            foreach (var pod in k8s.Pods)
+            {
+                output.WriteLine($"  {pod}");
+            }
+
+            foreach (var error in k8s.Errors)
+            {
+                output.WriteLine($"  error: {error}");
+            }
+        }
+
         output.WriteLine();
         output.WriteLine($"Instances ({report.Instances.Count.ToString(CultureInfo.InvariantCulture)})");
         foreach (var i in report.Instances)

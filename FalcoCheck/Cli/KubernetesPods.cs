@@ -1,0 +1,51 @@
+using FalcoCheck.Configuration;
+using FalcoCheck.Discovery;
+using FalcoCheck.Runtime;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace FalcoCheck.Cli;
+
+/// <summary>
+/// <c>validate --kubernetes</c>: one list through the API, each Falco pod with its endpoints, each bad annotation as
+/// an error naming the pod. Exit 2 for errors (as for the files), 1 when the API cannot be read.
+/// </summary>
+internal static class KubernetesPods
+{
+    public static async Task<int> ValidateAsync(AgentConfig agent, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
+    {
+        if (agent.Kubernetes is not { Enabled: true } config)
+        {
+            await errors.WriteLineAsync($"{agent.SourceFile}: kubernetes.enabled is not true; nothing to discover").ConfigureAwait(false);
+            return CheckRunner.ExitConfigError;
+        }
+
+        string autoConf = Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml");
+        try
+        {
+            string template = File.Exists(autoConf) ? await File.ReadAllTextAsync(autoConf, cancellationToken).ConfigureAwait(false) : PodInstances.DefaultAutoConf;
+            var reader = new PodInstances(config, autoConf, template, Environment.GetEnvironmentVariable, Path.GetDirectoryName(autoConf)!);
+            await using var discovery = new KubernetesDiscovery(reader, _ => Task.CompletedTask, NullLogger.Instance, TimeProvider.System);
+            var (listed, pods) = await discovery.ListOnceAsync(cancellationToken).ConfigureAwait(false);
+            int failed = 0;
+            foreach (var pod in pods)
+            {
+                await output.WriteLineAsync($"  {pod.Name} ({pod.Source}): {string.Join(", ", pod.Instances.Select(i => i.Name).DefaultIfEmpty("no instance"))}").ConfigureAwait(false);
+                foreach (var error in pod.Errors)
+                {
+                    failed++;
+                    await errors.WriteLineAsync(error).ConfigureAwait(false);
+                }
+            }
+
+            await output.WriteLineAsync($"kubernetes {discovery.Api} {discovery.Scope}: {listed} pod(s) listed, {pods.Count} Falco pod(s) ready, {failed} error(s)").ConfigureAwait(false);
+            return failed == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+        }
+        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or k8s.KubernetesException
+            or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException
+            or InvalidOperationException or FormatException or (OperationCanceledException and not TaskCanceledException { CancellationToken.IsCancellationRequested: true }))
+        {
+            await errors.WriteLineAsync($"kubernetes: {KubernetesDiscovery.Describe(e)}").ConfigureAwait(false);
+            return CheckRunner.ExitCritical;
+        }
+    }
+}
