@@ -70,7 +70,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
             _queues.Add(new DeliveryQueue<LogBatch>(createSink(config.Sinks[i]), delivery, clock, spoolFolder: null, sinkLogger, spool: spools[i]));
         }
 
-        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter);
+        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter,
+            [.. config.Sinks.Select(s => s.Route)]);
     }
 
     public AlertIntake Intake { get; }
