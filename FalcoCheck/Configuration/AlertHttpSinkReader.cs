@@ -20,17 +20,11 @@ internal static partial class AlertHttpSinkReader
 
     private static readonly string[] Schemes = ["http", "https"];
 
-    private static readonly TimeSpan MaxExpiresAfter = TimeSpan.FromDays(365);
-
     public static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
         var endpoint = NetworkSinkReader.Endpoint(map);
         TimeSpan? expires = map.Seconds("expires_after");
-        if (expires is { } e && (e <= TimeSpan.Zero || e > MaxExpiresAfter))
-        {
-            map.Error("expires_after", "expected a number of seconds above 0 and at most a year (leave it out to let Alertmanager's resolve_timeout end the alert)");
-        }
 
         IReadOnlyDictionary<string, string>? labels = map.StringMap("extra_labels");
         foreach (string name in labels?.Keys ?? [])

@@ -23,4 +23,11 @@ internal sealed record WebhookOptions
         ArgumentNullException.ThrowIfNull(url);
         return url.GetComponents(UriComponents.SchemeAndServer, UriFormat.UriEscaped);
     }
+
+    /// <summary>The record's <c>ToString</c>: the endpoint by its display name only, never the URL with its token.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append("Endpoint = ").Append(Endpoint.DisplayName).Append(", Format = ").Append(Format).Append(", Timeout = ").Append(Timeout);
+        return true;
+    }
 }
