@@ -176,6 +176,9 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
     }
 
     /// <summary>The status report served at <c>/status</c>.</summary>
+    /// <summary>The alert log sinks' rows, when the daemon hosts an alert pipeline: <c>status</c> lists them after the metrics sinks.</summary>
+    public Func<IReadOnlyList<SinkReport>>? AlertSinkReports { get; set; }
+
     public StatusReport Report() => new()
     {
         Version = Version,
@@ -189,7 +192,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         ConfigErrors = [.. _check.Errors.Select(e => e.ToString())],
         LastReload = _lastReload,
         Instances = [.. Loops.Select(l => l.Report)],
-        Sinks = _context?.Sinks.Report() ?? [],
+        Sinks = [.. _context?.Sinks.Report() ?? [], .. AlertSinkReports?.Invoke() ?? []],
     };
 
     private static async Task<bool> WaitQuietlyAsync(SemaphoreSlim semaphore, CancellationToken cancellationToken)
