@@ -175,10 +175,10 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         return true;
     }
 
-    /// <summary>The status report served at <c>/status</c>.</summary>
     /// <summary>The alert log sinks' rows, when the daemon hosts an alert pipeline: <c>status</c> lists them after the metrics sinks.</summary>
     public Func<IReadOnlyList<SinkReport>>? AlertSinkReports { get; set; }
 
+    /// <summary>The status report served at <c>/status</c>.</summary>
     public StatusReport Report() => new()
     {
         Version = Version,
