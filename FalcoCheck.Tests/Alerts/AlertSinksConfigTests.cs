@@ -73,6 +73,8 @@ internal sealed class AlertSinksConfigTests
             "falcocheck.yaml:4:25: alerts.sinks[0].minimum_priority: unknown priority 'high'; expected one of emergency, alert, critical, error, warning, notice, informational, debug (Falco's priorities, highest first)");
         yield return Case("priority a list", "alerts:\n  sinks:\n    - type: console\n      minimum_priority: [critical]\n",
             "falcocheck.yaml:4:25: alerts.sinks[0].minimum_priority: expected a string, got a list");
+        yield return Case("Falcosidekick's spelling", "alerts:\n  sinks:\n    - type: file\n      path: a.jsonl\n      minimumpriority: critical\n",
+            "falcocheck.yaml:5:7: alerts.sinks[0].minimumpriority: unknown setting 'minimumpriority'; did you mean 'minimum_priority'?");
         yield return Case("rules a string", "alerts:\n  sinks:\n    - type: console\n      rules: Terminal shell\n",
             "falcocheck.yaml:4:14: alerts.sinks[0].rules: expected a list of strings, got a string");
         yield return Case("tags empty", "alerts:\n  sinks:\n    - type: console\n      tags: []\n",

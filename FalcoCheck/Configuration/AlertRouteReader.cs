@@ -32,6 +32,12 @@ internal static class AlertRouteReader
                 found[name] = value;
                 node.Children.Remove(key);
             }
+            else if (key is YamlScalarNode { Value: { } near } && IsMinimumPriorityMisspelt(near))
+            {
+                // Falcosidekick's "minimumpriority" and near misses: the type's own key list could not suggest it.
+                ctx.Error(key, ValueReader.Child(path, near), $"unknown setting '{near}'; did you mean '{MinimumPriorityKey}'?");
+                node.Children.Remove(key);
+            }
         }
 
         if (found.Count == 0)
@@ -64,6 +70,10 @@ internal static class AlertRouteReader
             Sources = List(ctx, found, path, "sources"),
         };
     }
+
+    private static bool IsMinimumPriorityMisspelt(string key) =>
+        string.Equals(key.Replace("_", string.Empty, StringComparison.Ordinal), "minimumpriority", StringComparison.OrdinalIgnoreCase)
+        || KeySuggester.Distance(key.ToLowerInvariant(), MinimumPriorityKey) <= 2;
 
     private static HashSet<string>? List(ConfigReadContext ctx, Dictionary<string, YamlNode> found, string path, string key)
     {
