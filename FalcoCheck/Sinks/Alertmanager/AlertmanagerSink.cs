@@ -11,6 +11,12 @@ namespace FalcoCheck.Sinks.Alertmanager;
 /// through the shared <see cref="SinkHttpClient"/> (auth, TLS, timeout, 413 as "split", retry classification).
 /// Alertmanager answers 200 when it has the alerts, 400 with the reason when one is invalid.
 /// </summary>
+/// <remarks>
+/// NOTE: on 400 Alertmanager has still stored the valid alerts of the request (api/v2 postAlertsHandler validates
+/// each one); the queue counts the whole request as dropped and does not resend it, so nothing arrives twice. The
+/// only invalid alert FalcoCheck can produce is one dated more than <c>resolve_timeout</c> ahead of Alertmanager's
+/// clock without <c>expires_after</c> ("start time must be before end time").
+/// </remarks>
 internal sealed class AlertmanagerSink : IBatchSender<LogBatch>
 {
     public const string AlertsPath = "api/v2/alerts";
