@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Runs FalcoCheck's whole test suite on this machine: installs what the tests need (Debian's prometheus and
-# victoria-metrics, which the integration tests start on 127.0.0.1), builds, runs every test, and ends with
+# Runs FalcoCheck's whole test suite on this machine: installs what the tests need (Debian's prometheus,
+# victoria-metrics and prometheus-alertmanager, which the integration tests start on 127.0.0.1), builds, runs every test, and ends with
 # one line: "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -8,6 +8,8 @@ cd "$(dirname "$0")"
 need=()
 command -v prometheus >/dev/null 2>&1 || need+=(prometheus)
 command -v victoria-metrics >/dev/null 2>&1 || need+=(victoria-metrics)
+# The alertmanager sink's tests read alerts back from a real Alertmanager.
+command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertmanager)
 # The deployment tests verify samples/deploy/systemd/falcocheck.service with systemd-analyze.
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # The deployment tests render samples/deploy/kubernetes with `kubectl kustomize`.
@@ -20,7 +22,7 @@ if ((${#need[@]})); then
     sudo -n true 2>/dev/null && { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
   fi
   # The Debian packages start their own services; the tests start their own instances on free ports instead.
-  for service in prometheus victoria-metrics; do
+  for service in prometheus victoria-metrics prometheus-alertmanager; do
     command -v systemctl >/dev/null 2>&1 && systemctl stop "$service" >/dev/null 2>&1 || true
   done
 fi

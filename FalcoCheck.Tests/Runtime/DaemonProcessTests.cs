@@ -100,6 +100,9 @@ internal sealed class DaemonProcessTests
         using var body = new StringContent(Alerts.AlertSamples.OneLine, System.Text.Encoding.UTF8, "application/json");
         using var answer = await client.PostAsync(new Uri($"http://127.0.0.1:{alertsPort}/"), body);
         Assert.That((int)answer.StatusCode, Is.EqualTo(200), await answer.Content.ReadAsStringAsync());
+        // The alert log sink has its status row after the metrics sink's, counting what it delivered.
+        string alertSink = "file:" + Path.Combine(config.Folder, "alerts.jsonl");
+        await daemon.WaitForAsync(s => s.Sinks.Any(r => r.Name == alertSink && r.Sent == 1), "the alert sink's status row");
         Assert.That(await daemon.StopAsync(), Is.Zero, daemon.Errors);
 
         var alerts = CheckRun.ParseLines(File.ReadAllText(Path.Combine(config.Folder, "alerts.jsonl")));
@@ -109,6 +112,9 @@ internal sealed class DaemonProcessTests
             "the pipeline's last count is flushed through the daemon's sinks on shutdown");
         Assert.That(metrics.Where(l => Metric(l) == FalcoCheck.Alerts.AlertReconciliation.Unreceived), Is.Not.Empty,
             "falcocheck run wires the scrapes and the alerts into the reconciliation");
+        Assert.That(metrics.Where(l => Metric(l) == "falco.check.sink.queue.size")
+            .SelectMany(l => l.GetProperty("tags").EnumerateArray().Select(t => t.GetString())), Does.Contain("sink:" + alertSink),
+            "the alert sink's falco.check.sink.* series go through the daemon's sinks");
     }
 
     [Test]

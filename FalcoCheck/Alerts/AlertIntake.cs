@@ -5,48 +5,92 @@ namespace FalcoCheck.Alerts;
 
 /// <summary>
 /// Where every input hands its bytes (the receiver a body, the file follower and stdin chunks of lines): read,
-/// normalize, enrich, then queue for every log sink at once, or for none when a queue and its spool are full, so
-/// the caller can answer 503 or wait and retry without duplicating alerts in the sinks that had room.
+/// normalize, enrich, route (each sink's <see cref="AlertRoute"/>), then queue for every log sink at once, or for
+/// none when a queue that would receive some of them is full with its spool, so the caller can answer 503 or wait
+/// and retry without duplicating alerts in the sinks that had room.
 /// </summary>
-internal sealed class AlertIntake(AlertContext context, IReadOnlyList<DeliveryQueue<LogBatch>> sinks, AlertCounter counter)
+internal sealed class AlertIntake
 {
     private readonly Lock _gate = new();
+    private readonly IReadOnlyList<DeliveryQueue<LogBatch>> _sinks;
+    private readonly AlertRoute[] _routes;
+    private readonly AlertCounter _counter;
 
-    public AlertContext Context => context;
+    /// <param name="routes">One per sink, in the same order; null or shorter sends the rest everything.</param>
+    public AlertIntake(AlertContext context, IReadOnlyList<DeliveryQueue<LogBatch>> sinks, AlertCounter counter,
+        IReadOnlyList<AlertRoute>? routes = null)
+    {
+        ArgumentNullException.ThrowIfNull(sinks);
+        Context = context;
+        _sinks = sinks;
+        _counter = counter;
+        _routes = new AlertRoute[sinks.Count];
+        for (int i = 0; i < _routes.Length; i++)
+        {
+            _routes[i] = routes is not null && i < routes.Count ? routes[i] : AlertRoute.All;
+        }
+    }
+
+    public AlertContext Context { get; }
 
     public IntakeResult Submit(ReadOnlySpan<byte> body)
     {
-        AlertBatch batch = AlertBodyReader.Read(body, context);
+        AlertBatch batch = AlertBodyReader.Read(body, Context);
         if (batch.Alerts.Count == 0)
         {
             return new IntakeResult(0, batch.Rejected, batch.Reasons, Full: false);
         }
 
-        var entries = new byte[batch.Alerts.Count][];
-        for (int i = 0; i < entries.Length; i++)
+        var all = new byte[batch.Alerts.Count][];
+        for (int i = 0; i < all.Length; i++)
         {
-            entries[i] = batch.Alerts[i].Document;
+            all[i] = batch.Alerts[i].Document;
         }
 
-        // The reserve step: every queue is asked first, under one lock, so the alerts go to all sinks or to none.
+        // Each sink's share, routed before the reserve step: a sink is asked for room only for what it will receive.
+        var shares = new byte[_sinks.Count][][];
+        for (int s = 0; s < shares.Length; s++)
+        {
+            shares[s] = _routes[s].IsAll ? all : Routed(batch.Alerts, _routes[s]);
+        }
+
+        // The reserve step: every queue that receives something is asked first, under one lock, so the alerts go
+        // to all their sinks or to none.
         lock (_gate)
         {
-            foreach (DeliveryQueue<LogBatch> sink in sinks)
+            for (int s = 0; s < shares.Length; s++)
             {
-                if (!sink.HasRoomFor(new LogBatch(entries)))
+                if (shares[s].Length > 0 && !_sinks[s].HasRoomFor(new LogBatch(shares[s])))
                 {
                     return IntakeResult.QueuesFull(batch);
                 }
             }
 
-            foreach (DeliveryQueue<LogBatch> sink in sinks)
+            for (int s = 0; s < shares.Length; s++)
             {
                 // Each sink its own batch (its own cursor); a disk that refuses the write after all is counted there.
-                sink.Enqueue(new LogBatch(entries));
+                if (shares[s].Length > 0)
+                {
+                    _sinks[s].Enqueue(new LogBatch(shares[s]));
+                }
             }
         }
 
-        counter.Add(batch.Alerts);
+        _counter.Add(batch.Alerts);
         return new IntakeResult(batch.Alerts.Count, batch.Rejected, batch.Reasons, Full: false);
+    }
+
+    private static byte[][] Routed(List<NormalizedAlert> alerts, AlertRoute route)
+    {
+        var share = new List<byte[]>(alerts.Count);
+        foreach (NormalizedAlert alert in alerts)
+        {
+            if (route.Admits(alert))
+            {
+                share.Add(alert.Document);
+            }
+        }
+
+        return [.. share];
     }
 }

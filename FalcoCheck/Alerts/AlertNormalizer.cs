@@ -103,9 +103,28 @@ internal static class AlertNormalizer
             json.WriteEndObject();
         }
 
-        normalized = new NormalizedAlert(rule, priority, source, hostname, nanos, buffer.WrittenSpan.ToArray());
+        normalized = new NormalizedAlert(rule, priority, source, hostname, nanos, buffer.WrittenSpan.ToArray()) { RuleTags = RuleTags(ruleTags) };
         error = null;
         return true;
+    }
+
+    private static string[] RuleTags(JsonElement tags)
+    {
+        if (tags.ValueKind != JsonValueKind.Array || tags.GetArrayLength() == 0)
+        {
+            return [];
+        }
+
+        var list = new List<string>(tags.GetArrayLength());
+        foreach (JsonElement item in tags.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } tag)
+            {
+                list.Add(tag);
+            }
+        }
+
+        return [.. list];
     }
 
     /// <summary><c>time</c>; else <c>evt.time</c> (nanoseconds); else now, so an alert is never dated 1970.</summary>

@@ -1,4 +1,5 @@
 using FalcoCheck.Configuration;
+using FalcoCheck.Runtime;
 using FalcoCheck.Sinks;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
@@ -25,6 +26,9 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private readonly AlertCounter _counter;
     private readonly AlertReconciliation? _reconciliation;
     private readonly IReadOnlyList<string> _baseTags;
+    private readonly string _hostname;
+    private readonly IReadOnlyList<string> _agentTags;
+    private readonly long[] _droppedReported;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
     private AlertReceiver? _receiver;
@@ -45,6 +49,9 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         _reconciliation = reconciliation;
         _counter = new AlertCounter(reconciliation);
         _baseTags = [.. agent.Tags, .. config.Tags];
+        _hostname = agent.Hostname;
+        _agentTags = agent.Tags;
+        _droppedReported = new long[config.Sinks.Count];
         createSink ??= sink => SinkFactory.CreateLogSender(sink, console, clock);
         var delivery = _options.Delivery with { QueueSize = config.QueueSize, SpoolMaxBytes = config.SpoolMaxBytes, FlushTimeout = _options.Drain };
         ILogger sinkLogger = loggers.CreateLogger("FalcoCheck.Sinks.Logs");
@@ -70,7 +77,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
             _queues.Add(new DeliveryQueue<LogBatch>(createSink(config.Sinks[i]), delivery, clock, spoolFolder: null, sinkLogger, spool: spools[i]));
         }
 
-        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter);
+        Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter,
+            [.. config.Sinks.Select(s => s.Route)]);
     }
 
     public AlertIntake Intake { get; }
@@ -79,6 +87,9 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     public Uri? ReceiverAddress => _receiver?.Address;
 
     public IReadOnlyList<DeliveryQueue<LogBatch>> Sinks => _queues;
+
+    /// <summary>One <c>status</c> row per log sink, as the metrics sinks have.</summary>
+    public IReadOnlyList<SinkReport> Report() => [.. _queues.Select(SinkReport.Of)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -155,6 +166,19 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         }
     }
 
+    private List<(string Sink, long Queue, long SpoolBytes, long DroppedSinceLast, long DroppedTotal)> SinkTelemetry()
+    {
+        var figures = new List<(string, long, long, long, long)>(_queues.Count);
+        for (int i = 0; i < _queues.Count; i++)
+        {
+            SinkCounts counts = _queues[i].Counts;
+            long since = counts.Dropped - Interlocked.Exchange(ref _droppedReported[i], counts.Dropped);
+            figures.Add((_queues[i].Name, counts.Queued, counts.SpoolBytes, since, counts.Dropped));
+        }
+
+        return figures;
+    }
+
     private async Task SubmitCountsAsync(CancellationToken cancellationToken)
     {
         DateTimeOffset now = _clock.GetUtcNow();
@@ -165,6 +189,9 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         {
             points.AddRange(_reconciliation.Points(now.ToUnixTimeSeconds(), _baseTags));
         }
+
+        // Each log sink's falco.check.sink.* figures, the same series the metrics sinks report.
+        points.AddRange(SelfTelemetry.ForSinks(SinkTelemetry(), _hostname, _agentTags, now.ToUnixTimeSeconds(), interval).Metrics);
 
         if (points.Count == 0)
         {

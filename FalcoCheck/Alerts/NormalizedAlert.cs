@@ -10,4 +10,8 @@ internal sealed record NormalizedAlert(
     string? Source,
     string Hostname,
     long TimestampNanos,
-    byte[] Document);
+    byte[] Document)
+{
+    /// <summary>The rule's tags as Falco wrote them (the alert's <c>tags</c>), for <see cref="AlertRoute"/>'s tag filter.</summary>
+    public IReadOnlyList<string> RuleTags { get; init; } = [];
+}

@@ -1,4 +1,5 @@
 using System.Net;
+using FalcoCheck.Alerts;
 using YamlDotNet.RepresentationModel;
 
 namespace FalcoCheck.Configuration;
@@ -24,7 +25,7 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, AlertmanagerSinkConfig.TypeName, WebhookSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
@@ -130,9 +131,12 @@ internal static class AlertsConfigReader
         var sinks = new List<SinkConfig>(list.Children.Count);
         for (int i = 0; i < list.Children.Count; i++)
         {
-            if (ReadSink(ctx, list.Children[i], ValueReader.Index(path, i), agent) is { } sink)
+            // Routing is read first, for every type alike, and taken out of the entry before its type's keys are checked.
+            string sinkPath = ValueReader.Index(path, i);
+            AlertRoute route = list.Children[i] is YamlMappingNode entry ? AlertRouteReader.Take(ctx, entry, sinkPath) : AlertRoute.All;
+            if (ReadSink(ctx, list.Children[i], sinkPath, agent) is { } sink)
             {
-                sinks.Add(sink);
+                sinks.Add(route.IsAll ? sink : sink with { Route = route });
             }
         }
 
@@ -166,6 +170,10 @@ internal static class AlertsConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, FileKeys) is { } file && file.Require("path") && file.FilePath("path") is { } filePath
                     ? new FileSinkConfig(position, filePath)
                     : null;
+            case AlertmanagerSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, AlertHttpSinkReader.AlertmanagerKeys) is { } am ? AlertHttpSinkReader.ReadAlertmanager(am) : null;
+            case WebhookSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, AlertHttpSinkReader.WebhookKeys) is { } hook ? AlertHttpSinkReader.ReadWebhook(hook) : null;
             case ConsoleSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is not null ? new ConsoleSinkConfig(position, ConsoleFormat.Json) : null;
             case { } type:

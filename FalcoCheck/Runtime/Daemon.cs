@@ -179,6 +179,9 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         return true;
     }
 
+    /// <summary>The alert log sinks' rows, when the daemon hosts an alert pipeline: <c>status</c> lists them after the metrics sinks.</summary>
+    public Func<IReadOnlyList<SinkReport>>? AlertSinkReports { get; set; }
+
     /// <summary>The status report served at <c>/status</c>.</summary>
     public StatusReport Report() => new()
     {
@@ -193,7 +196,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         ConfigErrors = [.. _check.Errors.Select(e => e.ToString())],
         LastReload = _lastReload,
         Instances = [.. Loops.Select(l => l.Report)],
-        Sinks = _context?.Sinks.Report() ?? [],
+        Sinks = [.. _context?.Sinks.Report() ?? [], .. AlertSinkReports?.Invoke() ?? []],
         Kubernetes = Kubernetes,
     };
 

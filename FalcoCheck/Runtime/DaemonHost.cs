@@ -62,10 +62,16 @@ internal static class DaemonHost
         {
             // Registered after the daemon: started once its sinks exist, stopped (submitting its last
             // falco.alerts.count) before the daemon flushes them.
-            builder.Services.AddHostedService(services => new AlertPipeline(
-                Daemon.ForAlerts(options.Agent), alerts, [new DaemonMetricSink(services.GetRequiredService<Daemon>())],
-                services.GetRequiredService<ILoggerFactory>(), clock, options.Console,
-                reconciliation: services.GetRequiredService<Daemon>().Reconciliation));
+            builder.Services.AddHostedService(services =>
+            {
+                var daemon = services.GetRequiredService<Daemon>();
+                var pipeline = new AlertPipeline(
+                    Daemon.ForAlerts(options.Agent), alerts, [new DaemonMetricSink(daemon)],
+                    services.GetRequiredService<ILoggerFactory>(), clock, options.Console,
+                    reconciliation: daemon.Reconciliation);
+                daemon.AlertSinkReports = pipeline.Report;
+                return pipeline;
+            });
         }
         return builder.Build();
     }

@@ -37,13 +37,17 @@ internal sealed record SinkReport
 
     public DateTimeOffset? LastErrorAt { get; init; }
 
-    public static SinkReport Of(QueuedSink sink)
+    public static SinkReport Of(QueuedSink sink) => Of(sink.Queue);
+
+    /// <summary>Any delivery queue: a metrics sink's, or an alert log sink's (<c>alerts.sinks</c>).</summary>
+    public static SinkReport Of<TBatch>(DeliveryQueue<TBatch> queue)
+        where TBatch : QueuedBatch, ISpooledBatch<TBatch>
     {
-        DeliveryQueue<Batch> queue = sink.Queue;
+        ArgumentNullException.ThrowIfNull(queue);
         var counts = queue.Counts;
         return new SinkReport
         {
-            Name = sink.Name,
+            Name = queue.Name,
             Queue = counts.Queued,
             QueueCapacity = queue.Options.QueueSize,
             Retried = counts.Retried,

@@ -1,12 +1,14 @@
 using System.Security.Cryptography;
 using System.Text;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Alertmanager;
 using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
+using FalcoCheck.Sinks.Webhook;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Sinks;
@@ -62,6 +64,8 @@ internal static class SinkFactory
         DatadogLogsSinkConfig datadog => new DatadogLogsSink(datadog.Options, clock),
         FileSinkConfig file => new LogFileSink(file.Path),
         ConsoleSinkConfig => new LogConsoleSink(console),
+        AlertmanagerSinkConfig alertmanager => new AlertmanagerSink(alertmanager.Options, clock),
+        WebhookSinkConfig webhook => new WebhookSink(webhook.Options, clock),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 

@@ -1,0 +1,48 @@
+using System.Buffers;
+using System.Net.Http.Headers;
+using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
+using FalcoCheck.Sinks.Logs;
+
+namespace FalcoCheck.Sinks.Webhook;
+
+/// <summary>
+/// One <c>POST</c> per alert (chat webhooks take one message per request) of <see cref="WebhookEncoder"/>'s body,
+/// through the shared <see cref="SinkHttpClient"/>. The URL is cut out of anything the server quotes back, and
+/// only its scheme and host appear in the sink's name, logs and <c>status</c>.
+/// </summary>
+internal sealed class WebhookSink : IBatchSender<LogBatch>
+{
+    private static readonly MediaTypeHeaderValue Json = new("application/json");
+
+    private readonly SinkHttpClient _http;
+    private readonly WebhookOptions _options;
+
+    public WebhookSink(WebhookOptions options, TimeProvider? clock = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        Uri url = options.Endpoint.Url;
+        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
+
+        // The whole URL and its path and query are secrets: a server quoting the request back must not reveal them.
+        Secret[] urlSecrets = [new(url.AbsoluteUri), new(url.PathAndQuery.Length > 1 ? url.PathAndQuery : url.AbsoluteUri)];
+        _http = new SinkHttpClient(options.Endpoint, delivery, clock ?? TimeProvider.System, urlSecrets);
+        Name = "webhook:" + options.Endpoint.DisplayName;
+    }
+
+    public string Name { get; }
+
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        var body = new ArrayBufferWriter<byte>(1024);
+        WebhookEncoder.Encode(batch.RemainingEntries.Span[0], _options.Format, body);
+        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint.Url) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
+        request.Content.Headers.ContentType = Json;
+        SinkHttpClient.Authenticate(request, _options.Endpoint);
+        var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return SendAttempt.Of(outcome, 1);
+    }
+
+    public void Dispose() => _http.Dispose();
+}
