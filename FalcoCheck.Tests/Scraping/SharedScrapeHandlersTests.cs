@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Security;
+using System.Security.Authentication;
 using FalcoCheck.Scraping;
 
 namespace FalcoCheck.Tests.Scraping;
@@ -31,23 +33,30 @@ internal sealed class SharedScrapeHandlersTests
         using var noVerify = SharedScrapeHandlers.Rent(plain with { TlsVerify = false });
         using var noProxy = SharedScrapeHandlers.Rent(plain with { SkipProxy = true });
         using var slower = SharedScrapeHandlers.Rent(plain with { ConnectTimeout = TimeSpan.FromSeconds(7.5) });
+        using var noRedirects = SharedScrapeHandlers.Rent(plain with { AllowRedirects = false });
+        using var tls13 = SharedScrapeHandlers.Rent(plain with { TlsProtocols = SslProtocols.Tls13 });
 
-        Assert.That(new[] { a.Handler, noVerify.Handler, noProxy.Handler, slower.Handler }, Is.Unique);
+        Assert.That(new[] { a.Handler, noVerify.Handler, noProxy.Handler, slower.Handler, noRedirects.Handler, tls13.Handler }, Is.Unique);
+        Assert.That(noRedirects.Handler.AllowAutoRedirect, Is.False);
+        Assert.That(tls13.Handler.SslOptions.EnabledSslProtocols, Is.EqualTo(SslProtocols.Tls13));
         Assert.That(noVerify.Handler.SslOptions.RemoteCertificateValidationCallback, Is.Not.Null);
         Assert.That(noProxy.Handler.UseProxy, Is.False);
         Assert.That(slower.Handler.ConnectTimeout, Is.EqualTo(TimeSpan.FromSeconds(7.5)));
     }
 
     [Test]
-    public void A_CA_file_a_client_certificate_or_a_proxy_keeps_the_handler_the_instance_own()
+    public void A_proxy_or_a_cipher_list_keeps_the_handler_the_instance_own()
     {
         var plain = Options("https://127.0.0.1:8765/metrics", 7.375);
         var proxy = new WebProxy("http://127.0.0.1:3128");
         using var first = SharedScrapeHandlers.Rent(plain with { Proxy = proxy });
         using var second = SharedScrapeHandlers.Rent(plain with { Proxy = proxy });
+        using var ciphers = SharedScrapeHandlers.Rent(plain with { TlsCiphers = [TlsCipherSuite.TLS_AES_128_GCM_SHA256] });
+        using var ciphersAgain = SharedScrapeHandlers.Rent(plain with { TlsCiphers = [TlsCipherSuite.TLS_AES_128_GCM_SHA256] });
 
         Assert.That(second.Handler, Is.Not.SameAs(first.Handler));
         Assert.That(first.Handler.Proxy, Is.SameAs(proxy));
+        Assert.That(ciphersAgain.Handler, Is.Not.SameAs(ciphers.Handler));
     }
 
     [Test]

@@ -1,11 +1,13 @@
+using System.Security.Authentication;
+
 namespace FalcoCheck.Scraping;
 
 /// <summary>
 /// One socket handler for every scraper whose connection settings are equal, so instances that scrape the same
 /// host and port share its connection pool instead of keeping one idle connection each (and the handler, its pool
 /// and its cleaning timer per instance). Only for settings that are plain values (connect timeout, proxy from the
-/// environment or none, certificate checks on or off): a handler built from a CA or client-certificate file or a
-/// configured proxy stays the instance's own, so a reload that changes those files or proxies reads them again.
+/// environment or none, certificate checks on or off, redirects, TLS versions): a handler built from a CA or
+/// client-certificate file, a cipher list or a configured proxy stays the instance's own, so a reload that changes those files or proxies reads them again.
 /// The last scraper to let go disposes the handler.
 /// </summary>
 internal static class SharedScrapeHandlers
@@ -15,13 +17,14 @@ internal static class SharedScrapeHandlers
     /// <summary>A handler for these options: shared when they allow it, else a new one only this caller owns.</summary>
     public static Lease Rent(ScraperOptions options)
     {
-        if (options.TlsCaCert is not null || options.TlsCert is not null || options.TlsPrivateKey is not null || options.Proxy is not null)
+        if (options.TlsCaCert is not null || options.TlsCert is not null || options.TlsPrivateKey is not null || options.Proxy is not null
+            || options.TlsCiphers is { Count: > 0 })
         {
             var own = ScrapeHandler.Create(options);
             return new Lease(own, () => own.Dispose());
         }
 
-        var key = new Key(options.ConnectTimeout, options.SkipProxy, options.TlsVerify);
+        var key = new Key(options.ConnectTimeout, options.SkipProxy, options.TlsVerify, options.AllowRedirects, options.TlsProtocols);
         lock (Handlers)
         {
             if (!Handlers.TryGetValue(key, out var entry))
@@ -50,7 +53,8 @@ internal static class SharedScrapeHandlers
         entry.Handler.Dispose();
     }
 
-    private readonly record struct Key(TimeSpan ConnectTimeout, bool SkipProxy, bool TlsVerify);
+    /// <summary>Every setting <see cref="ScrapeHandler.Create"/> reads, except those that keep a handler unshared.</summary>
+    private readonly record struct Key(TimeSpan ConnectTimeout, bool SkipProxy, bool TlsVerify, bool AllowRedirects, SslProtocols TlsProtocols);
 
     private sealed class Entry(SocketsHttpHandler handler)
     {
