@@ -7,11 +7,12 @@ namespace FalcoCheck.Scraping;
 /// host and port share its connection pool instead of keeping one idle connection each (and the handler, its pool
 /// and its cleaning timer per instance). Only for settings that are plain values (connect timeout, proxy from the
 /// environment or none, certificate checks on or off, redirects, TLS versions): a handler built from a CA or
-/// client-certificate file, a cipher list or a configured proxy stays the instance's own, so a reload that changes those files or proxies reads them again.
-/// The last scraper to let go disposes the handler.
+/// client-certificate file, a cipher list or a configured proxy stays the instance's own, so a reload that changes
+/// those files or proxies reads them again. The last scraper to let go disposes the handler.
 /// </summary>
 internal static class SharedScrapeHandlers
 {
+    private static readonly Lock Gate = new();
     private static readonly Dictionary<Key, Entry> Handlers = [];
 
     /// <summary>A handler for these options: shared when they allow it, else a new one only this caller owns.</summary>
@@ -25,7 +26,7 @@ internal static class SharedScrapeHandlers
         }
 
         var key = new Key(options.ConnectTimeout, options.SkipProxy, options.TlsVerify, options.AllowRedirects, options.TlsProtocols);
-        lock (Handlers)
+        lock (Gate)
         {
             if (!Handlers.TryGetValue(key, out var entry))
             {
@@ -40,7 +41,7 @@ internal static class SharedScrapeHandlers
 
     private static void Release(Key key, Entry entry)
     {
-        lock (Handlers)
+        lock (Gate)
         {
             if (--entry.Users > 0)
             {
