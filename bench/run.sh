@@ -12,6 +12,11 @@
 #   openmetrics  falcocheck bench --stage parse-openmetrics|parse-openmetrics-strict (and parse, Prometheus text),
 #             alternating, 5 rounds per payload: what the OpenMetrics 1.0 strict checks cost (README "OpenMetrics")
 #   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
+#   targets   the issue-16 targets side by side in one run: this build, the previous release (BENCH_PREVIOUS_REF,
+#             default c6cbe3e, built from `git archive` into artifacts/bench/previous) and the Go expfmt peer:
+#             one-shot `check` of the 0.41.0 kernel fixture (whole process, BENCH_ONESHOT_RUNS rounds, default 20,
+#             the three commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
+#             for BENCH_DAEMON_SECONDS (default 60) per build: resident memory (smaps_rollup) and CPU
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
 # Figures are noisy on a shared machine: the load average is printed with each step; compare within one run.
@@ -167,11 +172,149 @@ step_bdn() {
   cat "$OUT"/bdn/results/*-report-github.md
 }
 
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+wait_http() { for _ in $(seq 100); do curl -sf "$1" >/dev/null 2>&1 && return 0; sleep 0.1; done; echo "no answer at $1" >&2; return 1; }
+
+# The previous release, built the same way as this one, into its own folder (kept between runs).
+build_previous() {
+  local ref="${BENCH_PREVIOUS_REF:-c6cbe3e}" src="$OUT/previous-src" dir="$OUT/previous"
+  if [ -x "$dir/falcocheck" ] && [ "$(cat "$dir/REF" 2>/dev/null)" = "$ref" ]; then return 0; fi
+  rm -rf "$src" "$dir"
+  mkdir -p "$src"
+  git -C "$ROOT" archive "$ref" | tar -x -C "$src"
+  dotnet publish "$src/FalcoCheck" -c Release -r linux-x64 -p:PublishAot=true -o "$dir" >"$OUT/previous-publish.log" 2>&1 \
+    || { tail -n 20 "$OUT/previous-publish.log" >&2; exit 70; }
+  echo "$ref" >"$dir/REF"
+}
+
+step_targets() {
+  say "targets: one-shot check and the 100-instance daemon, this build against ${BENCH_PREVIOUS_REF:-c6cbe3e} and Go"
+  need_aot
+  [ -x "$PEERS/bin/peer_go_expfmt" ] || step_deps
+  build_previous
+  local prev="$OUT/previous/falcocheck" dir port pid file="$RESULTS/targets-$STAMP.jsonl"
+  dir=$(mktemp -d)
+  port=$(free_port)
+  trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
+
+  # One-shot: `check` of a local replay of Falco 0.41.0's kernel fixture into a file sink, each build with its own
+  # state and sink files; the Go peer reads and parses the same payload from a file (start + read + one parse).
+  local fixture="$ROOT/samples/demo/falco-0.41.0_prometheus_kernel.prom.txt"
+  "$AOT" replay --port "$port" "$fixture" >/dev/null 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$port/healthz"
+  for build in current previous; do
+    mkdir -p "$dir/$build/conf.d/falco.d"
+    printf 'hostname: bench\nstate_dir: %s/state\nsinks:\n  - type: file\n    path: %s/metrics.jsonl\n' "$dir/$build" "$dir/$build" >"$dir/$build/falcocheck.yaml"
+    printf 'instances:\n  - openmetrics_endpoint: http://127.0.0.1:%s/falco-0.41.0_prometheus_kernel/metrics\n' "$port" >"$dir/$build/conf.d/falco.d/conf.yaml"
+  done
+  "$AOT" check --config "$dir/current/falcocheck.yaml" | tail -n 1
+  python3 - "$file" "${BENCH_ONESHOT_RUNS:-20}" \
+    "falcocheck|$AOT check --config $dir/current/falcocheck.yaml" \
+    "previous|$prev check --config $dir/previous/falcocheck.yaml" \
+    "go_expfmt_dedup|$PEERS/bin/peer_go_expfmt -mode dedup --warmup 0 $fixture 1" <<'EOF'
+# Whole-process timing: wall from just before the start to the reaping (os.wait4), CPU and peak RSS from the
+# kernel's accounting of the child. The commands run in turn, round after round, so a drift of the machine's
+# speed hits all of them; ratios are taken round by round, then their median.
+import json, os, statistics, subprocess, sys, time
+out, rounds, specs = sys.argv[1], int(sys.argv[2]), [a.split("|", 1) for a in sys.argv[3:]]
+runs = {name: [] for name, _ in specs}
+for r in range(rounds + 1):                      # round 0 is a warm-up, not counted
+    for name, cmd in specs:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd.split(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.perf_counter() - t0
+        if r:
+            runs[name].append({"wall_ms": wall * 1e3, "cpu_ms": (ru.ru_utime + ru.ru_stime) * 1e3,
+                               "maxrss_mib": ru.ru_maxrss / 1024, "exit": os.waitstatus_to_exitcode(status)})
+base = specs[-1][0]
+with open(out, "a") as f:
+    for name, _ in specs:
+        xs = runs[name]
+        row = {"target": "oneshot", "command": name, "runs": len(xs),
+               "wall_ms_median": statistics.median(x["wall_ms"] for x in xs), "wall_ms_min": min(x["wall_ms"] for x in xs),
+               "cpu_ms_median": statistics.median(x["cpu_ms"] for x in xs),
+               "maxrss_mib_median": statistics.median(x["maxrss_mib"] for x in xs),
+               "exit_codes": sorted({x["exit"] for x in xs})}
+        for other, _ in specs:
+            if other != name:
+                row[f"wall_ratio_to_{other}"] = statistics.median(a["wall_ms"] / b["wall_ms"] for a, b in zip(xs, runs[other]))
+                row[f"cpu_ratio_to_{other}"] = statistics.median(a["cpu_ms"] / b["cpu_ms"] for a, b in zip(xs, runs[other]) if b["cpu_ms"] > 0)
+        f.write(json.dumps(row) + "\n")
+        print("%-16s wall median %6.1f ms (min %5.1f)  cpu median %6.1f ms  peak %5.1f MiB  wall/%s %5.2f  cpu/%s %5.2f" % (
+            name, row["wall_ms_median"], row["wall_ms_min"], row["cpu_ms_median"], row["maxrss_mib_median"],
+            base, row.get(f"wall_ratio_to_{base}", 1.0), base, row.get(f"cpu_ratio_to_{base}", 1.0)))
+EOF
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+
+  # Daemon: 100 instances (each its own replayed Falco 0.40.0 with two event sources, on its own path) every 15 s,
+  # the file sink to /dev/null; the same replay server for both builds, one build after the other.
+  mkdir -p "$dir/payloads"
+  for i in $(seq 0 99); do cp "$ROOT/samples/demo/falco-0.40.0_two-sources.prom.txt" "$dir/payloads/node-$i.prom"; done
+  port=$(free_port)
+  "$AOT" replay --port "$port" "$dir"/payloads/*.prom >/dev/null 2>&1 &
+  pid=$!
+  wait_http "http://127.0.0.1:$port/healthz"
+  local status_port build bin
+  status_port=$(free_port)
+  mkdir -p "$dir/daemon/conf.d/falco.d"
+  printf 'hostname: bench\nstate_dir: %s/daemon/state\nstatus:\n  listen: 127.0.0.1:%s\nsinks:\n  - type: file\n    path: /dev/null\n' "$dir" "$status_port" >"$dir/daemon/falcocheck.yaml"
+  { echo 'init_config:'; echo '  timeout: 5'; echo 'instances:'
+    for i in $(seq 0 99); do echo "  - openmetrics_endpoint: http://127.0.0.1:$port/node-$i/metrics"; done; } >"$dir/daemon/conf.d/falco.d/conf.yaml"
+  for build in current previous; do
+    bin="$AOT"; [ "$build" = previous ] && bin="$prev"
+    python3 - "$file" "$build" "${BENCH_DAEMON_SECONDS:-60}" "$status_port" "$bin" run --config "$dir/daemon/falcocheck.yaml" <<'EOF'
+# Samples the daemon every 5 s: Rss and Anonymous of /proc/PID/smaps_rollup, utime + stime of /proc/PID/stat.
+# CPU is the share of one core from the first 15 s (the first run of every instance) to the end.
+import json, os, signal, subprocess, sys, time, urllib.request
+out, build, seconds, status_port, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5:]
+tick = os.sysconf("SC_CLK_TCK")
+def rollup(pid):
+    d = {}
+    for line in open(f"/proc/{pid}/smaps_rollup"):
+        parts = line.split()
+        if len(parts) == 3 and parts[2] == "kB":
+            d[parts[0].rstrip(":")] = int(parts[1]) / 1024
+    return d
+def cpu(pid):
+    s = open(f"/proc/{pid}/stat").read()
+    f = s[s.rindex(")") + 2:].split()
+    return (int(f[11]) + int(f[12])) / tick
+p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+t0 = time.monotonic(); samples = []; mark = None
+while time.monotonic() - t0 < seconds:
+    time.sleep(5)
+    at = time.monotonic() - t0; r = rollup(p.pid); c = cpu(p.pid)
+    samples.append((at, r["Rss"], r["Anonymous"], c))
+    if mark is None and at >= 15: mark = (at, c)
+try:
+    status = json.load(urllib.request.urlopen(f"http://127.0.0.1:{status_port}/status", timeout=5))
+except Exception as e:
+    status = {"instances": [], "gc_heap_bytes": 0}
+p.send_signal(signal.SIGTERM); p.wait(timeout=60)
+end = samples[-1]
+row = {"target": "daemon", "command": build, "instances": len(status["instances"]), "seconds": round(end[0]),
+       "rss_mib_end": round(end[1], 1), "rss_mib_max": round(max(s[1] for s in samples), 1), "anon_mib_end": round(end[2], 1),
+       "gc_heap_mib": round(status.get("gc_heap_bytes", 0) / 1048576, 1),
+       "cpu_percent_of_one_core": round((end[3] - mark[1]) / (end[0] - mark[0]) * 100, 2) if mark and end[0] > mark[0] else None,
+       "runs": sum(i.get("runs", 0) for i in status["instances"]),
+       "ok": sum(1 for i in status["instances"] if i.get("status") == "ok"), "exit": p.returncode}
+open(out, "a").write(json.dumps(row) + "\n")
+print("daemon %-9s 100 instances, %3d s: RSS %5.1f MiB at the end (max %5.1f; anonymous %5.1f; managed heap %4.1f), CPU %s%% of a core, %d runs, %d ok" % (
+    build, row["seconds"], row["rss_mib_end"], row["rss_mib_max"], row["anon_mib_end"], row["gc_heap_mib"], row["cpu_percent_of_one_core"], row["runs"], row["ok"]))
+EOF
+  done
+  echo "saved: $file"
+}
+
 steps=("$@")
-((${#steps[@]})) || steps=(deps aot payloads stages openmetrics peers startup oneshot bdn)
+((${#steps[@]})) || steps=(deps aot payloads stages openmetrics peers startup oneshot bdn targets)
 for s in "${steps[@]}"; do
   case "$s" in
-    deps|aot|payloads|stages|openmetrics|peers|startup|oneshot|bdn) "step_$s" ;;
+    deps|aot|payloads|stages|openmetrics|peers|startup|oneshot|bdn|targets) "step_$s" ;;
     *) echo "unknown step: $s" >&2; exit 64 ;;
   esac
 done

@@ -1,7 +1,7 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FalcoCheck.Runtime;
 
 namespace FalcoCheck.Alerts;
 
@@ -14,7 +14,7 @@ namespace FalcoCheck.Alerts;
 internal sealed class FileOffsetStore(string directory, string path)
 {
     private readonly string _file = Path.Combine(directory,
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(path)))[..16] + ".json");
+        Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(path)))[..16] + ".json");
 
     public (string? Fingerprint, long Offset)? Load()
     {
@@ -61,6 +61,6 @@ internal sealed class FileOffsetStore(string directory, string path)
             return null;
         }
 
-        return Convert.ToHexStringLower(SHA256.HashData(head[..(newline < 0 ? read : newline)]))[..32];
+        return Convert.ToHexStringLower(ManagedSha256.HashData(head[..(newline < 0 ? read : newline)]))[..32];
     }
 }

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using FalcoCheck.Runtime;
 
 namespace FalcoCheck.Counters;
 
@@ -26,7 +26,7 @@ internal sealed class StateFile : IDisposable
     public static string FileNameFor(string endpoint)
     {
         var uri = new Uri(endpoint);
-        var hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(endpoint)))[..12];
+        var hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(endpoint)))[..12];
         var host = new StringBuilder();
         foreach (var c in uri.Host)
         {

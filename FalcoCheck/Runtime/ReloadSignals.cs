@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Runtime;
@@ -111,7 +110,7 @@ internal sealed class ReloadSignals : IDisposable
     {
         try
         {
-            return Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
+            return Convert.ToHexString(ManagedSha256.HashData(File.ReadAllBytes(path)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace FalcoCheck.Runtime;
@@ -21,7 +20,7 @@ internal readonly record struct RunSchedule(TimeSpan Interval, TimeSpan Offset)
         }
 
         // A stable hash (not string.GetHashCode, which is randomized per process) keeps the offset across restarts.
-        ulong hash = BinaryPrimitives.ReadUInt64LittleEndian(SHA256.HashData(Encoding.UTF8.GetBytes(endpoint + "\n" + host)));
+        ulong hash = BinaryPrimitives.ReadUInt64LittleEndian(ManagedSha256.HashData(Encoding.UTF8.GetBytes(endpoint + "\n" + host)));
         return new RunSchedule(interval, TimeSpan.FromTicks((long)(hash % (ulong)interval.Ticks)));
     }
 

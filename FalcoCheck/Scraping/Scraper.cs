@@ -25,12 +25,14 @@ internal sealed class Scraper : IDisposable
     private const int InitialBufferBytes = 64 * 1024;
 
     private readonly ScraperOptions _options;
+    private readonly SharedScrapeHandlers.Lease _handler;
     private readonly HttpClient _client;
 
     public Scraper(ScraperOptions options)
     {
         _options = options;
-        _client = new HttpClient(ScrapeHandler.Create(options), disposeHandler: true)
+        _handler = SharedScrapeHandlers.Rent(options);
+        _client = new HttpClient(_handler.Handler, disposeHandler: false)
         {
             // Timeouts are enforced per phase below, so the client's own stays out of the way.
             Timeout = Timeout.InfiniteTimeSpan,
@@ -85,7 +87,11 @@ internal sealed class Scraper : IDisposable
         }
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _handler.Dispose();
+    }
 
     /// <summary>True when Falco's <c>/healthz</c> on the same host and port answers 2xx (Falco 0.41.1+ serves it).</summary>
     public async Task<bool> ProbeHealthAsync(CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
-using System.Security.Cryptography;
 using System.Text;
 using FalcoCheck.Configuration;
+using FalcoCheck.Runtime;
 using FalcoCheck.Sinks.Alertmanager;
 using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
@@ -54,7 +54,7 @@ internal static class SinkFactory
     /// </summary>
     public static string SpoolFolder(string stateDir, SinkConfig config, string sinkName)
     {
-        string hash = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sinkName)))[..12];
+        string hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(sinkName)))[..12];
         return Path.Combine(stateDir, SpoolFolderName, config.Type + "-" + hash);
     }
 
