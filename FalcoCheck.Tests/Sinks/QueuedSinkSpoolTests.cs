@@ -57,6 +57,30 @@ internal sealed class QueuedSinkSpoolTests
     }
 
     [Test]
+    public async Task A_batch_spilled_while_its_request_is_in_flight_and_then_taken_is_not_replayed_from_the_spool()
+    {
+        // The suspected race behind a duplicate in SpoolFaultTests: run 1 is in the sender when runs 2 and 3
+        // overflow the queue, so run 1 is written to the spool ahead of them; then its request succeeds. The
+        // spooled copy must leave the spool with it, not be sent again before run 2 (in the same process).
+        using var dir = new TempDir();
+        var sender = Hung();
+        await using var sink = new QueuedSink(sender, Fast with { FlushTimeout = TimeSpan.FromMilliseconds(20) }, TimeProvider.System, dir.Path);
+        _ = sink.SendAsync(Numbered(1, 6), CancellationToken.None);
+        await sender.Entered.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        await sink.SendAsync(Numbered(2, 6), CancellationToken.None);
+        await sink.SendAsync(Numbered(3, 6), CancellationToken.None);
+        Assert.That(sink.Counts.SpoolBytes, Is.GreaterThan(0), "run 1 (in flight) and run 2 went to the spool");
+
+        sender.Gate.SetResult();
+        await Eventually.WaitAsync(() => sink.Counts.Sent == 18 && sink.Counts.Queued == 0 && sink.Counts.SpoolBytes == 0, "all 18 points delivered");
+        await Task.Delay(50);
+
+        Assert.That(sender.Received.Select(p => p.Value), Is.EqualTo(Values((1, 6), (2, 6), (3, 6))), "every point once, in order");
+        Assert.That(sender.Requests, Is.EqualTo(3), "one request per run: nothing replayed");
+    }
+
+    [Test]
     public async Task A_stop_during_an_outage_leaves_the_queue_in_the_spool_and_the_next_start_sends_it_first()
     {
         using var dir = new TempDir();
