@@ -1,4 +1,5 @@
 using System.Net;
+using FalcoCheck.Sinks.Syslog;
 using YamlDotNet.RepresentationModel;
 
 namespace FalcoCheck.Configuration;
@@ -24,11 +25,14 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
     private static readonly string[] ConsoleKeys = [TypeKey];
+    private static readonly string[] SyslogKeys = [TypeKey, "host", "port", "protocol", "format", "facility", "timeout", .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] SyslogProtocols = ["udp", "tcp", "tls"];
+    private static readonly string[] MessageFormats = ["json", "text"];
 
     /// <summary>Null when the section is absent. <paramref name="agent"/> gives the defaults it inherits.</summary>
     public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent)
@@ -168,6 +172,8 @@ internal static class AlertsConfigReader
                     : null;
             case ConsoleSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is not null ? new ConsoleSinkConfig(position, ConsoleFormat.Json) : null;
+            case SyslogSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, SyslogKeys) is { } syslog ? ReadSyslog(syslog) : null;
             case { } type:
                 string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
                 ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"
@@ -195,5 +201,51 @@ internal static class AlertsConfigReader
         Uri url = map.Url("url", ["https", "http"]) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
         TimeSpan timeout = map.Seconds("timeout") ?? DatadogLogsSinkConfig.DefaultTimeout;
         return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout) : null;
+    }
+
+    private static SyslogSinkConfig? ReadSyslog(ConfigMapping map)
+    {
+        int errors = map.Context.ErrorCount;
+        string? host = map.RequiredString("host");
+        SyslogTransport transport = map.OneOf("protocol", SyslogProtocols) switch
+        {
+            "tcp" => SyslogTransport.Tcp,
+            "tls" => SyslogTransport.Tls,
+            _ => SyslogTransport.Udp,
+        };
+
+        // 514 for UDP and TCP (RFC 5426, and what rsyslog's imtcp examples use), 6514 for TLS (RFC 5425).
+        int port = (int)(map.Integer("port", 1, 65535) ?? (transport == SyslogTransport.Tls ? 6514 : 514));
+        string? facility = map.OneOf("facility", SyslogOptions.Facilities);
+        if (transport != SyslogTransport.Tls)
+        {
+            foreach (string key in NetworkSinkReader.TlsKeys)
+            {
+                if (map.Has(key))
+                {
+                    map.Error(key, "TLS settings need protocol: tls");
+                }
+            }
+        }
+
+        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
+        {
+            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
+        }
+
+        var options = new SyslogOptions
+        {
+            Host = host ?? string.Empty,
+            Port = port,
+            Transport = transport,
+            Format = map.OneOf("format", MessageFormats) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
+            Facility = SyslogOptions.FacilityCode(facility),
+            Timeout = map.Seconds("timeout") ?? SyslogOptions.DefaultTimeout,
+            TlsVerify = map.Bool("tls_verify") ?? true,
+            TlsCaCert = map.FilePath("tls_ca_cert"),
+            TlsCert = map.FilePath("tls_cert"),
+            TlsPrivateKey = map.FilePath("tls_private_key"),
+        };
+        return map.Context.ErrorCount == errors && host is not null ? new SyslogSinkConfig(map.Position, options) : null;
     }
 }

@@ -7,6 +7,7 @@ using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
+using FalcoCheck.Sinks.Syslog;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Sinks;
@@ -62,6 +63,7 @@ internal static class SinkFactory
         DatadogLogsSinkConfig datadog => new DatadogLogsSink(datadog.Options, clock),
         FileSinkConfig file => new LogFileSink(file.Path),
         ConsoleSinkConfig => new LogConsoleSink(console),
+        SyslogSinkConfig syslog => new SyslogSink(syslog.Options),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 

@@ -1,0 +1,80 @@
+using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Syslog;
+using FalcoCheck.Tests.Configuration;
+using static FalcoCheck.Tests.Configuration.ConfigTestSupport;
+
+namespace FalcoCheck.Tests.Alerts;
+
+/// <summary>The protocol sinks of <c>alerts.sinks</c> (syslog, nats, loki, otlp_logs): values, defaults and errors with their place.</summary>
+internal sealed class ProtocolSinkConfigTests
+{
+    private static IReadOnlyList<SinkConfig> Sinks(string yaml)
+    {
+        using var dir = new TempDir();
+        return ConfigLoader.LoadAgent(dir.Write("falcocheck.yaml", yaml), NoEnv).Alerts!.Sinks;
+    }
+
+    [Test]
+    public void Reads_the_syslog_settings_and_defaults()
+    {
+        IReadOnlyList<SinkConfig> sinks = Sinks("""
+            alerts:
+              sinks:
+                - type: syslog
+                  host: logs.example.com
+                - type: syslog
+                  host: 127.0.0.1
+                  port: 10514
+                  protocol: tls
+                  format: text
+                  facility: local3
+                  timeout: 3
+                  tls_verify: false
+            """);
+
+        SyslogOptions plain = ((SyslogSinkConfig)sinks[0]).Options;
+        SyslogOptions tls = ((SyslogSinkConfig)sinks[1]).Options;
+        Assert.Multiple(() =>
+        {
+            Assert.That((plain.Host, plain.Port, plain.Transport, plain.Format, plain.Facility), Is.EqualTo(("logs.example.com", 514, SyslogTransport.Udp, SyslogFormat.Json, 1)));
+            Assert.That((tls.Port, tls.Transport, tls.Format, tls.Facility, tls.Timeout, tls.TlsVerify),
+                Is.EqualTo((10514, SyslogTransport.Tls, SyslogFormat.Text, 19, TimeSpan.FromSeconds(3), false)));
+            Assert.That(tls.Display, Is.EqualTo("tls://127.0.0.1:10514"));
+        });
+    }
+
+    [Test]
+    public void Tls_defaults_to_port_6514()
+    {
+        var options = ((SyslogSinkConfig)Sinks("alerts:\n  sinks:\n    - type: syslog\n      host: h\n      protocol: tls\n")[0]).Options;
+        Assert.That(options.Port, Is.EqualTo(6514));
+    }
+
+    private static IEnumerable<TestCaseData> Errors()
+    {
+        yield return Case("syslog without host", "alerts:\n  sinks:\n    - type: syslog\n", "falcocheck.yaml:3:7: alerts.sinks[0].host: required setting is missing");
+        yield return Case("syslog protocol", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      protocol: quic\n",
+            "falcocheck.yaml:5:17: alerts.sinks[0].protocol: expected one of udp, tcp, tls, got 'quic'");
+        yield return Case("syslog port", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      port: 70000\n",
+            "falcocheck.yaml:5:13: alerts.sinks[0].port: must be between 1 and 65535, got 70000");
+        yield return Case("syslog facility", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      facility: local9\n",
+            "falcocheck.yaml:5:17: alerts.sinks[0].facility: expected one of kern, user, mail, daemon, auth, syslog, lpr, news, uucp, cron, authpriv, ftp, ntp, security, console, solaris-cron, local0, local1, local2, local3, local4, local5, local6, local7, got 'local9'; did you mean 'local0'?");
+        yield return Case("syslog tls setting without tls", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      tls_ca_cert: ca.pem\n",
+            "falcocheck.yaml:5:20: alerts.sinks[0].tls_ca_cert: TLS settings need protocol: tls");
+        yield return Case("syslog unknown key", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      protcol: tcp\n",
+            "falcocheck.yaml:5:7: alerts.sinks[0].protcol: unknown setting 'protcol'; did you mean 'protocol'?");
+    }
+
+    private static TestCaseData Case(string name, string yaml, string expected) => new TestCaseData(yaml, expected).SetName(name);
+
+    [TestCaseSource(nameof(Errors))]
+    public void Reports_the_place_and_the_problem(string yaml, string expected)
+    {
+        using var dir = new TempDir();
+        string path = dir.Write("falcocheck.yaml", yaml);
+
+        var e = Assert.Throws<ConfigException>(() => ConfigLoader.LoadAgent(path, NoEnv));
+
+        Assert.That(Render(e!.Errors, dir), Is.EqualTo(new[] { expected }));
+    }
+}
