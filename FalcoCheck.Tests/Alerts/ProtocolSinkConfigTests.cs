@@ -1,4 +1,5 @@
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Syslog;
 using FalcoCheck.Tests.Configuration;
 using static FalcoCheck.Tests.Configuration.ConfigTestSupport;
@@ -50,8 +51,44 @@ internal sealed class ProtocolSinkConfigTests
         Assert.That(options.Port, Is.EqualTo(6514));
     }
 
+    [Test]
+    public void Reads_the_nats_settings_and_keeps_the_secrets_out_of_the_name()
+    {
+        IReadOnlyList<SinkConfig> sinks = Sinks("""
+            alerts:
+              sinks:
+                - type: nats
+                  url: nats://127.0.0.1:4222
+                - type: nats
+                  url: tls://nats.example.com:4222
+                  subject: security.<priority>
+                  username: falco
+                  password: s3cret-pass
+                  timeout: 4
+                  tls_ca_cert: ca.pem
+            """);
+
+        NatsOptions plain = ((NatsSinkConfig)sinks[0]).Options;
+        NatsOptions full = ((NatsSinkConfig)sinks[1]).Options;
+        using var sink = new NatsSink(full);
+        Assert.Multiple(() =>
+        {
+            Assert.That((plain.Subject, plain.Timeout, plain.Username), Is.EqualTo(("falco.<priority>.<rule>", TimeSpan.FromSeconds(10), (string?)null)));
+            Assert.That((full.Subject, full.Username, full.Password!.Reveal(), full.Timeout), Is.EqualTo(("security.<priority>", "falco", "s3cret-pass", TimeSpan.FromSeconds(4))));
+            Assert.That(full.TlsCaCert, Does.EndWith("ca.pem"));
+            Assert.That(sink.Name, Is.EqualTo("nats:tls://nats.example.com:4222/").And.Not.Contain("s3cret"));
+        });
+    }
+
     private static IEnumerable<TestCaseData> Errors()
     {
+        yield return Case("nats without url", "alerts:\n  sinks:\n    - type: nats\n", "falcocheck.yaml:3:7: alerts.sinks[0].url: required setting is missing");
+        yield return Case("nats url scheme", "alerts:\n  sinks:\n    - type: nats\n      url: http://x:4222\n",
+            "falcocheck.yaml:4:12: alerts.sinks[0].url: expected a URL with scheme nats, tls, got scheme 'http'");
+        yield return Case("nats subject wildcard", "alerts:\n  sinks:\n    - type: nats\n      url: nats://x:4222\n      subject: falco.*\n",
+            "falcocheck.yaml:5:16: alerts.sinks[0].subject: not a NATS subject: it a wildcard cannot be published to");
+        yield return Case("nats password alone", "alerts:\n  sinks:\n    - type: nats\n      url: nats://x:4222\n      password: hunter2\n",
+            "falcocheck.yaml:5:17: alerts.sinks[0].password: username is required when password is set");
         yield return Case("syslog without host", "alerts:\n  sinks:\n    - type: syslog\n", "falcocheck.yaml:3:7: alerts.sinks[0].host: required setting is missing");
         yield return Case("syslog protocol", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      protocol: quic\n",
             "falcocheck.yaml:5:17: alerts.sinks[0].protocol: expected one of udp, tcp, tls, got 'quic'");

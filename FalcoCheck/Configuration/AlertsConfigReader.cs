@@ -1,4 +1,5 @@
 using System.Net;
+using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Syslog;
 using YamlDotNet.RepresentationModel;
 
@@ -25,12 +26,14 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
     private static readonly string[] ConsoleKeys = [TypeKey];
     private static readonly string[] SyslogKeys = [TypeKey, "host", "port", "protocol", "format", "facility", "timeout", .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] NatsKeys = [TypeKey, "url", "subject", "username", "password", "token", "timeout", .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] NatsSchemes = ["nats", "tls"];
     private static readonly string[] SyslogProtocols = ["udp", "tcp", "tls"];
     private static readonly string[] MessageFormats = ["json", "text"];
 
@@ -174,6 +177,8 @@ internal static class AlertsConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is not null ? new ConsoleSinkConfig(position, ConsoleFormat.Json) : null;
             case SyslogSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, SyslogKeys) is { } syslog ? ReadSyslog(syslog) : null;
+            case NatsSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, NatsKeys) is { } nats ? ReadNats(nats) : null;
             case { } type:
                 string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
                 ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"
@@ -247,5 +252,47 @@ internal static class AlertsConfigReader
             TlsPrivateKey = map.FilePath("tls_private_key"),
         };
         return map.Context.ErrorCount == errors && host is not null ? new SyslogSinkConfig(map.Position, options) : null;
+    }
+
+    private static NatsSinkConfig? ReadNats(ConfigMapping map)
+    {
+        int errors = map.Context.ErrorCount;
+        Uri? url = map.Require("url") ? map.Url("url", NatsSchemes) : null;
+        string subject = map.String("subject") ?? NatsOptions.DefaultSubject;
+        if (NatsSubject.Problem(subject) is { } problem)
+        {
+            map.Error("subject", $"not a NATS subject: it {problem}");
+        }
+
+        if (map.Has("username") != map.Has("password"))
+        {
+            string present = map.Has("username") ? "username" : "password";
+            map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
+        }
+
+        if (map.Has("token") && map.Has("username"))
+        {
+            map.Error("token", "token and username/password are two ways to log in; use one of them");
+        }
+
+        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
+        {
+            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
+        }
+
+        var options = new NatsOptions
+        {
+            Url = url ?? new Uri("nats://127.0.0.1:4222"),
+            Subject = subject,
+            Username = map.String("username"),
+            Password = map.Secret("password"),
+            Token = map.Secret("token"),
+            Timeout = map.Seconds("timeout") ?? NatsOptions.DefaultTimeout,
+            TlsVerify = map.Bool("tls_verify") ?? true,
+            TlsCaCert = map.FilePath("tls_ca_cert"),
+            TlsCert = map.FilePath("tls_cert"),
+            TlsPrivateKey = map.FilePath("tls_private_key"),
+        };
+        return map.Context.ErrorCount == errors && url is not null ? new NatsSinkConfig(map.Position, options) : null;
     }
 }

@@ -5,6 +5,7 @@ using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
 using FalcoCheck.Sinks.Syslog;
@@ -64,6 +65,7 @@ internal static class SinkFactory
         FileSinkConfig file => new LogFileSink(file.Path),
         ConsoleSinkConfig => new LogConsoleSink(console),
         SyslogSinkConfig syslog => new SyslogSink(syslog.Options),
+        NatsSinkConfig nats => new NatsSink(nats.Options),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 
