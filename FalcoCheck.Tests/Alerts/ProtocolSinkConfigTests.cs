@@ -1,4 +1,5 @@
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Syslog;
 using FalcoCheck.Tests.Configuration;
@@ -80,8 +81,54 @@ internal sealed class ProtocolSinkConfigTests
         });
     }
 
+    [Test]
+    public void Reads_the_loki_settings()
+    {
+        IReadOnlyList<SinkConfig> sinks = Sinks("""
+            alerts:
+              sinks:
+                - type: loki
+                  url: http://loki:3100
+                - type: loki
+                  url: https://logs.example.com/loki/api/v1/push
+                  tenant: team-sec
+                  encoding: json
+                  format: text
+                  labels: [rule, k8s_ns_name]
+                  extra_labels: {job: falco}
+                  bearer_token: t0ken-value
+                  timeout: 3
+            """);
+
+        LokiOptions plain = ((LokiSinkConfig)sinks[0]).Options;
+        LokiOptions full = ((LokiSinkConfig)sinks[1]).Options;
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Endpoint.Url.ToString(), Is.EqualTo("http://loki:3100/loki/api/v1/push"));
+            Assert.That((plain.Encoding, plain.TextLines, plain.Tenant), Is.EqualTo((LokiEncoding.Protobuf, false, (string?)null)));
+            Assert.That(plain.Labels, Is.EqualTo(new[] { LokiLabel.Priority, LokiLabel.Rule, LokiLabel.Source, LokiLabel.Hostname }));
+            Assert.That(full.Endpoint.Url.ToString(), Is.EqualTo("https://logs.example.com/loki/api/v1/push"));
+            Assert.That((full.Encoding, full.TextLines, full.Tenant, full.Timeout), Is.EqualTo((LokiEncoding.Json, true, "team-sec", TimeSpan.FromSeconds(3))));
+            Assert.That(full.Labels, Is.EqualTo(new[] { LokiLabel.Rule, LokiLabel.K8sNsName }));
+            Assert.That(full.ExtraLabels, Is.EqualTo(new Dictionary<string, string> { ["job"] = "falco" }));
+            Assert.That(full.Endpoint.BearerToken!.Reveal(), Is.EqualTo("t0ken-value"));
+        });
+    }
+
     private static IEnumerable<TestCaseData> Errors()
     {
+        yield return Case("loki label unbounded", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      labels: [rule, output]\n",
+            "falcocheck.yaml:5:15: alerts.sinks[0].labels: unknown label 'output'; expected some of priority, rule, source, hostname, k8s_ns_name (the output text and per-event fields would make a stream per alert)");
+        yield return Case("loki extra label clash", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      extra_labels: {rule: x}\n",
+            "falcocheck.yaml:5:21: alerts.sinks[0].extra_labels: 'rule' is already a label of the alert");
+        yield return Case("loki extra label name", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      extra_labels: {1job: x}\n",
+            "falcocheck.yaml:5:21: alerts.sinks[0].extra_labels: '1job' is not a label name (letters, digits and '_', not starting with a digit)");
+        yield return Case("loki no label", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      labels: []\n",
+            "falcocheck.yaml:5:15: alerts.sinks[0].labels: Loki needs at least one label: give labels or extra_labels");
+        yield return Case("loki encoding", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      encoding: xml\n",
+            "falcocheck.yaml:5:17: alerts.sinks[0].encoding: expected one of protobuf, json, got 'xml'");
+        yield return Case("loki password alone", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      password: hunter2\n",
+            "falcocheck.yaml:5:17: alerts.sinks[0].password: username is required when password is set");
         yield return Case("nats without url", "alerts:\n  sinks:\n    - type: nats\n", "falcocheck.yaml:3:7: alerts.sinks[0].url: required setting is missing");
         yield return Case("nats url scheme", "alerts:\n  sinks:\n    - type: nats\n      url: http://x:4222\n",
             "falcocheck.yaml:4:12: alerts.sinks[0].url: expected a URL with scheme nats, tls, got scheme 'http'");

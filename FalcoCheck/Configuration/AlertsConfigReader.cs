@@ -1,4 +1,5 @@
 using System.Net;
+using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Syslog;
 using YamlDotNet.RepresentationModel;
@@ -26,7 +27,7 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName, LokiSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
@@ -34,6 +35,10 @@ internal static class AlertsConfigReader
     private static readonly string[] SyslogKeys = [TypeKey, "host", "port", "protocol", "format", "facility", "timeout", .. NetworkSinkReader.TlsKeys];
     private static readonly string[] NatsKeys = [TypeKey, "url", "subject", "username", "password", "token", "timeout", .. NetworkSinkReader.TlsKeys];
     private static readonly string[] NatsSchemes = ["nats", "tls"];
+    private static readonly string[] LokiKeys =
+        [TypeKey, "url", "tenant", "encoding", "format", "labels", "extra_labels", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] HttpSchemes = ["http", "https"];
+    private static readonly string[] LokiEncodings = ["protobuf", "json"];
     private static readonly string[] SyslogProtocols = ["udp", "tcp", "tls"];
     private static readonly string[] MessageFormats = ["json", "text"];
 
@@ -179,6 +184,8 @@ internal static class AlertsConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, SyslogKeys) is { } syslog ? ReadSyslog(syslog) : null;
             case NatsSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, NatsKeys) is { } nats ? ReadNats(nats) : null;
+            case LokiSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, LokiKeys) is { } loki ? ReadLoki(loki) : null;
             case { } type:
                 string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
                 ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"
@@ -295,4 +302,87 @@ internal static class AlertsConfigReader
         };
         return map.Context.ErrorCount == errors && url is not null ? new NatsSinkConfig(map.Position, options) : null;
     }
+
+    private static LokiSinkConfig? ReadLoki(ConfigMapping map)
+    {
+        int errors = map.Context.ErrorCount;
+        Uri? url = map.Require("url") ? map.Url("url", HttpSchemes) : null;
+        if (url is null)
+        {
+            return null;
+        }
+
+        // The base URL as Falcosidekick's loki.hostport takes it; a URL that already ends with the push path is kept.
+        Uri push = url.AbsolutePath.EndsWith("/" + LokiOptions.PushPath, StringComparison.Ordinal)
+            ? url
+            : new Uri(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), LokiOptions.PushPath);
+        var endpoint = NetworkSinkReader.Endpoint(map, push, withAuth: true);
+        var labels = new List<LokiLabel>();
+        if (map.StringList("labels") is { } names)
+        {
+            foreach (string name in names)
+            {
+                int index = IndexOf(LokiOptions.LabelNames, name);
+                if (index < 0)
+                {
+                    map.Error("labels", $"unknown label {ValueReader.Quote(name)}; expected some of {string.Join(", ", LokiOptions.LabelNames)} "
+                        + "(the output text and per-event fields would make a stream per alert)");
+                }
+                else if (!labels.Contains((LokiLabel)index))
+                {
+                    labels.Add((LokiLabel)index);
+                }
+            }
+        }
+
+        var extra = map.StringMap("extra_labels") ?? new Dictionary<string, string>();
+        foreach (string name in extra.Keys)
+        {
+            if (!IsLabelName(name))
+            {
+                map.Error("extra_labels", $"{ValueReader.Quote(name)} is not a label name (letters, digits and '_', not starting with a digit)");
+            }
+            else if (IndexOf(LokiOptions.LabelNames, name) is int index and >= 0 && (map.Has("labels") ? labels : LokiOptions.DefaultLabels).Contains((LokiLabel)index))
+            {
+                map.Error("extra_labels", $"{ValueReader.Quote(name)} is already a label of the alert");
+            }
+        }
+
+        if (map.Has("labels") && labels.Count == 0 && extra.Count == 0 && map.Context.ErrorCount == errors)
+        {
+            map.Error("labels", "Loki needs at least one label: give labels or extra_labels");
+        }
+
+        var options = new LokiOptions
+        {
+            Endpoint = endpoint,
+            Tenant = map.String("tenant"),
+            Encoding = map.OneOf("encoding", LokiEncodings) == "json" ? LokiEncoding.Json : LokiEncoding.Protobuf,
+            TextLines = map.OneOf("format", MessageFormats) == "text",
+            Labels = map.Has("labels") ? labels : LokiOptions.DefaultLabels,
+            ExtraLabels = extra,
+            Timeout = map.Seconds("timeout") ?? LokiOptions.DefaultTimeout,
+        };
+        return map.Context.ErrorCount == errors ? new LokiSinkConfig(map.Position, options) : null;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (int i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>Prometheus' label name rule, which Loki applies: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
+    private static bool IsLabelName(string name) =>
+        name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(LabelNameChars);
+
+    private static readonly System.Buffers.SearchValues<char> LabelNameChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_");
 }

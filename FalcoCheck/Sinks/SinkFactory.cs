@@ -5,6 +5,7 @@ using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
@@ -66,6 +67,7 @@ internal static class SinkFactory
         ConsoleSinkConfig => new LogConsoleSink(console),
         SyslogSinkConfig syslog => new SyslogSink(syslog.Options),
         NatsSinkConfig nats => new NatsSink(nats.Options),
+        LokiSinkConfig loki => new LokiSink(loki.Options, clock),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 
