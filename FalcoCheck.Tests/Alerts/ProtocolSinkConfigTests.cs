@@ -1,6 +1,7 @@
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
+using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.Syslog;
 using FalcoCheck.Tests.Configuration;
 using static FalcoCheck.Tests.Configuration.ConfigTestSupport;
@@ -115,8 +116,39 @@ internal sealed class ProtocolSinkConfigTests
         });
     }
 
+    [Test]
+    public void Reads_the_otlp_logs_settings()
+    {
+        IReadOnlyList<SinkConfig> sinks = Sinks("""
+            alerts:
+              sinks:
+                - type: otlp_logs
+                  url: http://collector:4318
+                - type: otlp_logs
+                  url: https://otlp.example.com/custom/logs
+                  service_name: falco-prod
+                  compression: gzip
+                  headers: {X-Api-Key: k3y}
+                  timeout: 2
+            """);
+
+        OtlpLogsOptions plain = ((OtlpLogsSinkConfig)sinks[0]).Options;
+        OtlpLogsOptions full = ((OtlpLogsSinkConfig)sinks[1]).Options;
+        Assert.Multiple(() =>
+        {
+            Assert.That(plain.Endpoint.Url.ToString(), Is.EqualTo("http://collector:4318/v1/logs"));
+            Assert.That((plain.ServiceName, plain.Compression), Is.EqualTo(("falco", FalcoCheck.Sinks.Delivery.Compression.None)));
+            Assert.That(full.Endpoint.Url.ToString(), Is.EqualTo("https://otlp.example.com/custom/logs"), "a URL with a path is used as it is");
+            Assert.That((full.ServiceName, full.Compression, full.Timeout), Is.EqualTo(("falco-prod", FalcoCheck.Sinks.Delivery.Compression.Gzip, TimeSpan.FromSeconds(2))));
+            Assert.That(full.Endpoint.Headers["X-Api-Key"].Reveal(), Is.EqualTo("k3y"));
+        });
+    }
+
     private static IEnumerable<TestCaseData> Errors()
     {
+        yield return Case("otlp_logs without url", "alerts:\n  sinks:\n    - type: otlp_logs\n", "falcocheck.yaml:3:7: alerts.sinks[0].url: required setting is missing");
+        yield return Case("otlp_logs compression", "alerts:\n  sinks:\n    - type: otlp_logs\n      url: http://c:4318\n      compression: zstd\n",
+            "falcocheck.yaml:5:20: alerts.sinks[0].compression: expected one of none, gzip, got 'zstd'");
         yield return Case("loki label unbounded", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      labels: [rule, output]\n",
             "falcocheck.yaml:5:15: alerts.sinks[0].labels: unknown label 'output'; expected some of priority, rule, source, hostname, k8s_ns_name (the output text and per-event fields would make a stream per alert)");
         yield return Case("loki extra label clash", "alerts:\n  sinks:\n    - type: loki\n      url: http://l\n      extra_labels: {rule: x}\n",

@@ -1,6 +1,7 @@
 using System.Net;
 using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
+using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.Syslog;
 using YamlDotNet.RepresentationModel;
 
@@ -27,7 +28,7 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName, LokiSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName, LokiSinkConfig.TypeName, OtlpLogsSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
@@ -37,6 +38,9 @@ internal static class AlertsConfigReader
     private static readonly string[] NatsSchemes = ["nats", "tls"];
     private static readonly string[] LokiKeys =
         [TypeKey, "url", "tenant", "encoding", "format", "labels", "extra_labels", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] OtlpLogsKeys =
+        [TypeKey, "url", "service_name", "compression", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
+    private static readonly string[] OtlpCompressions = ["none", "gzip"];
     private static readonly string[] HttpSchemes = ["http", "https"];
     private static readonly string[] LokiEncodings = ["protobuf", "json"];
     private static readonly string[] SyslogProtocols = ["udp", "tcp", "tls"];
@@ -186,6 +190,8 @@ internal static class AlertsConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, NatsKeys) is { } nats ? ReadNats(nats) : null;
             case LokiSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, LokiKeys) is { } loki ? ReadLoki(loki) : null;
+            case OtlpLogsSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, OtlpLogsKeys) is { } otlp ? ReadOtlpLogs(otlp) : null;
             case { } type:
                 string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
                 ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"
@@ -364,6 +370,27 @@ internal static class AlertsConfigReader
             Timeout = map.Seconds("timeout") ?? LokiOptions.DefaultTimeout,
         };
         return map.Context.ErrorCount == errors ? new LokiSinkConfig(map.Position, options) : null;
+    }
+
+    private static OtlpLogsSinkConfig? ReadOtlpLogs(ConfigMapping map)
+    {
+        int errors = map.Context.ErrorCount;
+        Uri? url = map.Require("url") ? map.Url("url", HttpSchemes) : null;
+        if (url is null)
+        {
+            return null;
+        }
+
+        // A bare collector address (http://collector:4318) gets the signal path, as OTEL_EXPORTER_OTLP_ENDPOINT does.
+        Uri logs = url.AbsolutePath == "/" ? new Uri(url, OtlpLogsOptions.LogsPath) : url;
+        var options = new OtlpLogsOptions
+        {
+            Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
+            ServiceName = map.String("service_name") ?? Sinks.Otlp.OtlpOptions.DefaultServiceName,
+            Compression = map.OneOf("compression", OtlpCompressions) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
+            Timeout = map.Seconds("timeout") ?? OtlpLogsOptions.DefaultTimeout,
+        };
+        return map.Context.ErrorCount == errors ? new OtlpLogsSinkConfig(map.Position, options) : null;
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

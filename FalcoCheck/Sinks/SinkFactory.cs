@@ -8,6 +8,7 @@ using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Otlp;
+using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.RemoteWrite;
 using FalcoCheck.Sinks.Syslog;
 using Microsoft.Extensions.Logging;
@@ -68,6 +69,7 @@ internal static class SinkFactory
         SyslogSinkConfig syslog => new SyslogSink(syslog.Options),
         NatsSinkConfig nats => new NatsSink(nats.Options),
         LokiSinkConfig loki => new LokiSink(loki.Options, clock),
+        OtlpLogsSinkConfig otlp => new OtlpLogsSink(otlp.Options, clock),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 

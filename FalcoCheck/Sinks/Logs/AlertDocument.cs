@@ -12,6 +12,8 @@ internal sealed class AlertDocument
 {
     private AlertDocument(string rule, FalcoPriority priority, string hostname, long timestampNanos, string message, string? source, JsonElement fields)
     {
+        // The normalizer moved user.name and evt.type out of output_fields (Datadog's standard attributes): back.
+        Remapped = [];
         Rule = rule;
         Priority = priority;
         Hostname = hostname;
@@ -40,6 +42,12 @@ internal sealed class AlertDocument
     /// <summary><c>output_fields</c> as the document keeps them (an undefined element when absent); valid until the next parse.</summary>
     public JsonElement OutputFields { get; }
 
+    /// <summary>
+    /// The Falco fields the normalizer moved to <c>usr.name</c> and <c>evt.name</c>, under their Falco names
+    /// (<c>user.name</c>, <c>evt.type</c>), so a sink that sends fields by name sends them all.
+    /// </summary>
+    public List<KeyValuePair<string, JsonElement>> Remapped { get; }
+
     /// <summary>Null (and <paramref name="error"/>) when the bytes are not a normalized alert: a spool edited by hand.</summary>
     public static AlertDocument? Parse(ReadOnlySpan<byte> document, out string? error)
     {
@@ -59,7 +67,10 @@ internal sealed class AlertDocument
                 string message = root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : rule.GetString()!;
                 string? source = root.TryGetProperty("source", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 JsonElement fields = root.TryGetProperty("output_fields", out JsonElement f) && f.ValueKind == JsonValueKind.Object ? f.Clone() : default;
-                return new AlertDocument(rule.GetString()!, level, hostname, nanos, message, source, fields);
+                var alert = new AlertDocument(rule.GetString()!, level, hostname, nanos, message, source, fields);
+                AddRemapped(alert, root, "usr", "user.name");
+                AddRemapped(alert, root, "evt", "evt.type");
+                return alert;
             }
 
             error = "not a normalized alert (rule or priority missing)";
@@ -69,6 +80,15 @@ internal sealed class AlertDocument
         {
             error = "not JSON: " + e.Message;
             return null;
+        }
+    }
+
+    private static void AddRemapped(AlertDocument alert, JsonElement root, string parent, string field)
+    {
+        if (root.TryGetProperty(parent, out JsonElement holder) && holder.ValueKind == JsonValueKind.Object
+            && holder.TryGetProperty("name", out JsonElement value))
+        {
+            alert.Remapped.Add(new(field, value.Clone()));
         }
     }
 
