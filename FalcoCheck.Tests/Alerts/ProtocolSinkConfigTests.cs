@@ -40,7 +40,7 @@ internal sealed class ProtocolSinkConfigTests
         Assert.Multiple(() =>
         {
             Assert.That((plain.Host, plain.Port, plain.Transport, plain.Format, plain.Facility), Is.EqualTo(("logs.example.com", 514, SyslogTransport.Udp, SyslogFormat.Json, 1)));
-            Assert.That((tls.Port, tls.Transport, tls.Format, tls.Facility, tls.Timeout, tls.TlsVerify),
+            Assert.That((tls.Port, tls.Transport, tls.Format, tls.Facility, tls.Timeout, tls.Tls.Verify),
                 Is.EqualTo((10514, SyslogTransport.Tls, SyslogFormat.Text, 19, TimeSpan.FromSeconds(3), false)));
             Assert.That(tls.Display, Is.EqualTo("tls://127.0.0.1:10514"));
         });
@@ -77,7 +77,7 @@ internal sealed class ProtocolSinkConfigTests
         {
             Assert.That((plain.Subject, plain.Timeout, plain.Username), Is.EqualTo(("falco.<priority>.<rule>", TimeSpan.FromSeconds(10), (string?)null)));
             Assert.That((full.Subject, full.Username, full.Password!.Reveal(), full.Timeout), Is.EqualTo(("security.<priority>", "falco", "s3cret-pass", TimeSpan.FromSeconds(4))));
-            Assert.That(full.TlsCaCert, Does.EndWith("ca.pem"));
+            Assert.That(full.Tls.CaCert, Does.EndWith("ca.pem"));
             Assert.That(sink.Name, Is.EqualTo("nats:tls://nats.example.com:4222/").And.Not.Contain("s3cret"));
         });
     }

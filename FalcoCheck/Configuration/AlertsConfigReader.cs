@@ -246,11 +246,6 @@ internal static class AlertsConfigReader
             }
         }
 
-        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
-        {
-            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
-        }
-
         var options = new SyslogOptions
         {
             Host = host ?? string.Empty,
@@ -259,10 +254,7 @@ internal static class AlertsConfigReader
             Format = map.OneOf("format", MessageFormats) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
             Facility = SyslogOptions.FacilityCode(facility),
             Timeout = map.Seconds("timeout") ?? SyslogOptions.DefaultTimeout,
-            TlsVerify = map.Bool("tls_verify") ?? true,
-            TlsCaCert = map.FilePath("tls_ca_cert"),
-            TlsCert = map.FilePath("tls_cert"),
-            TlsPrivateKey = map.FilePath("tls_private_key"),
+            Tls = NetworkSinkReader.Tls(map),
         };
         return map.Context.ErrorCount == errors && host is not null ? new SyslogSinkConfig(map.Position, options) : null;
     }
@@ -277,20 +269,10 @@ internal static class AlertsConfigReader
             map.Error("subject", $"not a NATS subject: it {problem}");
         }
 
-        if (map.Has("username") != map.Has("password"))
-        {
-            string present = map.Has("username") ? "username" : "password";
-            map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
-        }
-
+        NetworkSinkReader.RequireUserAndPassword(map);
         if (map.Has("token") && map.Has("username"))
         {
             map.Error("token", "token and username/password are two ways to log in; use one of them");
-        }
-
-        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
-        {
-            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
         }
 
         var options = new NatsOptions
@@ -301,10 +283,7 @@ internal static class AlertsConfigReader
             Password = map.Secret("password"),
             Token = map.Secret("token"),
             Timeout = map.Seconds("timeout") ?? NatsOptions.DefaultTimeout,
-            TlsVerify = map.Bool("tls_verify") ?? true,
-            TlsCaCert = map.FilePath("tls_ca_cert"),
-            TlsCert = map.FilePath("tls_cert"),
-            TlsPrivateKey = map.FilePath("tls_private_key"),
+            Tls = NetworkSinkReader.Tls(map),
         };
         return map.Context.ErrorCount == errors && url is not null ? new NatsSinkConfig(map.Position, options) : null;
     }

@@ -1,4 +1,5 @@
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
 
 namespace FalcoCheck.Sinks.Nats;
 
@@ -23,11 +24,6 @@ internal sealed record NatsOptions
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    public bool TlsVerify { get; init; } = true;
-
-    public string? TlsCaCert { get; init; }
-
-    public string? TlsCert { get; init; }
-
-    public string? TlsPrivateKey { get; init; }
+    /// <summary>Used with <c>tls</c> only.</summary>
+    public ClientTlsOptions Tls { get; init; } = new();
 }

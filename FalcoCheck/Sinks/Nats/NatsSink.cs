@@ -76,10 +76,10 @@ internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
         AuthOpts = new NatsAuthOpts { Username = options.Username, Password = options.Password?.Reveal(), Token = options.Token?.Reveal() },
         TlsOpts = new NatsTlsOpts
         {
-            CaFile = options.TlsCaCert,
-            CertFile = options.TlsCert,
-            KeyFile = options.TlsPrivateKey,
-            InsecureSkipVerify = !options.TlsVerify,
+            CaFile = options.Tls.CaCert,
+            CertFile = options.Tls.Cert,
+            KeyFile = options.Tls.PrivateKey,
+            InsecureSkipVerify = !options.Tls.Verify,
         },
         ConnectTimeout = options.Timeout,
         CommandTimeout = options.Timeout,

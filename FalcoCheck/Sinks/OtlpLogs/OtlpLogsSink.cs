@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.Otlp.Protocol;
 using Google.Protobuf;
 
@@ -75,21 +76,6 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
         _compressor.Dispose();
     }
 
-    private static ExportLogsPartialSuccess? PartialRejection(byte[] response)
-    {
-        if (response.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            var answer = ExportLogsServiceResponse.Parser.ParseFrom(response);
-            return answer.PartialSuccess is { RejectedLogRecords: > 0 } partial ? partial : null;
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null; // A receiver answering 2xx with something else (JSON, text) took the data.
-        }
-    }
+    private static ExportLogsPartialSuccess? PartialRejection(byte[] response) =>
+        OtlpResponse.Parse(response, ExportLogsServiceResponse.Parser)?.PartialSuccess is { RejectedLogRecords: > 0 } partial ? partial : null;
 }

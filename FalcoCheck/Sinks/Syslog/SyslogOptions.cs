@@ -1,3 +1,5 @@
+using FalcoCheck.Sinks.Delivery;
+
 namespace FalcoCheck.Sinks.Syslog;
 
 /// <summary>The syslog sink: where to, over what, and the facility every alert is logged under.</summary>
@@ -39,14 +41,8 @@ internal sealed record SyslogOptions
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    public bool TlsVerify { get; init; } = true;
-
-    /// <summary>A PEM file of the CA(s) to trust instead of the system's (a private rsyslog CA).</summary>
-    public string? TlsCaCert { get; init; }
-
-    public string? TlsCert { get; init; }
-
-    public string? TlsPrivateKey { get; init; }
+    /// <summary>Used with <c>tls</c> only.</summary>
+    public ClientTlsOptions Tls { get; init; } = new();
 
     public string Display => $"{Transport.ToString().ToLowerInvariant()}://{(Host.Contains(':', StringComparison.Ordinal) ? "[" + Host + "]" : Host)}:{Port}";
 }

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Text;
 using System.Net.Security;
 using System.Net.Sockets;
-using FalcoCheck.Scraping;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 
@@ -107,7 +106,7 @@ internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
             if (options.Transport == SyslogTransport.Tls)
             {
                 var tls = new SslStream(new NetworkStream(socket, ownsSocket: false));
-                SslClientAuthenticationOptions ssl = ClientTls.Create(options.TlsVerify, options.TlsCaCert, options.TlsCert, options.TlsPrivateKey);
+                SslClientAuthenticationOptions ssl = options.Tls.Create();
                 ssl.TargetHost = options.Host;
                 await tls.AuthenticateAsClientAsync(ssl, cancellationToken).ConfigureAwait(false);
                 _stream = tls;
