@@ -166,4 +166,22 @@ internal sealed class SyslogSinkTests
         await Eventually.TrueAsync(() => rsyslog.Received().Length >= 500, "500 messages after the server started");
         Assert.That(Numbers(rsyslog.Received()), Is.EqualTo(Enumerable.Range(1, 500)));
     }
+
+    [Test]
+    public async Task A_restarted_receiver_gets_what_follows_on_a_new_connection()
+    {
+        RsyslogServer first = await RsyslogServer.StartAsync();
+        int port = first.Port;
+        await using AlertHarness harness = await Harness(new SyslogOptions { Host = "127.0.0.1", Port = port, Transport = SyslogTransport.Tcp }).StartAsync();
+        await PostAsync(harness, Enumerable.Range(1, 100).Select(n => Numbered(n)));
+        await Eventually.TrueAsync(() => first.Received().Length >= 100, "the first 100 before the restart");
+
+        // rsyslogd goes away (its connections closed) and comes back on the same port: the kept connection is dead.
+        await first.DisposeAsync();
+        await using RsyslogServer second = await RsyslogServer.StartAsync(port: port);
+        await PostAsync(harness, Enumerable.Range(101, 100).Select(n => Numbered(n)));
+
+        await Eventually.TrueAsync(() => second.Received().Length >= 100, "the next 100 at the restarted server");
+        Assert.That(Numbers(second.Received()), Is.EqualTo(Enumerable.Range(101, 100)), "nothing written into the dead connection");
+    }
 }

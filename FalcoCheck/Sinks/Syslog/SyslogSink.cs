@@ -15,6 +15,8 @@ namespace FalcoCheck.Sinks.Syslog;
 /// <remarks>
 /// NOTE: syslog has no acknowledgement. Over TCP a request counts as sent once the kernel took it; over UDP once the
 /// datagram left (a closed port is noticed only at a later send, from the ICMP error). Use TCP or TLS when loss matters.
+/// A connection the receiver closed is noticed before the next write; one that breaks during a write is retried whole
+/// on a new connection, so the receiver may get part of that request twice.
 /// </remarks>
 internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
 {
@@ -91,6 +93,13 @@ internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
+        // A syslog receiver never writes to us: a readable kept connection is one the peer closed (or is closing,
+        // a TLS close_notify). Writing into it would succeed locally and lose the alerts, so open a new one.
+        if (_socket is not null && _stream is not null && _socket.Poll(0, SelectMode.SelectRead))
+        {
+            Close();
+        }
+
         if (_socket is not null)
         {
             return;
