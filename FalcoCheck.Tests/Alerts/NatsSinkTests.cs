@@ -113,4 +113,28 @@ internal sealed class NatsSinkTests
         List<(string Subject, byte[] Data)> stored = await NatsServer.StreamMessagesAsync(after, "FALCO", NatsServer.StreamCountAsync(after, "FALCO").GetAwaiter().GetResult());
         Assert.That(stored.Select(m => Number(m.Data)).Order(), Is.EqualTo(Enumerable.Range(1, 700)), "every alert exactly once");
     }
+
+    [Test]
+    public async Task A_refused_login_is_retried_and_its_error_shows_no_secret()
+    {
+        await using NatsServer server = await NatsServer.StartAsync(user: ("falco", "right-pass"));
+        await using AlertHarness harness = await new AlertHarness(c => c with
+        {
+            Sinks =
+            [
+                new NatsSinkConfig(new SourcePosition("test", 1, 1), new NatsOptions
+                {
+                    Url = new Uri($"nats://falco:wr0ng-pass@127.0.0.1:{server.ClientPort}"), Username = "falco", Password = new Secret("wr0ng-pass"),
+                    Timeout = TimeSpan.FromSeconds(2),
+                }),
+            ],
+        }).StartAsync();
+
+        using HttpResponseMessage response = await harness.PostAsync(Numbered(1));
+
+        await Eventually.TrueAsync(() => harness.Pipeline.Sinks[0].LastError is not null, "the refused login reported");
+        Assert.That(harness.Pipeline.Sinks[0].LastError, Does.Not.Contain("wr0ng-pass"));
+        Assert.That(harness.Pipeline.Sinks[0].Name, Does.Not.Contain("wr0ng-pass"));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Sent, Is.Zero);
+    }
 }

@@ -22,12 +22,14 @@ internal sealed class NatsServer : IAsyncDisposable
 
     public Uri Url => new($"nats://127.0.0.1:{ClientPort}");
 
-    public static async Task<NatsServer> StartAsync()
+    /// <summary>With <paramref name="user"/>, clients must log in with that user and password.</summary>
+    public static async Task<NatsServer> StartAsync((string Name, string Password)? user = null)
     {
         int clientPort = TestHttpServer.FreePort();
+        string[] login = user is { } u ? ["--user", u.Name, "--pass", u.Password] : [];
         ServerProcess process = await ServerProcess.StartAsync("nats-server", "nats-server",
             (port, folder) => ["-a", "127.0.0.1", "-p", clientPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-m", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", folder],
+                "-m", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", folder, .. login],
             "/healthz");
         return new NatsServer(process, clientPort);
     }

@@ -64,9 +64,23 @@ internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
             await CloseAsync().ConfigureAwait(false);
             string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
                 ? $"no answer within {options.Timeout.TotalSeconds:0.###} s"
-                : e.Message;
+                : Redact(e.Message);
             return SendAttempt.Of(DeliveryOutcome.Retry($"{Name}: {reason}"), count);
         }
+    }
+
+    /// <summary>The client's messages may quote the URL or what the server said about the login: no secret in them.</summary>
+    private string Redact(string message)
+    {
+        foreach (string? secret in new[] { options.Password?.Reveal(), options.Token?.Reveal(), options.Url.UserInfo })
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                message = message.Replace(secret, Configuration.Secret.Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return message;
     }
 
     private NatsOpts Options() => new()
