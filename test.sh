@@ -14,6 +14,10 @@ command -v prometheus-alertmanager >/dev/null 2>&1 || need+=(prometheus-alertman
 command -v systemd-analyze >/dev/null 2>&1 || need+=(systemd)
 # The deployment tests render samples/deploy/kubernetes with `kubectl kustomize`.
 command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
+# The alert sinks' tests start a real rsyslogd (UDP, TCP and TLS through gnutls) and nats-server.
+[ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
+[ -f /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] || [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -n 1)" ] || need+=(rsyslog-gnutls)
+command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
 if ((${#need[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
@@ -22,7 +26,7 @@ if ((${#need[@]})); then
     sudo -n true 2>/dev/null && { sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null; }
   fi
   # The Debian packages start their own services; the tests start their own instances on free ports instead.
-  for service in prometheus victoria-metrics prometheus-alertmanager; do
+  for service in prometheus victoria-metrics prometheus-alertmanager rsyslog nats-server; do
     command -v systemctl >/dev/null 2>&1 && systemctl stop "$service" >/dev/null 2>&1 || true
   done
 fi

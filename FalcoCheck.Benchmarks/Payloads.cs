@@ -23,7 +23,7 @@ internal static class Payloads
         _ => throw new ArgumentOutOfRangeException(nameof(name), name, "unknown payload"),
     };
 
-    private static string RepositoryRoot()
+    internal static string RepositoryRoot()
     {
         // BenchmarkDotNet runs the benchmarks from a generated project under bin/, so search upwards from both.
         foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })

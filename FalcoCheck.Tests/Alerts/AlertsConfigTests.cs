@@ -121,14 +121,14 @@ internal sealed class AlertsConfigTests
         yield return Case("body limit too small", "alerts:\n  http:\n    max_body_size: 10\n",
             "falcocheck.yaml:3:20: alerts.http.max_body_size: must be between 1024 and 67108864, got 10");
         yield return Case("sink type unknown", "alerts:\n  sinks:\n    - type: datadog\n",
-            "falcocheck.yaml:3:13: alerts.sinks[0].type: unknown log sink type 'datadog'; expected one of datadog_logs, file, console, alertmanager, webhook; did you mean 'datadog_logs'?");
+            "falcocheck.yaml:3:13: alerts.sinks[0].type: unknown log sink type 'datadog'; expected one of datadog_logs, file, console, alertmanager, webhook, syslog, nats, loki, otlp_logs; did you mean 'datadog_logs'?");
         yield return Case("datadog without a key", "alerts:\n  sinks:\n    - type: datadog_logs\n",
             "falcocheck.yaml:3:7: alerts.sinks[0].api_key: an API key is required: set api_key here, api_key at the top of the file, or DD_API_KEY");
         yield return Case("datadog url not http", "api_key: k\nalerts:\n  sinks:\n    - type: datadog_logs\n      url: ftp://x\n",
             "falcocheck.yaml:5:12: alerts.sinks[0].url: expected a URL with scheme https, http, got scheme 'ftp'");
         yield return Case("file sink without path", "alerts:\n  sinks:\n    - type: file\n", "falcocheck.yaml:3:7: alerts.sinks[0].path: required setting is missing");
         yield return Case("sinks empty", "alerts:\n  sinks: []\n",
-            "falcocheck.yaml:2:10: alerts.sinks: at least one sink is required (known types: datadog_logs, file, console, alertmanager, webhook)");
+            "falcocheck.yaml:2:10: alerts.sinks: at least one sink is required (known types: datadog_logs, file, console, alertmanager, webhook, syslog, nats, loki, otlp_logs)");
         yield return Case("queue_size zero", "alerts:\n  queue_size: 0\n", "falcocheck.yaml:2:15: alerts.queue_size: must be between 1 and 1000000, got 0");
     }
 

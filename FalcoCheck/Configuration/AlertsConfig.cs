@@ -24,7 +24,10 @@ internal sealed record AlertsConfig
     /// <summary>Falco <c>file_output</c> files to follow.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
-    /// <summary>Log sinks: <see cref="DatadogLogsSinkConfig"/>, <see cref="FileSinkConfig"/>, <see cref="ConsoleSinkConfig"/>.</summary>
+    /// <summary>
+    /// Log sinks: <see cref="DatadogLogsSinkConfig"/>, <see cref="FileSinkConfig"/>, <see cref="ConsoleSinkConfig"/>,
+    /// <see cref="SyslogSinkConfig"/>, <see cref="NatsSinkConfig"/>, <see cref="LokiSinkConfig"/>, <see cref="OtlpLogsSinkConfig"/>.
+    /// </summary>
     public IReadOnlyList<SinkConfig> Sinks { get; init; } = [new ConsoleSinkConfig(new SourcePosition(AgentConfig.DefaultSourceFile, 1, 1))];
 
     /// <summary>Tags added to every alert and to <c>falco.alerts.count</c>, after the agent's tags.</summary>

@@ -9,7 +9,7 @@ namespace FalcoCheck.Configuration;
 /// switch on <c>type</c>, as <see cref="SinkConfigReader"/> does for metrics; <c>file</c> and <c>console</c> reuse
 /// the metrics sinks' records because their settings are the same.
 /// </summary>
-internal static class AlertsConfigReader
+internal static partial class AlertsConfigReader
 {
     private const string TypeKey = "type";
     private const long MaxQueueSize = 1_000_000;
@@ -25,7 +25,8 @@ internal static class AlertsConfigReader
     public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
 
     public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, AlertmanagerSinkConfig.TypeName, WebhookSinkConfig.TypeName];
+        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, AlertmanagerSinkConfig.TypeName, WebhookSinkConfig.TypeName,
+            SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName, LokiSinkConfig.TypeName, OtlpLogsSinkConfig.TypeName];
 
     private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
     private static readonly string[] FileKeys = [TypeKey, "path"];
@@ -176,6 +177,14 @@ internal static class AlertsConfigReader
                 return ConfigMapping.Open(ctx, node, path, position, AlertHttpSinkReader.WebhookKeys) is { } hook ? AlertHttpSinkReader.ReadWebhook(hook) : null;
             case ConsoleSinkConfig.TypeName:
                 return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is not null ? new ConsoleSinkConfig(position, ConsoleFormat.Json) : null;
+            case SyslogSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, SyslogKeys) is { } syslog ? ReadSyslog(syslog) : null;
+            case NatsSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, NatsKeys) is { } nats ? ReadNats(nats) : null;
+            case LokiSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, LokiKeys) is { } loki ? ReadLoki(loki) : null;
+            case OtlpLogsSinkConfig.TypeName:
+                return ConfigMapping.Open(ctx, node, path, position, OtlpLogsKeys) is { } otlp ? ReadOtlpLogs(otlp) : null;
             case { } type:
                 string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
                 ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"

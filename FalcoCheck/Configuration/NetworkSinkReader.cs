@@ -66,11 +66,7 @@ internal static class NetworkSinkReader
     {
         if (withAuth)
         {
-            if (map.Has("username") != map.Has("password"))
-            {
-                string present = map.Has("username") ? "username" : "password";
-                map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
-            }
+            RequireUserAndPassword(map);
 
             if (map.Has("password") && map.Has("bearer_token"))
             {
@@ -97,6 +93,33 @@ internal static class NetworkSinkReader
             TlsCert = map.FilePath("tls_cert"),
             TlsPrivateKey = map.FilePath("tls_private_key"),
             Proxy = map.Context.OutboundProxy,
+        };
+    }
+
+    /// <summary><c>username</c> and <c>password</c> come together or not at all.</summary>
+    public static void RequireUserAndPassword(ConfigMapping map)
+    {
+        if (map.Has("username") != map.Has("password"))
+        {
+            string present = map.Has("username") ? "username" : "password";
+            map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
+        }
+    }
+
+    /// <summary>The <c>tls_*</c> keys of a sink that opens its own connection (not through HTTP).</summary>
+    public static ClientTlsOptions Tls(ConfigMapping map)
+    {
+        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
+        {
+            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
+        }
+
+        return new ClientTlsOptions
+        {
+            Verify = map.Bool("tls_verify") ?? true,
+            CaCert = map.FilePath("tls_ca_cert"),
+            Cert = map.FilePath("tls_cert"),
+            PrivateKey = map.FilePath("tls_private_key"),
         };
     }
 }

@@ -6,9 +6,13 @@ using FalcoCheck.Sinks.Datadog;
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Logs;
+using FalcoCheck.Sinks.Loki;
+using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.Otlp;
+using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.RemoteWrite;
 using FalcoCheck.Sinks.Webhook;
+using FalcoCheck.Sinks.Syslog;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Sinks;
@@ -66,6 +70,10 @@ internal static class SinkFactory
         ConsoleSinkConfig => new LogConsoleSink(console),
         AlertmanagerSinkConfig alertmanager => new AlertmanagerSink(alertmanager.Options, clock),
         WebhookSinkConfig webhook => new WebhookSink(webhook.Options, clock),
+        SyslogSinkConfig syslog => new SyslogSink(syslog.Options),
+        NatsSinkConfig nats => new NatsSink(nats.Options),
+        LokiSinkConfig loki => new LokiSink(loki.Options, clock),
+        OtlpLogsSinkConfig otlp => new OtlpLogsSink(otlp.Options, clock),
         _ => throw new InvalidOperationException($"log sink type '{config.Type}' has no implementation"),
     };
 

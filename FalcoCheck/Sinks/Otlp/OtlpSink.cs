@@ -71,21 +71,6 @@ internal sealed class OtlpSink : IBatchSender<Batch>
         _compressor.Dispose();
     }
 
-    private static ExportMetricsPartialSuccess? PartialRejection(byte[] response)
-    {
-        if (response.Length == 0)
-        {
-            return null;
-        }
-
-        try
-        {
-            var answer = ExportMetricsServiceResponse.Parser.ParseFrom(response);
-            return answer.PartialSuccess is { RejectedDataPoints: > 0 } partial ? partial : null;
-        }
-        catch (InvalidProtocolBufferException)
-        {
-            return null; // A receiver answering 2xx with something else (JSON, text) took the data.
-        }
-    }
+    private static ExportMetricsPartialSuccess? PartialRejection(byte[] response) =>
+        OtlpResponse.Parse(response, ExportMetricsServiceResponse.Parser)?.PartialSuccess is { RejectedDataPoints: > 0 } partial ? partial : null;
 }

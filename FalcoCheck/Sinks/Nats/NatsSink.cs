@@ -1,0 +1,122 @@
+using FalcoCheck.Sinks.Delivery;
+using FalcoCheck.Sinks.Logs;
+using NATS.Client.Core;
+
+namespace FalcoCheck.Sinks.Nats;
+
+/// <summary>
+/// Publishes each alert's JSON document (as queued, raw bytes: no serializer) on its subject (<see cref="NatsSubject"/>)
+/// with the official core client, then a PING: the server answers PONG only after it has processed every PUB before
+/// it on the connection, so a request counts as sent only when the server has the alerts. Any failure disposes the
+/// connection (with whatever it had buffered) and the queue retries on a new one, so the client never replays a
+/// buffer behind the queue's back.
+/// </summary>
+/// <remarks>
+/// NOTE: core NATS is at-most-once to subscribers: an alert reaches the subscribers (or JetStream streams) present
+/// when the server processes it. Subjects captured by a JetStream stream keep alerts across a subscriber's absence.
+/// </remarks>
+internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
+{
+    private const int MaxEntries = 1000;
+    private const long MaxBytes = 4L * 1024 * 1024;
+
+    private NatsConnection? _connection;
+
+    public string Name { get; } = "nats:" + Configuration.EndpointRedactor.Redact(options.Url);
+
+    public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
+    {
+        int count = Math.Max(1, batch.Fitting(MaxEntries, MaxBytes));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Timeout);
+        try
+        {
+            NatsConnection connection = _connection ??= new NatsConnection(Options());
+            await connection.ConnectAsync().AsTask().WaitAsync(timeout.Token).ConfigureAwait(false);
+            long maxPayload = connection.ServerInfo?.MaxPayload ?? int.MaxValue;
+            int published = 0;
+            for (int i = 0; i < count; i++)
+            {
+                byte[] entry = batch.RemainingEntries.Span[i];
+                AlertDocument? alert = AlertDocument.Parse(entry, out string? error);
+                string? problem = alert is null ? "a queued alert cannot be read: " + error
+                    : entry.Length > maxPayload ? $"an alert of {entry.Length} bytes is over the server's max_payload of {maxPayload}"
+                    : null;
+                if (problem is not null)
+                {
+                    if (published == 0)
+                    {
+                        return SendAttempt.Of(DeliveryOutcome.Rejected(problem), 1);
+                    }
+
+                    break;
+                }
+
+                await connection.PublishAsync(NatsSubject.Format(options.Subject, alert!), entry, cancellationToken: timeout.Token).ConfigureAwait(false);
+                published++;
+            }
+
+            await connection.PingAsync(timeout.Token).ConfigureAwait(false);
+            return SendAttempt.Of(DeliveryOutcome.Sent, published);
+        }
+        catch (Exception e) when (e is NatsException or OperationCanceledException or TimeoutException or IOException or System.Net.Sockets.SocketException)
+        {
+            await CloseAsync().ConfigureAwait(false);
+            string reason = e is OperationCanceledException && !cancellationToken.IsCancellationRequested
+                ? $"no answer within {options.Timeout.TotalSeconds:0.###} s"
+                : Redact(e.Message);
+            return SendAttempt.Of(DeliveryOutcome.Retry($"{Name}: {reason}"), count);
+        }
+    }
+
+    /// <summary>The client's messages may quote the URL or what the server said about the login: no secret in them.</summary>
+    private string Redact(string message)
+    {
+        foreach (string? secret in new[] { options.Password?.Reveal(), options.Token?.Reveal(), options.Url.UserInfo })
+        {
+            if (!string.IsNullOrEmpty(secret))
+            {
+                message = message.Replace(secret, Configuration.Secret.Mask, StringComparison.Ordinal);
+            }
+        }
+
+        return message;
+    }
+
+    private NatsOpts Options() => new()
+    {
+        Url = options.Url.AbsoluteUri,
+        Name = "falcocheck",
+        AuthOpts = new NatsAuthOpts { Username = options.Username, Password = options.Password?.Reveal(), Token = options.Token?.Reveal() },
+        TlsOpts = new NatsTlsOpts
+        {
+            CaFile = options.Tls.CaCert,
+            CertFile = options.Tls.Cert,
+            KeyFile = options.Tls.PrivateKey,
+            InsecureSkipVerify = !options.Tls.Verify,
+        },
+        ConnectTimeout = options.Timeout,
+        CommandTimeout = options.Timeout,
+        // The queue in front retries and reconnects (a new connection per failure): no client-side replay.
+        MaxReconnectRetry = 0,
+        PublishTimeoutOnDisconnected = true,
+    };
+
+    private async Task CloseAsync()
+    {
+        if (_connection is { } connection)
+        {
+            _connection = null;
+            try
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NatsException or IOException or OperationCanceledException or ObjectDisposedException)
+            {
+                // Closing a connection that already failed: nothing more to do.
+            }
+        }
+    }
+
+    public void Dispose() => CloseAsync().GetAwaiter().GetResult();
+}
