@@ -27,8 +27,11 @@ internal static class SinkFactory
     /// <summary>The spool folders' parent under <c>state_dir</c>.</summary>
     public const string SpoolFolderName = "spool";
 
-    /// <summary>Local sinks (console, file): a queue, so a blocked pipe never holds up a scrape, but no spool.</summary>
-    public static readonly DeliveryOptions LocalDelivery = new() { SpoolMaxBytes = 0 };
+    /// <summary>
+    /// Local sinks (console, file): a queue, so a blocked pipe never holds up a scrape, but no spool, and no quick
+    /// retries (a write that failed is tried again after the pause, not five times in a row).
+    /// </summary>
+    public static readonly DeliveryOptions LocalDelivery = new() { SpoolMaxBytes = 0, MaxRetries = 0 };
 
     /// <summary>
     /// Every sink is a <see cref="QueuedSink"/>: its own bounded queue and worker on the shared delivery path, and,

@@ -90,6 +90,13 @@ internal sealed partial class DeliveryQueue<TBatch>
     /// </summary>
     private ResiliencePipeline<SendAttempt> BuildRetry(DeliveryOptions options, TimeProvider clock)
     {
+        if (options.MaxRetries == 0)
+        {
+            // Nothing to build (about 5 million instructions of a one-shot check for a retry strategy): a failed
+            // send ends the round and the batch is sent again after the pause, as after the last retry.
+            return ResiliencePipeline<SendAttempt>.Empty;
+        }
+
         var builder = new ResiliencePipelineBuilder<SendAttempt> { TimeProvider = clock };
         if (options.MaxRetries > 0)
         {
