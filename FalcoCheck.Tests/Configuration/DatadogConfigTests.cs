@@ -191,7 +191,7 @@ internal sealed partial class DatadogConfigTests
     {
         using var dir = new TempDir();
 
-        var config = LoadCheck(dir, "ad_identifiers: [falco]\nlogs:\n  - type: file\n" + Instance("tls_verify: false", "telemetry: true"));
+        var config = LoadCheck(dir, "ad_identifiers: [falco]\nlogs:\n  - type: tcp\n" + Instance("tls_verify: false", "telemetry: true"));
 
         Assert.Multiple(() =>
         {
@@ -199,9 +199,9 @@ internal sealed partial class DatadogConfigTests
             Assert.That(config.Notices.Select(n => n.ToNotice().Replace(dir.Path + "/", string.Empty, StringComparison.Ordinal)), Is.EqualTo(new[]
             {
                 "conf.yaml:1:1: ad_identifiers: notice: Datadog option accepted, not used: FalcoCheck does not run Autodiscovery; the instances come from this file",
-                "conf.yaml:2:1: logs: notice: Datadog option accepted, not used: forward Falco's alerts with alerts.files (or alerts.http) in falcocheck.yaml",
-                "conf.yaml:7:5: instances[0].telemetry: notice: Datadog option accepted, not used: falcocheck run always sends its own falco.check.* metrics, and falcocheck status shows them",
+                "conf.yaml:3:11: logs[0].type: notice: type 'tcp' is the Datadog Agent's; FalcoCheck follows type: file entries (Falco's file_output) and receives http_output with alerts.http",
                 "conf.yaml:6:17: instances[0].tls_verify: notice: the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice",
+                "conf.yaml:7:5: instances[0].telemetry: notice: Datadog option accepted, not used: falcocheck run always sends its own falco.check.* metrics, and falcocheck status shows them",
             }));
         });
     }

@@ -15,7 +15,8 @@ namespace FalcoCheck.Alerts;
 /// </list>
 /// The first start reads an existing file from its beginning.
 /// </summary>
-internal sealed class AlertFileFollower(string path, FileOffsetStore store, AlertIntake intake, FollowOptions options, ILogger logger, TimeProvider clock)
+internal sealed class AlertFileFollower(string path, FileOffsetStore store, AlertIntake intake, FollowOptions options, ILogger logger, TimeProvider clock,
+    AlertContext? context = null)
 {
     /// <summary>Bytes read per chunk; a line longer than this is skipped (Falco's alerts are about 1 KB).</summary>
     private const int ChunkBytes = 256 * 1024;
@@ -181,7 +182,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
 
             file.LastData = clock.GetUtcNow();
             IntakeResult result = new(0, 0, [], Full: false);
-            while (!buffer.AsSpan(0, end).Trim(" \t\r\n"u8).IsEmpty && (result = intake.Submit(buffer.AsSpan(0, end))).Full)
+            while (!buffer.AsSpan(0, end).Trim(" \t\r\n"u8).IsEmpty && (result = intake.Submit(buffer.AsSpan(0, end), context ?? intake.Context)).Full)
             {
                 AlertLog.QueuesFull(logger, path);
                 await Task.Delay(options.PollInterval, clock, cancellationToken).ConfigureAwait(false);

@@ -33,9 +33,12 @@ internal sealed class AlertIntake
 
     public AlertContext Context { get; }
 
-    public IntakeResult Submit(ReadOnlySpan<byte> body)
+    public IntakeResult Submit(ReadOnlySpan<byte> body) => Submit(body, Context);
+
+    /// <summary>As <see cref="Submit(ReadOnlySpan{byte})"/>, normalized with an input's own service and tags.</summary>
+    public IntakeResult Submit(ReadOnlySpan<byte> body, AlertContext context)
     {
-        AlertBatch batch = AlertBodyReader.Read(body, Context);
+        AlertBatch batch = AlertBodyReader.Read(body, context);
         if (batch.Alerts.Count == 0)
         {
             return new IntakeResult(0, batch.Rejected, batch.Reasons, Full: false);

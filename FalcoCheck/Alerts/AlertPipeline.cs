@@ -107,6 +107,17 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
                 var follower = new AlertFileFollower(file, new FileOffsetStore(_config.FileStateDir, file), Intake, _options.Follow, _logger, _clock);
                 _tasks.Add(Task.Run(() => follower.RunAsync(_stop.Token), CancellationToken.None));
             }
+
+            foreach (LogFileInput input in _config.LogFiles)
+            {
+                AlertContext context = Intake.Context with
+                {
+                    Service = input.Service ?? Intake.Context.Service,
+                    BaseTags = [.. Intake.Context.BaseTags, .. input.Tags],
+                };
+                var follower = new AlertFileFollower(input.Path, new FileOffsetStore(_config.FileStateDir, input.Path), Intake, _options.Follow, _logger, _clock, context);
+                _tasks.Add(Task.Run(() => follower.RunAsync(_stop.Token), CancellationToken.None));
+            }
         }
 
         _tasks.Add(Task.Run(() => SubmitCountsLoopAsync(_stop.Token), CancellationToken.None));

@@ -24,6 +24,9 @@ internal sealed record AlertsConfig
     /// <summary>Falco <c>file_output</c> files to follow.</summary>
     public IReadOnlyList<string> Files { get; init; } = [];
 
+    /// <summary>conf.yaml's <c>logs:</c> files, followed the same way, each with its own service and tags.</summary>
+    public IReadOnlyList<LogFileInput> LogFiles { get; init; } = [];
+
     /// <summary>
     /// Log sinks: <see cref="DatadogLogsSinkConfig"/>, <see cref="FileSinkConfig"/>, <see cref="ConsoleSinkConfig"/>,
     /// <see cref="SyslogSinkConfig"/>, <see cref="NatsSinkConfig"/>, <see cref="LokiSinkConfig"/>, <see cref="OtlpLogsSinkConfig"/>.

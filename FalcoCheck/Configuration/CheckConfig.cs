@@ -19,4 +19,7 @@ internal sealed record CheckConfig(
     /// <c>validate</c> and logged at load, never an error (a Datadog conf.yaml loads as it is).
     /// </summary>
     public IReadOnlyList<ConfigError> Notices { get; init; } = [];
+
+    /// <summary><c>logs:</c> entries of <c>type: file</c>: Falco alert files the daemon follows (<c>run</c>).</summary>
+    public IReadOnlyList<LogFileInput> LogFiles { get; init; } = [];
 }

@@ -11,7 +11,7 @@ internal static class CheckConfigReader
     private const string InitConfigKey = "init_config";
     private const string InstancesKey = "instances";
 
-    private static readonly string[] Keys = [InitConfigKey, InstancesKey];
+    private static readonly string[] Keys = [InitConfigKey, InstancesKey, LogInputReader.Key];
 
     public static CheckConfig Read(ConfigReadContext ctx, YamlNode? root)
     {
@@ -19,7 +19,7 @@ internal static class CheckConfigReader
             what: "a mapping with init_config and instances");
         if (map is null)
         {
-            return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.Notices };
+            return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.NoticesInFileOrder() };
         }
 
         InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigKey), map.Position, out YamlNode? initTimeout);
@@ -49,6 +49,7 @@ internal static class CheckConfigReader
                 break;
         }
 
-        return new CheckConfig(ctx.File, init, instances, ctx.ErrorsInFileOrder(), declared) { Notices = ctx.Notices };
+        IReadOnlyList<LogFileInput> logFiles = LogInputReader.Read(ctx, map.Get(LogInputReader.Key));
+        return new CheckConfig(ctx.File, init, instances, ctx.ErrorsInFileOrder(), declared) { Notices = ctx.NoticesInFileOrder(), LogFiles = logFiles };
     }
 }

@@ -70,6 +70,8 @@ internal sealed class ConfigReadContext
 
     public IReadOnlyList<ConfigError> Notices => _notices;
 
+    public ConfigError[] NoticesInFileOrder() => [.. _notices.OrderBy(n => n.Position.Line).ThenBy(n => n.Position.Column)];
+
     public void Error(SourcePosition position, string path, string message) =>
         _errors.Add(new ConfigError(position, path, message));
 

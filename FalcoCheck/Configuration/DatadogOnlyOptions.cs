@@ -70,6 +70,5 @@ internal static class DatadogOnlyOptions
     {
         ["ad_identifiers"] = "FalcoCheck does not run Autodiscovery; the instances come from this file",
         ["discovery"] = "FalcoCheck does not run Autodiscovery; the instances come from this file",
-        ["logs"] = "forward Falco's alerts with alerts.files (or alerts.http) in falcocheck.yaml",
     };
 }

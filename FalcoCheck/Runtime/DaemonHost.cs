@@ -1,4 +1,5 @@
 using FalcoCheck.Alerts;
+using FalcoCheck.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
@@ -58,7 +59,7 @@ internal static class DaemonHost
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton(services => new Daemon(options, services.GetRequiredService<ILoggerFactory>(), clock));
         builder.Services.AddHostedService(services => services.GetRequiredService<Daemon>());
-        if (options.Agent.Alerts is { } alerts)
+        if (AlertsOf(options) is { } alerts)
         {
             // Registered after the daemon: started once its sinks exist, stopped (submitting its last
             // falco.alerts.count) before the daemon flushes them.
@@ -74,6 +75,25 @@ internal static class DaemonHost
             });
         }
         return builder.Build();
+    }
+
+    /// <summary>
+    /// The agent's <c>alerts:</c> section, with conf.yaml's <c>logs:</c> files added; with <c>logs:</c> alone, the
+    /// section's defaults (no receiver, a console sink) so the files are still followed.
+    /// </summary>
+    internal static AlertsConfig? AlertsOf(DaemonOptions options)
+    {
+        if (options.Check.LogFiles.Count == 0)
+        {
+            return options.Agent.Alerts;
+        }
+
+        AlertsConfig alerts = options.Agent.Alerts ?? new AlertsConfig
+        {
+            SpoolDir = Path.Combine(options.Agent.StateDir, "alerts", "spool"),
+            FileStateDir = Path.Combine(options.Agent.StateDir, "alerts", "files"),
+        };
+        return alerts with { LogFiles = options.Check.LogFiles };
     }
 
     /// <summary>

@@ -1,0 +1,84 @@
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Reads conf.yaml's top-level <c>logs:</c>, as the Datadog Agent's Falco integration writes it
+/// (<c>- type: file, path: /var/log/falco/events.json, source: falco, service: …</c>). Entries of <c>type: file</c>
+/// become alert file inputs; other types and the Agent's log-processing keys are notices, never errors.
+/// </summary>
+internal static class LogInputReader
+{
+    public const string Key = "logs";
+
+    private static readonly string[] Keys = ["type", "path", "service", "source", "tags"];
+
+    private static readonly Dictionary<string, string> AgentOnlyKeys = new(StringComparer.Ordinal)
+    {
+        ["log_processing_rules"] = "alerts are forwarded whole; filter them with the log sinks' minimum_priority, rules, tags and sources",
+        ["start_position"] = "a file is read from its start the first time, then from the saved offset",
+        ["encoding"] = "Falco writes UTF-8",
+        ["exclude_paths"] = "each path is one file",
+        ["auto_multi_line_detection"] = "Falco writes one JSON alert per line",
+        ["name"] = "not used",
+    };
+
+    public static IReadOnlyList<LogFileInput> Read(ConfigReadContext ctx, YamlNode? node)
+    {
+        var inputs = new List<LogFileInput>();
+        if (YamlScalars.IsNull(node))
+        {
+            return inputs;
+        }
+
+        if (node is not YamlSequenceNode list)
+        {
+            ctx.Error(node!, Key, $"expected a list of log entries, got {YamlScalars.KindName(node!)}");
+            return inputs;
+        }
+
+        for (int i = 0; i < list.Children.Count; i++)
+        {
+            string path = ValueReader.Index(Key, i);
+            YamlNode item = list.Children[i];
+            if (ConfigMapping.Open(ctx, item, path, ctx.At(item), Keys, AgentOnlyKeys, what: "a mapping with type and path") is not { } map
+                || map.RequiredString("type") is not { } type)
+            {
+                continue;
+            }
+
+            if (type != "file")
+            {
+                ctx.Notice(map.Get("type")!, map.PathOf("type"),
+                    $"type '{type}' is the Datadog Agent's; FalcoCheck follows type: file entries (Falco's file_output) and receives http_output with alerts.http");
+                continue;
+            }
+
+            string? file = map.Require("path") ? map.FilePath("path") : null;
+            string? source = map.String("source");
+            if (source is not null && source != "falco")
+            {
+                ctx.Notice(map.Get("source")!, map.PathOf("source"), "alert logs always carry ddsource falco (Datadog's Falco log pipeline)");
+            }
+
+            var tags = TagsOf(map);
+            if (file is not null)
+            {
+                inputs.Add(new LogFileInput(file, map.String("service"), tags, map.Position));
+            }
+        }
+
+        return inputs;
+    }
+
+    /// <summary>A list of tags, or one comma-separated string as the Agent also accepts.</summary>
+    private static IReadOnlyList<string> TagsOf(ConfigMapping map)
+    {
+        if (map.Get("tags") is YamlScalarNode scalar && !YamlScalars.IsNull(scalar))
+        {
+            return map.String("tags")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        }
+
+        return map.StringList("tags") ?? [];
+    }
+}
