@@ -88,7 +88,7 @@ internal static class AgentConfigReader
     /// </summary>
     private static Scraping.OutboundProxy? ReadProxy(ConfigReadContext ctx, ConfigMapping map)
     {
-        ProxyConfig? file = ProxyConfigReader.Read(ctx, map.Get(Proxy), map.PathOf(Proxy), map.Position);
+        Scraping.OutboundProxy? file = ProxyConfigReader.Read(ctx, map.Get(Proxy), map.PathOf(Proxy), map.Position);
         Uri? http = ProxyOverride(ctx, "DD_PROXY_HTTP") ?? file?.Http;
         Uri? https = ProxyOverride(ctx, "DD_PROXY_HTTPS") ?? file?.Https;
         IReadOnlyList<string> noProxy = ctx.GetEnv("DD_PROXY_NO_PROXY") is { Length: > 0 } hosts

@@ -58,32 +58,31 @@ internal static class DatadogCompatibility
     }
 
     /// <summary>
-    /// <c>metric_patterns.include</c> or <c>.exclude</c>: regular expressions searched in the raw name. A plain name
-    /// is wrapped in a group so the mapper searches it too (its exact-name rule is for exclude_metrics only).
+    /// <c>metric_patterns</c>: its <c>include</c> and <c>exclude</c> regular expressions, searched in the raw name. A
+    /// plain name is wrapped in a group so the mapper searches it too (its exact-name rule is for exclude_metrics only).
     /// </summary>
-    public static IReadOnlyList<string> MetricPatternList(ConfigMapping map, string which)
+    public static (IReadOnlyList<string> Include, IReadOnlyList<string> Exclude) ReadMetricPatterns(ConfigMapping map)
     {
         YamlNode? node = map.Get(MetricPatterns);
-        if (which == PatternKeys[0])
+        if (ConfigMapping.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns), PatternKeys,
+                what: "a mapping with include and/or exclude") is not { } patterns)
         {
-            // Opened once (for include, read first), so an unknown key is reported once.
-            ConfigMapping.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns), PatternKeys,
-                what: "a mapping with include and/or exclude");
+            return ([], []);
         }
 
-        if (node is not YamlMappingNode)
-        {
-            return [];
-        }
+        return (List("include"), List("exclude"));
 
-        string path = ValueReader.Child(map.PathOf(MetricPatterns), which);
-        var result = new List<string>();
-        foreach (Regex pattern in Patterns(map, ConfigMapping.Peek(node, which), path))
+        List<string> List(string key)
         {
-            result.Add(RegexValidator.LooksLikeRegex(pattern.ToString()) ? pattern.ToString() : "(?:" + pattern + ")");
-        }
+            var result = new List<string>();
+            foreach (Regex pattern in Patterns(map, patterns.Get(key), patterns.PathOf(key)))
+            {
+                string text = pattern.ToString();
+                result.Add(RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")");
+            }
 
-        return result;
+            return result;
+        }
     }
 
     public static SslProtocols ReadTlsProtocols(ConfigMapping map)

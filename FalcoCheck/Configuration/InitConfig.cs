@@ -10,7 +10,7 @@ internal sealed record InitConfig
 
     public TimeSpan Timeout { get; init; } = DefaultTimeout;
 
-    public ProxyConfig? Proxy { get; init; }
+    public Scraping.OutboundProxy? Proxy { get; init; }
 
     public bool SkipProxy { get; init; }
 

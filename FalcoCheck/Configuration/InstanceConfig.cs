@@ -114,7 +114,7 @@ internal sealed record InstanceConfig
     public int MaxCounterContexts { get; init; } = CounterStateOptions.DefaultMaxContexts;
 
     /// <summary>The instance's <c>proxy</c>, else init_config's.</summary>
-    public ProxyConfig? Proxy { get; init; }
+    public Scraping.OutboundProxy? Proxy { get; init; }
 
     public bool SkipProxy { get; init; }
 

@@ -81,6 +81,7 @@ internal static class InstanceConfigReader
         TimeSpan? writtenTimeout = map.Seconds(Timeout) ?? (initTimeoutNode is null ? null : init.Timeout);
         TimeSpan? writtenConnect = map.Seconds(ConnectTimeout);
         TimeSpan? writtenRead = map.Seconds(ReadTimeout);
+        var (includeMetrics, excludeMetrics) = DatadogCompatibility.ReadMetricPatterns(map);
         TimeSpan interval = map.Seconds(Interval) ?? Longest(InstanceConfig.DefaultMinCollectionInterval, writtenTimeout, writtenConnect, writtenRead);
         TimeSpan timeout = writtenTimeout ?? (InitConfig.DefaultTimeout < interval ? InitConfig.DefaultTimeout : interval);
         var result = new InstanceConfig
@@ -104,8 +105,8 @@ internal static class InstanceConfigReader
             TlsCert = map.FilePath(TlsCert),
             TlsPrivateKey = map.FilePath(TlsPrivateKey),
             ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, DatadogCompatibility.Metrics) ?? []],
-            ExcludeMetrics = [.. MetricFilterReader.ReadExcludeMetrics(map) ?? [], .. DatadogCompatibility.MetricPatternList(map, "exclude")],
-            IncludeMetrics = DatadogCompatibility.MetricPatternList(map, "include"),
+            ExcludeMetrics = [.. MetricFilterReader.ReadExcludeMetrics(map) ?? [], .. excludeMetrics],
+            IncludeMetrics = includeMetrics,
             ExcludeMetricsByLabels = MetricFilterReader.ReadExcludeMetricsByLabels(map)
                 ?? new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal),
             ExcludeLabels = map.StringList("exclude_labels") ?? [],

@@ -16,7 +16,7 @@ internal static class ProxyConfigReader
     private static readonly string[] Schemes = ["http", "https", "socks4", "socks4a", "socks5"];
 
     /// <summary>Returns null when the proxy is absent or after recording errors.</summary>
-    public static ProxyConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
+    public static Scraping.OutboundProxy? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
     {
         if (YamlScalars.IsNull(node))
         {
@@ -34,7 +34,7 @@ internal static class ProxyConfigReader
         Uri? http = ReadUrl(map, Http);
         Uri? https = ReadUrl(map, Https);
         IReadOnlyList<string> noProxy = ReadNoProxy(map) ?? [];
-        return ctx.ErrorCount == errors ? new ProxyConfig(http, https, noProxy) : null;
+        return ctx.ErrorCount == errors ? new Scraping.OutboundProxy(http, https, noProxy) : null;
     }
 
     private static Uri? ReadUrl(ConfigMapping map, string key)

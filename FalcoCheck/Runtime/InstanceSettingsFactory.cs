@@ -112,6 +112,5 @@ internal static class InstanceSettingsFactory
             metric.Name,
             metric.Type);
 
-    private static WebProxy? ToProxy(ProxyConfig? proxy, Uri endpoint) =>
-        proxy is null ? null : new OutboundProxy(proxy.Http, proxy.Https, proxy.NoProxy).For(endpoint);
+    private static WebProxy? ToProxy(OutboundProxy? proxy, Uri endpoint) => proxy?.For(endpoint);
 }

@@ -6,7 +6,7 @@ using FalcoCheck.Configuration;
 namespace FalcoCheck.Scraping;
 
 /// <summary>
-/// The proxy of outgoing HTTP, as the Datadog Agent's <c>proxy:</c> reads: one for http targets, one for https
+/// A <c>proxy:</c> setting (the agent's, init_config's or an instance's), as the Datadog Agent reads it: one for http targets, one for https
 /// targets (falling back to the http one), and hosts that bypass it (<c>*</c> matches any run of characters).
 /// <see cref="Skip"/> connects directly, ignoring the environment's <c>HTTP(S)_PROXY</c> too. A proxy URL may carry
 /// <c>user:password@</c>, so the printed form is redacted.

@@ -53,9 +53,7 @@ internal sealed class AlertmanagerSink : IBatchSender<LogBatch>
 
         var body = new ArrayBufferWriter<byte>(count * 512);
         AlertmanagerEncoder.Encode(batch.RemainingEntries.Span[..count], _options, body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
-        request.Content.Headers.ContentType = Json;
-        SinkHttpClient.Authenticate(request, _options.Endpoint);
+        using var request = SinkHttpClient.Post(_options.Endpoint, body.WrittenMemory, Json, url: _endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, count);
     }

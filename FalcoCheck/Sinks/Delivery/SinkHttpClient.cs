@@ -117,6 +117,24 @@ internal sealed class SinkHttpClient : IDisposable
     }
 
 
+    /// <summary>
+    /// The POST every HTTP sink sends: the body (read while the request is sent, so a reused buffer is fine), its
+    /// type and encoding, and the endpoint's authentication and headers. The sink adds its own protocol headers.
+    /// </summary>
+    public static HttpRequestMessage Post(HttpEndpointOptions endpoint, ReadOnlyMemory<byte> body, MediaTypeHeaderValue contentType,
+        string? contentEncoding = null, Uri? url = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, url ?? endpoint.Url) { Content = new ReadOnlyMemoryContent(body) };
+        request.Content.Headers.ContentType = contentType;
+        if (contentEncoding is not null)
+        {
+            request.Content.Headers.ContentEncoding.Add(contentEncoding);
+        }
+
+        Authenticate(request, endpoint);
+        return request;
+    }
+
     /// <summary>Adds the endpoint's authentication and headers to a request.</summary>
     public static void Authenticate(HttpRequestMessage request, HttpEndpointOptions endpoint)
     {

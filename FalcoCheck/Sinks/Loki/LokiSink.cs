@@ -46,14 +46,12 @@ internal sealed class LokiSink : IBatchSender<LogBatch>
         }
 
         ReadOnlyMemory<byte> body = _options.Encoding == LokiEncoding.Protobuf ? _snappy.Compress(_raw.WrittenMemory) : _raw.WrittenMemory;
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint.Url) { Content = new ByteArrayContent(body.ToArray()) };
-        request.Content.Headers.ContentType = _options.Encoding == LokiEncoding.Protobuf ? Protobuf : Json;
+        using var request = SinkHttpClient.Post(_options.Endpoint, body, _options.Encoding == LokiEncoding.Protobuf ? Protobuf : Json);
         if (_options.Tenant is { } tenant)
         {
             request.Headers.TryAddWithoutValidation("X-Scope-OrgID", tenant);
         }
 
-        SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, count);
     }

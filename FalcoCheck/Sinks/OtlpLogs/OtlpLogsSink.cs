@@ -52,14 +52,7 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
         }
 
         ReadOnlyMemory<byte> body = _compressor.Compress(_raw.WrittenMemory);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint.Url) { Content = new ByteArrayContent(body.ToArray()) };
-        request.Content.Headers.ContentType = Protobuf;
-        if (_compressor.ContentEncoding() is { } encoding)
-        {
-            request.Content.Headers.ContentEncoding.Add(encoding);
-        }
-
-        SinkHttpClient.Authenticate(request, _options.Endpoint);
+        using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, _compressor.ContentEncoding());
         var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)
         {

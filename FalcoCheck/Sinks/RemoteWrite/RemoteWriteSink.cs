@@ -42,11 +42,8 @@ internal sealed class RemoteWriteSink : IBatchSender<Batch>
         _raw.ResetWrittenCount();
         int taken = RemoteWriteEncoder.Write(points.Span[..Math.Min(points.Length, batch.MaxItemsPerRequest)], _raw);
         var body = _snappy.Compress(_raw.WrittenMemory);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint.Url) { Content = new ByteArrayContent(body.ToArray()) };
-        request.Content.Headers.ContentType = Protobuf;
-        request.Content.Headers.ContentEncoding.Add("snappy");
+        using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, "snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
-        SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return new SendAttempt(outcome, taken, 0);
     }

@@ -37,9 +37,7 @@ internal sealed class WebhookSink : IBatchSender<LogBatch>
     {
         var body = new ArrayBufferWriter<byte>(1024);
         WebhookEncoder.Encode(batch.RemainingEntries.Span[0], _options.Format, body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _options.Endpoint.Url) { Content = new ReadOnlyMemoryContent(body.WrittenMemory) };
-        request.Content.Headers.ContentType = Json;
-        SinkHttpClient.Authenticate(request, _options.Endpoint);
+        using var request = SinkHttpClient.Post(_options.Endpoint, body.WrittenMemory, Json);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, 1);
     }
