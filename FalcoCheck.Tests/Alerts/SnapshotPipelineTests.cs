@@ -74,7 +74,7 @@ internal sealed class SnapshotPipelineTests
             Assert.That(viaHttp.Where(l => l.Metric == "falco.duration.seconds.count").Select(l => l.Value), Is.EqualTo(new[] { 5d, 60d }));
             Assert.That(viaHttp.Where(l => l.Metric == "falco.host.num.cpus").Select(l => (l.Type, l.Value)), Is.All.EqualTo(("gauge", 8d)));
             Assert.That(viaHttp.First(l => l.Metric == "falco.scap.n.evts.count").Tags,
-                Is.SupersetOf(new[] { "env:test", "falco_output:http_output", "falco_version:0.41.0", "engine_name:bpf", "evt_source:syscall" }));
+                Is.SupersetOf(new[] { "env:test", "falco_output:http_output", "falco_version:0.41.0", "engine_name:bpf", "kernel_release:6.14.6-300.fc42.x86_64" }));
             Assert.That(viaHttp.Select(l => l.Host).Distinct(), Is.EqualTo(new[] { "test" }), "the Falco host the snapshot names");
             Assert.That(viaFile.Where(l => l.Metric == "falco.scap.n.evts.count").Select(l => (l.Host, l.Value)), Is.EqualTo(new[] { ("node-b", 17613d) }));
             Assert.That(lines.Where(l => l.Metric == "falco.alerts.count").Sum(l => l.Value), Is.EqualTo(2), "two alerts counted, snapshots not");
