@@ -33,6 +33,7 @@ internal sealed class SnapshotScrapeEquivalenceTests
         var fromScrape = new Series(ScrapePoints([scrape], timeNs, step: 0));
 
         Assert.That(fromScrape.Count, Is.GreaterThanOrEqualTo(5), "the scrape must give series, or the comparison is empty");
+        Assert.That(fromSnapshot.Names, Does.Contain("falco.uptime"), "the derived signals, as a scrape's");
         AssertSame(fromSnapshot, fromScrape, scrapeFile);
     }
 
@@ -113,8 +114,10 @@ internal sealed class SnapshotScrapeEquivalenceTests
     /// <summary>Scrape bodies through the mapper and counter state, as <c>Instance.RunOnceAsync</c> does, at the snapshots' times.</summary>
     private static List<MetricPoint> ScrapePoints(IReadOnlyList<string> bodies, long firstTimeNs, int step)
     {
-        var mapper = new FalcoMapper(new MappingOptions { InstanceTags = ["env:test", "falco_output:http_output"] });
+        string[] instanceTags = ["env:test", "falco_output:http_output"];
+        var mapper = new FalcoMapper(new MappingOptions { InstanceTags = instanceTags });
         var counters = new CounterState();
+        var signals = new FalcoSignals(counters.FileHashes);
         var points = new List<MetricPoint>();
         long nowMs = firstTimeNs / 1_000_000;
         foreach (string body in bodies)
@@ -122,8 +125,12 @@ internal sealed class SnapshotScrapeEquivalenceTests
             mapper.Map(Encoding.UTF8.GetBytes(body), TextFormat.Prometheus);
             TimeSpan interval = counters.LastRunMs is { } last ? TimeSpan.FromMilliseconds(nowMs - last) : SnapshotMetrics.FirstInterval;
             counters.BeginRun(nowMs, interval, mapper.Facts.StartTimestampNs, mapper.Facts.ReloadTimestampNs);
-            points.AddRange(CountedPoints.Build(mapper.Samples, mapper.Facts, counters, nowMs / 1000, (int)interval.TotalSeconds, "test", out _));
+            List<MetricPoint> run = CountedPoints.Build(mapper.Samples, mapper.Facts, counters, nowMs / 1000, (int)interval.TotalSeconds, "test", out _);
+            bool restarted = counters.Restarted;
             counters.EndRun();
+            signals.Derive(mapper.Facts, mapper.Samples, run, [], new DerivedContext("scrape", "test", nowMs / 1000, (int)interval.TotalSeconds,
+                [.. instanceTags, .. mapper.Info.Tags], restarted));
+            points.AddRange(run);
             nowMs += step * 1000L;
         }
 
@@ -138,6 +145,8 @@ internal sealed class SnapshotScrapeEquivalenceTests
         public int Count => _points.Count;
 
         public double Value(string name) => _points.Single(p => p.Name == name).Value;
+
+        public IEnumerable<string> Names => _points.Select(p => p.Name);
 
         public List<double> Values(string name) => [.. _points.Where(p => p.Name == name).Select(p => p.Value)];
 

@@ -109,7 +109,9 @@ internal sealed class SnapshotMetrics
                 return null;
             }
 
-            state = new State(new FalcoMapper(new MappingOptions { InstanceTags = [.. context.BaseTags, "falco_output:" + context.Output] }), new CounterState());
+            var counterState = new CounterState();
+            string[] tags = [.. context.BaseTags, "falco_output:" + context.Output];
+            state = new State(new FalcoMapper(new MappingOptions { InstanceTags = tags }), counterState, new FalcoSignals(counterState.FileHashes), tags);
             _states.Add(key, state);
         }
 
@@ -119,11 +121,18 @@ internal sealed class SnapshotMetrics
         CounterState counters = state.Counters;
         TimeSpan interval = counters.LastRunMs is { } last ? TimeSpan.FromMilliseconds(Math.Max(1000, nowMs - last)) : FirstInterval;
         counters.BeginRun(nowMs, interval, facts.StartTimestampNs, facts.ReloadTimestampNs);
-        List<MetricPoint> points = CountedPoints.Build(state.Mapper.Samples, facts, counters, nowMs / 1000,
-            (int)Math.Round(interval.TotalSeconds), snapshot.Hostname, out _);
+        int intervalSeconds = (int)Math.Round(interval.TotalSeconds);
+        List<MetricPoint> points = CountedPoints.Build(state.Mapper.Samples, facts, counters, nowMs / 1000, intervalSeconds, snapshot.Hostname, out _);
+        bool restarted = counters.Restarted;
         counters.EndRun();
-        return points.Count == 0 ? null : new Submission(InstanceName, points, []) { FalcoVersion = facts.FalcoVersion };
+
+        // The derived signals a scrape adds (uptime, drop ratios, rules file changes), as Instance.RunOnceAsync does.
+        List<FalcoEvent> events = [];
+        string[] baseTags = [.. state.Tags, .. state.Mapper.Info.Tags];
+        state.Signals.Derive(facts, state.Mapper.Samples, points, events,
+            new DerivedContext(InstanceName, snapshot.Hostname, nowMs / 1000, intervalSeconds, baseTags, restarted));
+        return points.Count == 0 && events.Count == 0 ? null : new Submission(InstanceName, points, []) { FalcoVersion = facts.FalcoVersion, Events = events };
     }
 
-    private sealed record State(FalcoMapper Mapper, CounterState Counters);
+    private sealed record State(FalcoMapper Mapper, CounterState Counters, FalcoSignals Signals, string[] Tags);
 }
