@@ -137,6 +137,57 @@ internal sealed class SnapshotPipelineTests
         Assert.That(Encoding.UTF8.GetString(logs.Entries[0]), Does.Not.Contain(SnapshotFields.Rule));
     }
 
+    [Test]
+    public async Task Snapshots_on_stdin_program_output_become_metrics_tagged_with_their_output()
+    {
+        var logs = new RecordingLogSink();
+        var metrics = new RecordingMetricSink();
+        await using AlertHarness harness = await new AlertHarness(_ => _, _ => logs, metricSinks: [metrics],
+            options: new AlertPipelineOptions { ServeInputs = false, Drain = TimeSpan.FromSeconds(2) }).StartAsync();
+        string lines = SnapshotSamples.Read("snapshot_falco-0.39.0_all.json") + "\n" + AlertSamples.OneLine + "\n";
+
+        long queued = await harness.Pipeline.ReadAsync(new MemoryStream(Encoding.UTF8.GetBytes(lines)), CancellationToken.None);
+        await harness.Pipeline.StopAsync(CancellationToken.None);
+
+        Assert.That(queued, Is.EqualTo(1), "the one real alert");
+        MetricPoint[] points = [.. metrics.Points.Where(p => p.Name != "falco.alerts.count" && !p.Name.StartsWith("falco.check.", StringComparison.Ordinal))];
+        Assert.That(points, Is.Not.Empty);
+        Assert.That(points, Has.All.Matches<MetricPoint>(p => p.Tags.Contains("falco_output:program_output")));
+        Assert.That(points.Select(p => p.Name), Does.Contain("falco.scap.n.evts.cpu.count").Or.Contain("falco.memory.rss"));
+        Assert.That(logs.Entries.Select(Encoding.UTF8.GetString), Has.None.Contains(SnapshotFields.Rule));
+    }
+
+    /// <summary>Keeps what the pipeline submits to the metrics sinks.</summary>
+    private sealed class RecordingMetricSink : IMetricSink
+    {
+        private readonly List<MetricPoint> _points = [];
+
+        public string Name => "recording";
+
+        public List<MetricPoint> Points
+        {
+            get
+            {
+                lock (_points)
+                {
+                    return [.. _points];
+                }
+            }
+        }
+
+        public Task<SendResult> SendAsync(Submission submission, CancellationToken cancellationToken)
+        {
+            lock (_points)
+            {
+                _points.AddRange(submission.Metrics);
+            }
+
+            return Task.FromResult(SendResult.Ok(submission.Metrics.Count));
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
     private sealed record MetricLine(string Metric, string Type, double Value, int Interval, string Host, string[] Tags);
 
     private static List<MetricLine> Lines(string path)
