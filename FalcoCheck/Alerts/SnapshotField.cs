@@ -6,7 +6,5 @@ namespace FalcoCheck.Alerts;
 /// <param name="Scale">Multiplier from the snapshot's unit to Prometheus's (MiB to bytes, percent to ratio).</param>
 internal readonly record struct SnapshotField(SnapshotFieldKind Kind, string Name, string? Label = null, double Scale = 1)
 {
-    public static readonly SnapshotField Unknown = new(SnapshotFieldKind.Unknown, string.Empty);
-
     public static readonly SnapshotField Skipped = new(SnapshotFieldKind.Skipped, string.Empty);
 }
