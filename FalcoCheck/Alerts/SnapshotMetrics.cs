@@ -26,6 +26,9 @@ internal sealed class SnapshotMetrics
     /// <summary>Falco hosts × sources × inputs kept; a fleet posting to one receiver stays far below.</summary>
     public const int MaxStates = 4096;
 
+    /// <summary>A host not heard of for this long is forgotten when room is needed (nodes come and go).</summary>
+    public static readonly TimeSpan StateTtl = TimeSpan.FromHours(1);
+
     /// <summary>The interval assumed before a second snapshot of a host shows Falco's real <c>metrics.interval</c>.</summary>
     public static readonly TimeSpan FirstInterval = TimeSpan.FromSeconds(15);
 
@@ -100,8 +103,14 @@ internal sealed class SnapshotMetrics
     {
         AlertContext context = snapshot.Context;
         string key = string.Join('\u001f', snapshot.Hostname, snapshot.Source, context.Output, string.Join(',', context.BaseTags));
+        long nowMs = snapshot.TimeNanos / 1_000_000;
         if (!_states.TryGetValue(key, out State? state))
         {
+            if (_states.Count >= MaxStates)
+            {
+                Forget(nowMs - (long)StateTtl.TotalMilliseconds);
+            }
+
             if (_states.Count >= MaxStates)
             {
                 Interlocked.Increment(ref _dropped);
@@ -117,7 +126,6 @@ internal sealed class SnapshotMetrics
 
         state.Mapper.Map(snapshot.Body, TextFormat.Prometheus);
         ScrapeFacts facts = state.Mapper.Facts;
-        long nowMs = snapshot.TimeNanos / 1_000_000;
         CounterState counters = state.Counters;
         TimeSpan interval = counters.LastRunMs is { } last ? TimeSpan.FromMilliseconds(Math.Max(1000, nowMs - last)) : FirstInterval;
         counters.BeginRun(nowMs, interval, facts.StartTimestampNs, facts.ReloadTimestampNs);
@@ -132,6 +140,20 @@ internal sealed class SnapshotMetrics
         state.Signals.Derive(facts, state.Mapper.Samples, points, events,
             new DerivedContext(InstanceName, snapshot.Hostname, nowMs / 1000, intervalSeconds, baseTags, restarted));
         return points.Count == 0 && events.Count == 0 ? null : new Submission(InstanceName, points, []) { FalcoVersion = facts.FalcoVersion, Events = events };
+    }
+
+    private void Forget(long olderThanMs)
+    {
+        List<string>? stale = null;
+        foreach ((string key, State state) in _states)
+        {
+            if (state.Counters.LastRunMs is { } last && last < olderThanMs)
+            {
+                (stale ??= []).Add(key);
+            }
+        }
+
+        stale?.ForEach(key => _states.Remove(key));
     }
 
     private sealed record State(FalcoMapper Mapper, CounterState Counters, FalcoSignals Signals, string[] Tags);
