@@ -1,6 +1,9 @@
 namespace FalcoCheck.Alerts;
 
-/// <summary>What one body or chunk of lines held: the good alerts, normalized, and a reason for each bad one.</summary>
+/// <summary>
+/// What one body or chunk of lines held: the good alerts, normalized, a reason for each bad one, and Falco's metrics
+/// snapshots (which are metrics, not alerts) with a notice for each of their fields that was skipped.
+/// </summary>
 internal sealed class AlertBatch
 {
     /// <summary>Reasons kept per batch; the rest are only counted, so a megabyte of garbage gives a short answer.</summary>
@@ -9,6 +12,11 @@ internal sealed class AlertBatch
     private readonly List<string> _reasons = [];
 
     public List<NormalizedAlert> Alerts { get; } = [];
+
+    public List<MetricsSnapshot> Snapshots { get; } = [];
+
+    /// <summary>Skipped snapshot fields, the first <see cref="MaxReasons"/>; the snapshot's other fields were kept.</summary>
+    public List<string> Notices { get; } = [];
 
     public int Rejected { get; private set; }
 

@@ -131,6 +131,28 @@ internal static class AlertBodyReader
     private static void AddAlert(JsonElement value, AlertContext context, AlertBatch batch, ref int index, int lineNumber)
     {
         index++;
+        if (MetricsSnapshotTranslator.IsSnapshot(value))
+        {
+            // Falco's own metrics (metrics.output_rule): read as metrics, never forwarded as an alert log.
+            string where = lineNumber > 0 ? $"line {lineNumber}" : $"alert {index}";
+            List<string> notices = batch.Notices.Count < AlertBatch.MaxReasons ? batch.Notices : [];
+            if (MetricsSnapshotTranslator.Translate(value, context, where, notices, out string? problem) is { } snapshot)
+            {
+                batch.Snapshots.Add(snapshot);
+            }
+            else
+            {
+                batch.Reject(problem!);
+            }
+
+            if (batch.Notices.Count > AlertBatch.MaxReasons)
+            {
+                batch.Notices.RemoveRange(AlertBatch.MaxReasons, batch.Notices.Count - AlertBatch.MaxReasons);
+            }
+
+            return;
+        }
+
         if (AlertNormalizer.TryNormalize(value, context, out NormalizedAlert? alert, out string? error))
         {
             batch.Alerts.Add(alert!);

@@ -193,6 +193,11 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
                 AlertLog.Rejected(logger, path, result.Rejected, result.Reasons[0]);
             }
 
+            if (result.Notices.Count > 0)
+            {
+                AlertLog.SnapshotNotices(logger, path, result.Notices.Count, result.Notices[0]);
+            }
+
             file.Offset += end;
             if (persist)
             {

@@ -15,15 +15,18 @@ internal sealed class AlertIntake
     private readonly IReadOnlyList<DeliveryQueue<LogBatch>> _sinks;
     private readonly AlertRoute[] _routes;
     private readonly AlertCounter _counter;
+    private readonly SnapshotMetrics? _snapshots;
 
     /// <param name="routes">One per sink, in the same order; null or shorter sends the rest everything.</param>
+    /// <param name="snapshots">Where Falco's metrics snapshots go; null drops them (they are never queued as alerts).</param>
     public AlertIntake(AlertContext context, IReadOnlyList<DeliveryQueue<LogBatch>> sinks, AlertCounter counter,
-        IReadOnlyList<AlertRoute>? routes = null)
+        IReadOnlyList<AlertRoute>? routes = null, SnapshotMetrics? snapshots = null)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         Context = context;
         _sinks = sinks;
         _counter = counter;
+        _snapshots = snapshots;
         _routes = new AlertRoute[sinks.Count];
         for (int i = 0; i < _routes.Length; i++)
         {
@@ -41,7 +44,7 @@ internal sealed class AlertIntake
         AlertBatch batch = AlertBodyReader.Read(body, context);
         if (batch.Alerts.Count == 0)
         {
-            return new IntakeResult(0, batch.Rejected, batch.Reasons, Full: false);
+            return Snapshots(new IntakeResult(0, batch.Rejected, batch.Reasons, Full: false), batch);
         }
 
         var all = new byte[batch.Alerts.Count][];
@@ -80,7 +83,22 @@ internal sealed class AlertIntake
         }
 
         _counter.Add(batch.Alerts);
-        return new IntakeResult(batch.Alerts.Count, batch.Rejected, batch.Reasons, Full: false);
+        return Snapshots(new IntakeResult(batch.Alerts.Count, batch.Rejected, batch.Reasons, Full: false), batch);
+    }
+
+    /// <summary>
+    /// Hands the body's snapshots on, only once its alerts are queued: a full queue makes the input submit the same
+    /// bytes again, and a snapshot read twice would count its counters twice.
+    /// </summary>
+    private IntakeResult Snapshots(IntakeResult result, AlertBatch batch)
+    {
+        if (batch.Snapshots.Count == 0)
+        {
+            return result;
+        }
+
+        _snapshots?.Add(batch.Snapshots);
+        return result with { Snapshots = batch.Snapshots.Count, Notices = batch.Notices };
     }
 
     private static byte[][] Routed(List<NormalizedAlert> alerts, AlertRoute route)

@@ -31,4 +31,13 @@ internal static partial class AlertLog
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Warning, Message = "alerts: cannot submit falco.alerts.count to {Sink}: {Reason}")]
     public static partial void MetricsFailed(ILogger logger, string sink, string? reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Warning, Message = "alerts: Falco metrics snapshots arrive by {Input} (metrics.output_rule) but no metrics sink is configured: they are counted and dropped, never forwarded as alerts")]
+    public static partial void SnapshotsWithoutSink(ILogger logger, string input);
+
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Warning, Message = "alerts: {Input}: the metrics snapshot at {Where} was dropped: {Reason}")]
+    public static partial void SnapshotDropped(ILogger logger, string input, string where, string reason);
+
+    [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "alerts: {Input}: {Count} metrics snapshot field(s) skipped, the rest kept; first: {Notice}")]
+    public static partial void SnapshotNotices(ILogger logger, string input, int count, string notice);
 }

@@ -31,6 +31,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     private readonly long[] _droppedReported;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _tasks = [];
+    private readonly SnapshotMetrics _snapshots;
+    private Task? _snapshotSender;
     private AlertReceiver? _receiver;
     private DateTimeOffset _lastFlush;
     private bool _stopped;
@@ -77,8 +79,9 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
             _queues.Add(new DeliveryQueue<LogBatch>(createSink(config.Sinks[i]), delivery, clock, spoolFolder: null, sinkLogger, spool: spools[i]));
         }
 
+        _snapshots = new SnapshotMetrics(metricSinks.Count > 0, _logger);
         Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter,
-            [.. config.Sinks.Select(s => s.Route)]);
+            [.. config.Sinks.Select(s => s.Route)], _snapshots);
     }
 
     public AlertIntake Intake { get; }
@@ -88,12 +91,17 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
 
     public IReadOnlyList<DeliveryQueue<LogBatch>> Sinks => _queues;
 
+    /// <summary>Falco's metrics snapshots read from the inputs (<c>metrics.output_rule</c>).</summary>
+    public SnapshotMetrics Snapshots => _snapshots;
+
     /// <summary>One <c>status</c> row per log sink, as the metrics sinks have.</summary>
     public IReadOnlyList<SinkReport> Report() => [.. _queues.Select(SinkReport.Of)];
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _lastFlush = _clock.GetUtcNow();
+        // Not stopped by _stop: it ends when the inputs have stopped and every snapshot read was sent.
+        _snapshotSender ??= Task.Run(SendSnapshotsAsync, CancellationToken.None);
         if (_options.ServeInputs && _config.Http is { } http)
         {
             _receiver = new AlertReceiver(http, Intake, _logger);
@@ -102,15 +110,16 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
 
         if (_options.ServeInputs)
         {
+            AlertContext fileContext = Intake.Context with { Output = AlertContext.FileOutput };
             foreach (string file in _config.Files)
             {
-                var follower = new AlertFileFollower(file, new FileOffsetStore(_config.FileStateDir, file), Intake, _options.Follow, _logger, _clock);
+                var follower = new AlertFileFollower(file, new FileOffsetStore(_config.FileStateDir, file), Intake, _options.Follow, _logger, _clock, fileContext);
                 _tasks.Add(Task.Run(() => follower.RunAsync(_stop.Token), CancellationToken.None));
             }
 
             foreach (LogFileInput input in _config.LogFiles)
             {
-                AlertContext context = Intake.Context with
+                AlertContext context = fileContext with
                 {
                     Service = input.Service ?? Intake.Context.Service,
                     BaseTags = [.. Intake.Context.BaseTags, .. input.Tags],
@@ -126,6 +135,22 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
     /// <summary>Reads alerts from <paramref name="input"/> to its end (<c>alerts --stdin</c>); returns how many were queued.</summary>
     public Task<long> ReadAsync(Stream input, CancellationToken cancellationToken) =>
         new StdinAlertReader(input, Intake, _logger, _clock).RunAsync(cancellationToken);
+
+    /// <summary>Sends each snapshot's points to every metrics sink as they come; a failing sink is logged, never retried here.</summary>
+    private async Task SendSnapshotsAsync()
+    {
+        await foreach (Submission submission in _snapshots.Ready.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            foreach (IMetricSink sink in _metricSinks)
+            {
+                SendResult result = await sink.SendAsync(submission, CancellationToken.None).ConfigureAwait(false);
+                if (!result.Success)
+                {
+                    AlertLog.MetricsFailed(_logger, sink.Name, result.Error);
+                }
+            }
+        }
+    }
 
     /// <summary>
     /// Stops the inputs, lets the sinks deliver for up to <see cref="AlertPipelineOptions.Drain"/>, spools what is
@@ -146,6 +171,8 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
 
         await _stop.CancelAsync().ConfigureAwait(false);
         await Task.WhenAll(_tasks).ConfigureAwait(false);
+        _snapshots.Complete();
+        await (_snapshotSender ?? SendSnapshotsAsync()).ConfigureAwait(false);
         // Each queue delivers for up to Drain, then spools the rest for the next start.
         await Task.WhenAll(_queues.Select(q => q.DisposeAsync().AsTask())).ConfigureAwait(false);
         await SubmitCountsAsync(CancellationToken.None).ConfigureAwait(false);

@@ -200,7 +200,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
             return;
         }
 
-        if (result.Accepted == 0)
+        if (result.Accepted == 0 && result.Snapshots == 0)
         {
             await RefuseAsync(http, StatusCodes.Status400BadRequest, result.Reasons.Count > 0 ? result.Reasons[0] : "no alert in the body").ConfigureAwait(false);
             return;
@@ -209,6 +209,11 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         if (result.Rejected > 0)
         {
             AlertLog.Rejected(logger, "http", result.Rejected, result.Reasons[0]);
+        }
+
+        if (result.Notices.Count > 0)
+        {
+            AlertLog.SnapshotNotices(logger, "http", result.Notices.Count, result.Notices[0]);
         }
 
         await WriteAsync(http, StatusCodes.Status200OK, json =>
@@ -222,6 +227,18 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
             }
 
             json.WriteEndArray();
+            if (result.Snapshots > 0)
+            {
+                // Falco's metrics snapshots: read as metrics, not counted in accepted.
+                json.WriteNumber("snapshots", result.Snapshots);
+                json.WriteStartArray("notices");
+                foreach (string notice in result.Notices)
+                {
+                    json.WriteStringValue(notice);
+                }
+
+                json.WriteEndArray();
+            }
         }).ConfigureAwait(false);
     }
 

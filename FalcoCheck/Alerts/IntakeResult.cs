@@ -6,5 +6,11 @@ namespace FalcoCheck.Alerts;
 /// </summary>
 internal sealed record IntakeResult(int Accepted, int Rejected, IReadOnlyList<string> Reasons, bool Full)
 {
+    /// <summary>Falco metrics snapshots read (turned into metrics, not queued as alerts).</summary>
+    public int Snapshots { get; init; }
+
+    /// <summary>Snapshot fields that were skipped, each naming its alert's line (or place) and the field.</summary>
+    public IReadOnlyList<string> Notices { get; init; } = [];
+
     public static IntakeResult QueuesFull(AlertBatch batch) => new(0, batch.Rejected, batch.Reasons, Full: true);
 }

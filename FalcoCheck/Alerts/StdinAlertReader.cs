@@ -10,6 +10,7 @@ namespace FalcoCheck.Alerts;
 internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger logger, TimeProvider clock)
 {
     private const int ChunkBytes = 256 * 1024;
+    private readonly AlertContext _context = intake.Context with { Output = AlertContext.ProgramOutput };
     private static readonly TimeSpan FullWait = TimeSpan.FromMilliseconds(250);
 
     /// <summary>Reads until end of input; returns the number of alerts queued.</summary>
@@ -51,7 +52,7 @@ internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger
         }
 
         IntakeResult result;
-        while ((result = intake.Submit(lines.Span)).Full)
+        while ((result = intake.Submit(lines.Span, _context)).Full)
         {
             AlertLog.QueuesFull(logger, "stdin");
             await Task.Delay(FullWait, clock, cancellationToken).ConfigureAwait(false);
@@ -60,6 +61,11 @@ internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger
         if (result.Rejected > 0)
         {
             AlertLog.Rejected(logger, "stdin", result.Rejected, result.Reasons[0]);
+        }
+
+        if (result.Notices.Count > 0)
+        {
+            AlertLog.SnapshotNotices(logger, "stdin", result.Notices.Count, result.Notices[0]);
         }
 
         return result.Accepted;
