@@ -86,6 +86,9 @@ internal sealed class AlertFanOut : IAsyncDisposable
     public static SinkReport Sink(StatusReport status, string type) =>
         status.Sinks.Single(s => s.Name.StartsWith(type + ":", StringComparison.Ordinal));
 
+    /// <summary>Per sink, when its destination held all its alerts, from the start of <see cref="WaitDeliveredAsync"/> (a second's resolution).</summary>
+    public Dictionary<string, TimeSpan> CompletedAfter { get; } = [];
+
     /// <summary>Waits until every destination holds at least what its route admits of the replay.</summary>
     public async Task<TimeSpan> WaitDeliveredAsync(int seconds)
     {
@@ -96,6 +99,14 @@ internal sealed class AlertFanOut : IAsyncDisposable
         while (true)
         {
             counts = await Destinations.CountsAsync();
+            foreach ((string sink, long count) in expected)
+            {
+                if (counts[sink] >= count)
+                {
+                    CompletedAfter.TryAdd(sink, clock.Elapsed);
+                }
+            }
+
             if (expected.All(e => counts[e.Key] >= e.Value))
             {
                 return clock.Elapsed;

@@ -21,7 +21,8 @@ internal sealed class AlertFanOutBenchmark
         int seconds = Setting("FALCOCHECK_BENCH_SECONDS", 30);
         int rate = Setting("FALCOCHECK_BENCH_RATE", 1000);
         int total = seconds * (rate > 0 ? rate : 1000);
-        await using AlertFanOut run = await AlertFanOut.StartAsync(total, Environment.GetEnvironmentVariable("FALCOCHECK_BENCH_BINARY"));
+        string? binary = Environment.GetEnvironmentVariable("FALCOCHECK_BENCH_BINARY") is { Length: > 0 } path ? path : null;
+        await using AlertFanOut run = await AlertFanOut.StartAsync(total, binary);
 
         TimeSpan posted = await run.Replay.RunAsync(run.Client, rate);
         TimeSpan lag = await run.WaitDeliveredAsync(seconds: 300);
@@ -29,11 +30,13 @@ internal sealed class AlertFanOutBenchmark
         long deliveries = AlertDestinations.Routes.Sum(r => (long)run.Replay.SentAtOrAbove(r.Minimum).Length);
         Assert.That(await run.Daemon.StopAsync(), Is.Zero, run.Daemon.Errors);
 
+        string sinks = string.Join(", ", run.CompletedAfter.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.TotalSeconds:F0} s")));
         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"alerts-fanout {(Environment.GetEnvironmentVariable("FALCOCHECK_BENCH_BINARY") is null ? "jit" : "aot")}: {total} alerts posted in {posted.TotalSeconds:F1} s, "
+            $"alerts-fanout {(binary is null ? "jit" : "aot")}: {total} alerts posted in {posted.TotalSeconds:F1} s, "
             + $"accepted {total / posted.TotalSeconds:F0}/s; {deliveries} deliveries to 6 sinks complete {lag.TotalSeconds:F1} s after the last post, "
             + $"delivered {deliveries / (posted + lag).TotalSeconds:F0}/s; daemon peak RSS {run.PeakResidentBytes / 1048576.0:F0} MiB, "
-            + $"peak managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; load average {File.ReadAllText("/proc/loadavg")[..14]}"));
+            + $"peak managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; each sink complete after the last post: "
+            + $"{sinks}; load average {File.ReadAllText("/proc/loadavg")[..14]}"));
     }
 
     private static int Setting(string name, int fallback) =>
