@@ -28,6 +28,9 @@ internal sealed class AlertFanOutBenchmark
         TimeSpan lag = await run.WaitDeliveredAsync(seconds: 300);
         await run.AssertExactlyOnceAsync();
         long deliveries = AlertDestinations.Routes.Sum(r => (long)run.Replay.SentAtOrAbove(r.Minimum).Length);
+        FalcoCheck.Runtime.StatusReport status = (await run.Daemon.StatusAsync())!;
+        Assert.That(status.Sinks.Where(s => s.Dropped > 0).Select(s => s.Name), Is.Empty, "no sink dropped an alert");
+        string spooled = string.Join(", ", status.Sinks.Where(s => s.Spooled > 0).Select(s => string.Create(CultureInfo.InvariantCulture, $"{s.Name} {s.Spooled}")));
         Assert.That(await run.Daemon.StopAsync(), Is.Zero, run.Daemon.Errors);
 
         string sinks = string.Join(", ", run.CompletedAfter.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value.TotalSeconds:F0} s")));
@@ -36,7 +39,7 @@ internal sealed class AlertFanOutBenchmark
             + $"accepted {total / posted.TotalSeconds:F0}/s; {deliveries} deliveries to 6 sinks complete {lag.TotalSeconds:F1} s after the last post, "
             + $"delivered {deliveries / (posted + lag).TotalSeconds:F0}/s; daemon peak RSS {run.PeakResidentBytes / 1048576.0:F0} MiB, "
             + $"peak managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; each sink complete after the last post: "
-            + $"{sinks}; load average {File.ReadAllText("/proc/loadavg")[..14]}"));
+            + $"{sinks}; spooled: {(spooled.Length > 0 ? spooled : "none")}; load average {File.ReadAllText("/proc/loadavg")[..14]}"));
     }
 
     private static int Setting(string name, int fallback) =>
