@@ -4,9 +4,9 @@ using FalcoCheck.Alerts;
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>
-/// The facts the alert sinks (Alertmanager, webhook presets, syslog, NATS, Loki, OTLP logs) read back from one queued alert: the normalized
-/// document (<see cref="AlertNormalizer"/>) is what is queued and spooled, so these are parsed from it rather than
-/// kept beside it, and a spooled alert replays the same way.
+/// The facts the alert sinks (Alertmanager, the webhook's chat presets, syslog, NATS, Loki, OTLP logs) read back from
+/// one queued alert: the normalized document (<see cref="AlertNormalizer"/>) is what is queued and spooled, so these
+/// are parsed from it rather than kept beside it, and a spooled alert replays the same way.
 /// </summary>
 internal sealed class AlertDocument
 {

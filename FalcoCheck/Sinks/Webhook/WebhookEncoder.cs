@@ -10,8 +10,8 @@ namespace FalcoCheck.Sinks.Webhook;
 /// One alert document ─► one webhook body: the document itself (<see cref="WebhookFormat.Json"/>) or a chat
 /// payload: Slack's <c>{"text", "attachments": [{"color", "fields", …}]}</c>
 /// (https://api.slack.com/reference/messaging/attachments), which Mattermost also takes, or a Teams MessageCard
-/// (https://learn.microsoft.com/outlook/actionable-messages/message-card-reference), from the document read back as every
-/// alert sink reads it (<see cref="AlertDocument"/>). No I/O.
+/// (https://learn.microsoft.com/outlook/actionable-messages/message-card-reference), from the document read back
+/// as every alert sink reads it (<see cref="AlertDocument"/>). No I/O.
 /// </summary>
 internal static class WebhookEncoder
 {
