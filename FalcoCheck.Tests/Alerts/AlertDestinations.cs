@@ -62,16 +62,33 @@ internal sealed class AlertDestinations : IAsyncDisposable
 
     public static async Task<AlertDestinations> StartAsync()
     {
-        AlertmanagerServer alertmanager = await AlertmanagerServer.StartAsync();
-        RsyslogServer rsyslog = await RsyslogServer.StartAsync();
-        NatsServer nats = await NatsServer.StartAsync();
-        await using (var setup = nats.Connect())
+        var started = new List<IAsyncDisposable>();
+        try
         {
-            // File-backed: what the server took before an outage is still there after its restart.
-            await NatsServer.CreateStreamAsync(setup, NatsStream, "falco.>");
-        }
+            AlertmanagerServer alertmanager = await AlertmanagerServer.StartAsync();
+            started.Add(alertmanager);
+            RsyslogServer rsyslog = await RsyslogServer.StartAsync();
+            started.Add(rsyslog);
+            NatsServer nats = await NatsServer.StartAsync();
+            started.Add(nats);
+            await using (var setup = nats.Connect())
+            {
+                // File-backed: what the server took before an outage is still there after its restart.
+                await NatsServer.CreateStreamAsync(setup, NatsStream, "falco.>");
+            }
 
-        return new AlertDestinations(alertmanager, rsyslog, nats);
+            return new AlertDestinations(alertmanager, rsyslog, nats);
+        }
+        catch
+        {
+            // No server left behind for the next test.
+            foreach (IAsyncDisposable server in started)
+            {
+                await server.DisposeAsync();
+            }
+
+            throw;
+        }
     }
 
     public static FalcoPriority MinimumOf(string sink) => Routes.Single(r => r.Sink == sink).Minimum;
@@ -79,7 +96,7 @@ internal sealed class AlertDestinations : IAsyncDisposable
     /// <summary>The <c>alerts:</c> section of falcocheck.yaml: the receiver and the six sinks (queue and spool at their defaults).</summary>
     public string AlertsYaml(int receiverPort)
     {
-        string Min(string sink) => AlertDocumentName(MinimumOf(sink));
+        string Min(string sink) => YamlName(MinimumOf(sink));
         return $"""
             alerts:
               http:
@@ -109,7 +126,7 @@ internal sealed class AlertDestinations : IAsyncDisposable
             """;
     }
 
-    private static string AlertDocumentName(FalcoPriority priority) => FalcoCheck.Sinks.Logs.AlertDocument.Name(priority).ToLowerInvariant();
+    private static string YamlName(FalcoPriority priority) => FalcoCheck.Sinks.Logs.AlertDocument.Name(priority).ToLowerInvariant();
 
     /// <summary>How many alerts each destination holds now (duplicates included), cheaply enough to poll.</summary>
     public async Task<Dictionary<string, long>> CountsAsync()

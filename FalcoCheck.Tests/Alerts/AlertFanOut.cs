@@ -49,7 +49,7 @@ internal sealed class AlertFanOut : IAsyncDisposable
     public long PeakHeapBytes { get; private set; }
 
     /// <summary>Highest spool bytes per sink name seen in the status.</summary>
-    public Dictionary<string, long> PeakSpoolBytes { get; } = [];
+    public System.Collections.Concurrent.ConcurrentDictionary<string, long> PeakSpoolBytes { get; } = [];
 
     /// <param name="binary">A NativeAOT build to run instead of <c>dotnet falcocheck.dll</c>.</param>
     public static async Task<AlertFanOut> StartAsync(int total, string? binary = null)
@@ -64,9 +64,18 @@ internal sealed class AlertFanOut : IAsyncDisposable
             $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n" + destinations.AlertsYaml(receiverPort));
         DaemonProcess daemon = DaemonProcess.Start(config.AgentPath, statusPort, binary: binary);
         var fanOut = new AlertFanOut(destinations, falco, config, daemon, receiverPort, total);
-        await daemon.WaitForAsync(s => s.Sinks.Count(k => !k.Name.StartsWith("file:", StringComparison.Ordinal)) >= 6, "the six alert sinks in the status");
-        await Eventually.TrueAsync(async () => await fanOut.ReceiverUpAsync(), "the alert receiver answering");
-        return fanOut;
+        try
+        {
+            await daemon.WaitForAsync(s => s.Sinks.Count(k => !k.Name.StartsWith("file:", StringComparison.Ordinal)) >= 6, "the six alert sinks in the status");
+            await Eventually.TrueAsync(async () => await fanOut.ReceiverUpAsync(), "the alert receiver answering");
+            return fanOut;
+        }
+        catch
+        {
+            // No server or daemon left behind for the next test.
+            await fanOut.DisposeAsync();
+            throw;
+        }
     }
 
     private async Task<bool> ReceiverUpAsync()
@@ -153,7 +162,7 @@ internal sealed class AlertFanOut : IAsyncDisposable
                     PeakHeapBytes = Math.Max(PeakHeapBytes, status.GcHeapBytes);
                     foreach (SinkReport sink in status.Sinks)
                     {
-                        PeakSpoolBytes[sink.Name] = Math.Max(PeakSpoolBytes.GetValueOrDefault(sink.Name), sink.SpoolBytes);
+                        PeakSpoolBytes.AddOrUpdate(sink.Name, sink.SpoolBytes, (_, peak) => Math.Max(peak, sink.SpoolBytes));
                     }
                 }
 

@@ -53,14 +53,14 @@ internal sealed class AlertFanOutTests
         DateTime down = await stopped.Task;
 
         // The outage seen by the daemon: the NATS sink retries and keeps its share in the spool.
-        StatusReport during = await run.Daemon.WaitForAsync(s => AlertFanOut.Sink(s, "nats").Retried > 0, "the NATS sink retrying");
+        await run.Daemon.WaitForAsync(s => AlertFanOut.Sink(s, "nats").Retried > 0, "the NATS sink retrying");
         TimeSpan left = down + Outage - DateTime.UtcNow;
         if (left > TimeSpan.Zero)
         {
             await Task.Delay(left);
         }
 
-        during = (await run.Daemon.StatusAsync())!;
+        StatusReport during = (await run.Daemon.StatusAsync())!;
         SinkReport natsDuring = AlertFanOut.Sink(during, "nats");
         Assert.That(natsDuring.SpoolBytes, Is.GreaterThan(0), "the outage's alerts wait in the NATS sink's disk spool");
         await destinations.Nats.Process.RestartAsync();
