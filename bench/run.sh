@@ -17,6 +17,11 @@
 #             one-shot `check` of the 0.41.0 kernel fixture (whole process, BENCH_ONESHOT_RUNS rounds, default 20,
 #             the three commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
 #             for BENCH_DAEMON_SECONDS (default 60) per build: resident memory (smaps_rollup) and CPU
+#   alerts    the six alert sinks at once (issue 14): `falcocheck run` takes real Falco alerts, one per POST, and routes
+#             them to Alertmanager, nats-server, rsyslog (TCP), OTLP, webhook and Loki intakes; alerts/s accepted and
+#             delivered, the daemon's peak RSS and managed heap. BENCH_ALERTS_RATES (default "1000 0": the issue's
+#             1,000/s, then as fast as it takes), BENCH_ALERTS_SECONDS (default 30); the NativeAOT binary when built
+#             (else dotnet falcocheck.dll). Needs prometheus-alertmanager, rsyslog and nats-server (test.sh installs them)
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
 # Figures are noisy on a shared machine: the load average is printed with each step; compare within one run.
@@ -310,11 +315,24 @@ EOF
   echo "saved: $file"
 }
 
+step_alerts() {
+  say "alerts: six sinks, one falcocheck run"
+  dotnet build "$ROOT/FalcoCheck.Tests" -c Release >"$OUT/alerts-build.log" 2>&1 || { tail -n 20 "$OUT/alerts-build.log" >&2; exit 70; }
+  local binary="" rate file="$RESULTS/alerts-$STAMP.txt"
+  [ -x "$AOT" ] && binary="$AOT"
+  for rate in ${BENCH_ALERTS_RATES:-1000 0}; do
+    FALCOCHECK_BENCH_RATE="$rate" FALCOCHECK_BENCH_SECONDS="${BENCH_ALERTS_SECONDS:-30}" FALCOCHECK_BENCH_BINARY="$binary" \
+      dotnet test "$ROOT/FalcoCheck.Tests" -c Release --no-build --filter Name=Six_sinks_fan_out_throughput_and_memory \
+      --logger "console;verbosity=detailed" 2>&1 | grep -m 1 '^alerts-fanout' | sed "s/^/rate=$rate /" | tee -a "$file"
+  done
+  echo "saved: $file"
+}
+
 steps=("$@")
-((${#steps[@]})) || steps=(deps aot payloads stages openmetrics peers startup oneshot bdn targets)
+((${#steps[@]})) || steps=(deps aot payloads stages openmetrics peers startup oneshot bdn targets alerts)
 for s in "${steps[@]}"; do
   case "$s" in
-    deps|aot|payloads|stages|openmetrics|peers|startup|oneshot|bdn|targets) "step_$s" ;;
+    deps|aot|payloads|stages|openmetrics|peers|startup|oneshot|bdn|targets|alerts) "step_$s" ;;
     *) echo "unknown step: $s" >&2; exit 64 ;;
   esac
 done

@@ -75,6 +75,28 @@ internal sealed class AlertEncoderTests
     }
 
     [Test]
+    public void Alertmanager_stops_before_a_queued_document_that_is_not_an_alert()
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        int count = AlertmanagerEncoder.Encode([Document(), "{\"rule\":\"no priority\"}"u8.ToArray(), Document()], Options(null), buffer);
+
+        Assert.That(count, Is.EqualTo(1), "the first alert, not the broken one nor what follows it");
+        Assert.That(JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetArrayLength(), Is.EqualTo(1));
+    }
+
+    [TestCase(WebhookFormat.Slack)]
+    [TestCase(WebhookFormat.Teams)]
+    public void A_webhook_preset_names_why_a_queued_document_cannot_be_sent(WebhookFormat format)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+
+        string? error = WebhookEncoder.Encode("not json"u8.ToArray(), format, buffer);
+
+        Assert.That(error, Does.StartWith("a queued alert cannot be read: not JSON"));
+        Assert.That(buffer.WrittenCount, Is.Zero);
+    }
+
+    [Test]
     public void Every_priority_has_its_own_colour()
     {
         Assert.That(Enum.GetValues<FalcoPriority>().Select(WebhookEncoder.Colour).Distinct().Count(), Is.EqualTo(8));

@@ -3,12 +3,14 @@ using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FalcoCheck.Alerts;
+using FalcoCheck.Sinks.Logs;
 
 namespace FalcoCheck.Sinks.Alertmanager;
 
 /// <summary>
 /// The body of Alertmanager's <c>POST /api/v2/alerts</c> (its OpenAPI spec, api/v2/openapi.yaml, <c>postableAlerts</c>):
-/// a JSON array of <c>{labels, annotations, startsAt, endsAt?}</c>, one per alert document. No I/O.
+/// a JSON array of <c>{labels, annotations, startsAt, endsAt?}</c>, one per alert document, read back as every alert
+/// sink reads it (<see cref="AlertDocument"/>). No I/O.
 /// </summary>
 /// <remarks>
 /// Labels are the alert's identity in Alertmanager (its fingerprint): <c>alertname</c> (the rule), <c>priority</c>,
@@ -28,45 +30,44 @@ internal static class AlertmanagerEncoder
     /// <summary>Falco field ─► label: the fields of <see cref="AlertEnricher.FieldTags"/>, dots as underscores (Prometheus label names).</summary>
     private static readonly (string Field, string Label)[] FieldLabels = BuildFieldLabels();
 
-    /// <summary>Writes the array; a document that is not a FalcoCheck alert document is written as an alert named by what it lacks.</summary>
-    public static void Encode(ReadOnlySpan<byte[]> documents, AlertmanagerOptions options, IBufferWriter<byte> output)
+    /// <summary>
+    /// Writes the array of the documents from the front and returns how many; it stops before a document that is not
+    /// an alert (a spool edited by hand), so 0 means the first is one (<see cref="AlertDocument.Parse"/> says why).
+    /// </summary>
+    public static int Encode(ReadOnlySpan<byte[]> documents, AlertmanagerOptions options, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(options);
         using var json = new Utf8JsonWriter(output, WriterOptions);
         json.WriteStartArray();
-        foreach (byte[] document in documents)
+        int count = 0;
+        for (; count < documents.Length; count++)
         {
-            using var parsed = JsonDocument.Parse(document);
-            WriteAlert(json, parsed.RootElement, options);
+            if (AlertDocument.Parse(documents[count], out _) is not { } alert)
+            {
+                break;
+            }
+
+            WriteAlert(json, alert, options);
         }
 
         json.WriteEndArray();
+        return count;
     }
 
-    private static void WriteAlert(Utf8JsonWriter json, JsonElement doc, AlertmanagerOptions options)
+    private static void WriteAlert(Utf8JsonWriter json, AlertDocument alert, AlertmanagerOptions options)
     {
-        JsonElement fields = doc.TryGetProperty("output_fields", out JsonElement f) && f.ValueKind == JsonValueKind.Object ? f : default;
-        string rule = Text(doc, "rule") ?? "Falco alert";
-        string? priorityText = Text(doc, "priority");
-        bool known = AlertPriorities.TryParse(priorityText, out FalcoPriority priority);
-        string output = Text(doc, "output") ?? Text(doc, "message") ?? rule;
-        long nanos = doc.TryGetProperty("timestamp_ns", out JsonElement ns) && ns.TryGetInt64(out long n) ? n : 0;
-
+        string output = alert.Message.Length > 0 ? alert.Message : alert.Rule;
         json.WriteStartObject();
         json.WriteStartObject("labels");
-        json.WriteString("alertname", rule);
-        if (known)
-        {
-            json.WriteString("priority", AlertPriorities.TagValue(priority));
-            json.WriteString("severity", AlertPriorities.Status(priority));
-        }
-
-        WriteLabel(json, "source", Text(doc, "source"));
-        WriteLabel(json, "hostname", Text(doc, "hostname"));
+        json.WriteString("alertname", alert.Rule);
+        json.WriteString("priority", AlertPriorities.TagValue(alert.Priority));
+        json.WriteString("severity", AlertPriorities.Status(alert.Priority));
+        WriteLabel(json, "source", alert.Source);
+        WriteLabel(json, "hostname", alert.Hostname);
         foreach ((string field, string label) in FieldLabels)
         {
             // Falco gives host processes the container id "host": not a container.
-            string? value = OutputFields.TagText(fields, field);
+            string? value = OutputFields.TagText(alert.OutputFields, field);
             WriteLabel(json, label, label == "container_id" && value == "host" ? null : value);
         }
 
@@ -83,10 +84,10 @@ internal static class AlertmanagerEncoder
         json.WriteString("output", output);
         json.WriteString("description", output);
         json.WriteEndObject();
-        json.WriteString("startsAt", Rfc3339(nanos));
+        json.WriteString("startsAt", Rfc3339(alert.TimestampNanos));
         if (options.ExpiresAfter is { } expires)
         {
-            json.WriteString("endsAt", Rfc3339(nanos + expires.Ticks * 100));
+            json.WriteString("endsAt", Rfc3339(alert.TimestampNanos + expires.Ticks * 100));
         }
 
         json.WriteEndObject();
@@ -132,9 +133,6 @@ internal static class AlertmanagerEncoder
         DateTime time = DateTime.UnixEpoch.AddSeconds(seconds);
         return string.Create(CultureInfo.InvariantCulture, $"{time:yyyy'-'MM'-'dd'T'HH':'mm':'ss}.{fraction:D9}Z");
     }
-
-    private static string? Text(JsonElement doc, string name) =>
-        doc.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 
     private static (string, string)[] BuildFieldLabels()
     {

@@ -52,7 +52,14 @@ internal sealed class AlertmanagerSink : IBatchSender<LogBatch>
         }
 
         var body = new ArrayBufferWriter<byte>(count * 512);
-        AlertmanagerEncoder.Encode(batch.RemainingEntries.Span[..count], _options, body);
+        count = AlertmanagerEncoder.Encode(batch.RemainingEntries.Span[..count], _options, body);
+        if (count == 0)
+        {
+            // Not an alert document (a spool edited by hand): parsed again only to say why.
+            _ = AlertDocument.Parse(batch.RemainingEntries.Span[0], out string? error);
+            return SendAttempt.Of(DeliveryOutcome.Rejected("a queued alert cannot be read: " + error), 1);
+        }
+
         using var request = SinkHttpClient.Post(_options.Endpoint, body.WrittenMemory, Json, url: _endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, count);

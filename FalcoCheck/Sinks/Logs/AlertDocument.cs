@@ -4,13 +4,14 @@ using FalcoCheck.Alerts;
 namespace FalcoCheck.Sinks.Logs;
 
 /// <summary>
-/// The facts the protocol sinks (syslog, NATS, Loki, OTLP logs) read back from one queued alert: the normalized
-/// document (<see cref="AlertNormalizer"/>) is what is queued and spooled, so these are parsed from it rather than
-/// kept beside it, and a spooled alert replays the same way.
+/// The facts the alert sinks (Alertmanager, the webhook's chat presets, syslog, NATS, Loki, OTLP logs) read back from
+/// one queued alert: the normalized document (<see cref="AlertNormalizer"/>) is what is queued and spooled, so these
+/// are parsed from it rather than kept beside it, and a spooled alert replays the same way.
 /// </summary>
 internal sealed class AlertDocument
 {
-    private AlertDocument(string rule, FalcoPriority priority, string hostname, long timestampNanos, string message, string? source, JsonElement fields)
+    private AlertDocument(string rule, FalcoPriority priority, string hostname, long timestampNanos, string message, string? source, JsonElement fields,
+        IReadOnlyList<string>? tags)
     {
         // The normalizer moved user.name and evt.type out of output_fields (Datadog's standard attributes): back.
         Remapped = [];
@@ -21,6 +22,7 @@ internal sealed class AlertDocument
         Message = message;
         Source = source;
         OutputFields = fields;
+        Tags = tags;
     }
 
     public string Rule { get; }
@@ -38,6 +40,9 @@ internal sealed class AlertDocument
     public string Message { get; }
 
     public string? Source { get; }
+
+    /// <summary>The rule's tags (the string items of <c>tags</c>), or null when the alert had no <c>tags</c> array.</summary>
+    public IReadOnlyList<string>? Tags { get; }
 
     /// <summary><c>output_fields</c> as the document keeps them (an undefined element when absent); valid until the next parse.</summary>
     public JsonElement OutputFields { get; }
@@ -67,7 +72,7 @@ internal sealed class AlertDocument
                 string message = root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : rule.GetString()!;
                 string? source = root.TryGetProperty("source", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 JsonElement fields = root.TryGetProperty("output_fields", out JsonElement f) && f.ValueKind == JsonValueKind.Object ? f.Clone() : default;
-                var alert = new AlertDocument(rule.GetString()!, level, hostname, nanos, message, source, fields);
+                var alert = new AlertDocument(rule.GetString()!, level, hostname, nanos, message, source, fields, ReadTags(root));
                 AddRemapped(alert, root, "usr", "user.name");
                 AddRemapped(alert, root, "evt", "evt.type");
                 return alert;
@@ -81,6 +86,25 @@ internal sealed class AlertDocument
             error = "not JSON: " + e.Message;
             return null;
         }
+    }
+
+    private static List<string>? ReadTags(JsonElement root)
+    {
+        if (!root.TryGetProperty("tags", out JsonElement tags) || tags.ValueKind != JsonValueKind.Array)
+        {
+            return null;
+        }
+
+        var names = new List<string>(tags.GetArrayLength());
+        foreach (JsonElement tag in tags.EnumerateArray())
+        {
+            if (tag.ValueKind == JsonValueKind.String)
+            {
+                names.Add(tag.GetString()!);
+            }
+        }
+
+        return names;
     }
 
     private static void AddRemapped(AlertDocument alert, JsonElement root, string parent, string field)

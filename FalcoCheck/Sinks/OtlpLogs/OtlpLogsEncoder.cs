@@ -83,14 +83,14 @@ internal static class OtlpLogsEncoder
                 byResource.Add(key, scope);
             }
 
-            scope.LogRecords.Add(Record(alert, documents[count], observedNanos));
+            scope.LogRecords.Add(Record(alert, observedNanos));
         }
 
         request.WriteTo(output);
         return count;
     }
 
-    private static LogRecord Record(AlertDocument alert, byte[] document, long observedNanos)
+    private static LogRecord Record(AlertDocument alert, long observedNanos)
     {
         var record = new LogRecord
         {
@@ -107,21 +107,15 @@ internal static class OtlpLogsEncoder
             record.Attributes.Add(Text("falco.source", alert.Source));
         }
 
-        using (JsonDocument json = JsonDocument.Parse(document))
+        if (alert.Tags is { } tags)
         {
-            if (json.RootElement.TryGetProperty("tags", out JsonElement tags) && tags.ValueKind == JsonValueKind.Array)
+            var array = new ArrayValue();
+            foreach (string tag in tags)
             {
-                var array = new ArrayValue();
-                foreach (JsonElement tag in tags.EnumerateArray())
-                {
-                    if (tag.ValueKind == JsonValueKind.String)
-                    {
-                        array.Values.Add(new AnyValue { StringValue = tag.GetString() });
-                    }
-                }
-
-                record.Attributes.Add(new KeyValue { Key = "falco.tags", Value = new AnyValue { ArrayValue = array } });
+                array.Values.Add(new AnyValue { StringValue = tag });
             }
+
+            record.Attributes.Add(new KeyValue { Key = "falco.tags", Value = new AnyValue { ArrayValue = array } });
         }
 
         if (alert.OutputFields.ValueKind == JsonValueKind.Object)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using FalcoCheck.Alerts;
+using FalcoCheck.Sinks.Logs;
 
 namespace FalcoCheck.Sinks.Webhook;
 
@@ -9,7 +10,8 @@ namespace FalcoCheck.Sinks.Webhook;
 /// One alert document ─► one webhook body: the document itself (<see cref="WebhookFormat.Json"/>) or a chat
 /// payload: Slack's <c>{"text", "attachments": [{"color", "fields", …}]}</c>
 /// (https://api.slack.com/reference/messaging/attachments), which Mattermost also takes, or a Teams MessageCard
-/// (https://learn.microsoft.com/outlook/actionable-messages/message-card-reference). No I/O.
+/// (https://learn.microsoft.com/outlook/actionable-messages/message-card-reference), from the document read back
+/// as every alert sink reads it (<see cref="AlertDocument"/>). No I/O.
 /// </summary>
 internal static class WebhookEncoder
 {
@@ -31,42 +33,46 @@ internal static class WebhookEncoder
         _ => "#ccfff2",
     };
 
-    public static void Encode(byte[] document, WebhookFormat format, IBufferWriter<byte> output)
+    /// <summary>Writes the body; null, or why nothing was written: the document is not an alert (a spool edited by hand).</summary>
+    public static string? Encode(byte[] document, WebhookFormat format, IBufferWriter<byte> output)
     {
         ArgumentNullException.ThrowIfNull(document);
         ArgumentNullException.ThrowIfNull(output);
         if (format == WebhookFormat.Json)
         {
             output.Write(document);
-            return;
+            return null;
         }
 
-        using var parsed = JsonDocument.Parse(document);
-        JsonElement doc = parsed.RootElement;
+        if (AlertDocument.Parse(document, out string? error) is not { } alert)
+        {
+            return "a queued alert cannot be read: " + error;
+        }
+
         using var json = new Utf8JsonWriter(output, WriterOptions);
         if (format == WebhookFormat.Teams)
         {
-            WriteTeams(json, doc);
+            WriteTeams(json, alert);
         }
         else
         {
-            WriteSlack(json, doc);
+            WriteSlack(json, alert);
         }
+
+        return null;
     }
 
-    private static void WriteSlack(Utf8JsonWriter json, JsonElement doc)
+    private static void WriteSlack(Utf8JsonWriter json, AlertDocument alert)
     {
-        string rule = Text(doc, "rule") ?? "Falco alert";
-        string output = Text(doc, "output") ?? Text(doc, "message") ?? rule;
-        FalcoPriority priority = Priority(doc);
+        string output = Output(alert);
         json.WriteStartObject();
         json.WriteString("text", output);
         json.WriteStartArray("attachments");
         json.WriteStartObject();
         json.WriteString("fallback", output);
-        json.WriteString("color", Colour(priority));
+        json.WriteString("color", Colour(alert.Priority));
         json.WriteStartArray("fields");
-        foreach ((string title, string? value) in Facts(doc, rule, priority))
+        foreach ((string title, string? value) in Facts(alert))
         {
             if (value is not null)
             {
@@ -80,32 +86,26 @@ internal static class WebhookEncoder
 
         json.WriteEndArray();
         json.WriteString("footer", "FalcoCheck");
-        if (doc.TryGetProperty("timestamp", out JsonElement ms) && ms.TryGetInt64(out long millis))
-        {
-            json.WriteNumber("ts", millis / 1000);
-        }
-
+        // Slack's ts is Unix seconds; the document's time is kept in nanoseconds.
+        json.WriteNumber("ts", alert.TimestampNanos / 1_000_000_000);
         json.WriteEndObject();
         json.WriteEndArray();
         json.WriteEndObject();
     }
 
-    private static void WriteTeams(Utf8JsonWriter json, JsonElement doc)
+    private static void WriteTeams(Utf8JsonWriter json, AlertDocument alert)
     {
-        string rule = Text(doc, "rule") ?? "Falco alert";
-        string output = Text(doc, "output") ?? Text(doc, "message") ?? rule;
-        FalcoPriority priority = Priority(doc);
         json.WriteStartObject();
         json.WriteString("@type", "MessageCard");
         json.WriteString("@context", "https://schema.org/extensions");
-        json.WriteString("summary", rule);
-        json.WriteString("themeColor", Colour(priority)[1..]);
-        json.WriteString("title", rule);
-        json.WriteString("text", output);
+        json.WriteString("summary", alert.Rule);
+        json.WriteString("themeColor", Colour(alert.Priority)[1..]);
+        json.WriteString("title", alert.Rule);
+        json.WriteString("text", Output(alert));
         json.WriteStartArray("sections");
         json.WriteStartObject();
         json.WriteStartArray("facts");
-        foreach ((string title, string? value) in Facts(doc, rule, priority))
+        foreach ((string title, string? value) in Facts(alert))
         {
             if (value is not null)
             {
@@ -122,37 +122,34 @@ internal static class WebhookEncoder
         json.WriteEndObject();
     }
 
-    private static (string, string?)[] Facts(JsonElement doc, string rule, FalcoPriority priority) =>
+    private static string Output(AlertDocument alert) => alert.Message.Length > 0 ? alert.Message : alert.Rule;
+
+    /// <summary>The facts a chat card shows; an empty one is left out.</summary>
+    private static (string, string?)[] Facts(AlertDocument alert) =>
     [
-        ("rule", rule),
-        ("priority", AlertPriorities.TagValue(priority)),
-        ("source", Text(doc, "source")),
-        ("hostname", Text(doc, "hostname")),
-        ("tags", Tags(doc)),
+        ("rule", alert.Rule),
+        ("priority", AlertPriorities.TagValue(alert.Priority)),
+        ("source", string.IsNullOrEmpty(alert.Source) ? null : alert.Source),
+        ("hostname", alert.Hostname.Length > 0 ? alert.Hostname : null),
+        ("tags", Tags(alert)),
     ];
 
-    private static FalcoPriority Priority(JsonElement doc) =>
-        AlertPriorities.TryParse(Text(doc, "priority"), out FalcoPriority priority) ? priority : FalcoPriority.Debug;
-
-    private static string? Tags(JsonElement doc)
+    private static string? Tags(AlertDocument alert)
     {
-        if (!doc.TryGetProperty("tags", out JsonElement tags) || tags.ValueKind != JsonValueKind.Array || tags.GetArrayLength() == 0)
+        if (alert.Tags is not { Count: > 0 } tags)
         {
             return null;
         }
 
-        var names = new List<string>(tags.GetArrayLength());
-        foreach (JsonElement tag in tags.EnumerateArray())
+        var names = new List<string>(tags.Count);
+        foreach (string tag in tags)
         {
-            if (tag.ValueKind == JsonValueKind.String && tag.GetString() is { Length: > 0 } name)
+            if (tag.Length > 0)
             {
-                names.Add(name);
+                names.Add(tag);
             }
         }
 
         return names.Count == 0 ? null : string.Join(", ", names);
     }
-
-    private static string? Text(JsonElement doc, string name) =>
-        doc.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.String && value.GetString() is { Length: > 0 } text ? text : null;
 }

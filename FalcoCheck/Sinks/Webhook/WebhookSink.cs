@@ -36,7 +36,11 @@ internal sealed class WebhookSink : IBatchSender<LogBatch>
     public async Task<SendAttempt> SendAsync(LogBatch batch, CancellationToken cancellationToken)
     {
         var body = new ArrayBufferWriter<byte>(1024);
-        WebhookEncoder.Encode(batch.RemainingEntries.Span[0], _options.Format, body);
+        if (WebhookEncoder.Encode(batch.RemainingEntries.Span[0], _options.Format, body) is { } error)
+        {
+            return SendAttempt.Of(DeliveryOutcome.Rejected(error), 1);
+        }
+
         using var request = SinkHttpClient.Post(_options.Endpoint, body.WrittenMemory, Json);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, 1);

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using FalcoCheck.Alerts;
+using FalcoCheck.Runtime;
+
+namespace FalcoCheck.Tests.Alerts;
+
+/// <summary>
+/// Issue 14's "done when": one <c>falcocheck run</c> fans a stream of real Falco alerts out to all six alert sinks
+/// at once, each with its own <c>minimum_priority</c> (<see cref="AlertDestinations.Routes"/>), through a 2-minute
+/// outage of the real nats-server in the middle, and every sink gets every alert at or above its threshold exactly
+/// once. About 3 minutes: the outage is 2 of them, and after it the NATS sink's queue waits out its retry pause
+/// (up to 60 s) before it sends again.
+/// </summary>
+[NonParallelizable]
+internal sealed class AlertFanOutTests
+{
+    private const int PerSecond = 1000;
+    private const int Seconds = 30;
+
+    /// <summary>The outage starts after this many alerts (3 s into the stream) and lasts 2 minutes.</summary>
+    private const int OutageAfter = 3000;
+
+    private static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
+
+    private static readonly FalcoPriority[] BelowNats = [FalcoPriority.Warning, FalcoPriority.Notice, FalcoPriority.Informational, FalcoPriority.Debug];
+
+    [Test]
+    public async Task Six_sinks_get_every_alert_at_their_priority_once_across_a_2_minute_nats_outage()
+    {
+        var wall = Stopwatch.StartNew();
+        await using AlertFanOut run = await AlertFanOut.StartAsync(PerSecond * Seconds);
+        AlertDestinations destinations = run.Destinations;
+        FalcoPriority natsMinimum = AlertDestinations.MinimumOf("nats");
+
+        // Core NATS acknowledges nothing per message: a server killed between taking a request's PUBs and answering
+        // its PING gets that request again. So the server is stopped between two requests: from alert 3,000 on, the
+        // stream sends only priorities below the NATS route until the stream holds everything sent to it, then the
+        // server stops and all eight priorities resume (and queue for NATS). The other five sinks see no pause.
+        var stopped = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Func<int, FalcoPriority> cycle = run.Replay.Priority;
+        run.Replay.Priority = n => n <= OutageAfter || stopped.Task.IsCompleted ? cycle(n) : BelowNats[n % BelowNats.Length];
+        Task outage = Task.Run(async () =>
+        {
+            await Eventually.TrueAsync(() => run.Replay.Issued >= OutageAfter && run.Replay.AnsweredUpTo(OutageAfter), "the first 3,000 alerts taken");
+            long sent = run.Replay.SentAtOrAbove(natsMinimum).Length;
+            await Eventually.TrueAsync(async () => (await destinations.CountsAsync())["nats"] == sent, $"the {sent} alerts before the outage in the stream");
+            await destinations.Nats.Process.StopAsync();
+            stopped.SetResult(DateTime.UtcNow);
+        });
+
+        TimeSpan streamed = await run.Replay.RunAsync(run.Client, PerSecond);
+        await outage;
+        DateTime down = await stopped.Task;
+
+        // The outage seen by the daemon: the NATS sink retries and keeps its share in the spool.
+        await run.Daemon.WaitForAsync(s => AlertFanOut.Sink(s, "nats").Retried > 0, "the NATS sink retrying");
+        TimeSpan left = down + Outage - DateTime.UtcNow;
+        if (left > TimeSpan.Zero)
+        {
+            await Task.Delay(left);
+        }
+
+        StatusReport during = (await run.Daemon.StatusAsync())!;
+        SinkReport natsDuring = AlertFanOut.Sink(during, "nats");
+        Assert.That(natsDuring.SpoolBytes, Is.GreaterThan(0), "the outage's alerts wait in the NATS sink's disk spool");
+        await destinations.Nats.Process.RestartAsync();
+        TimeSpan drained = await run.WaitDeliveredAsync(seconds: 120);
+
+        // Late duplicates would arrive within a few seconds of the rest.
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        await run.AssertExactlyOnceAsync();
+        int critical = run.Replay.SentAtOrAbove(AlertDestinations.MinimumOf("alertmanager")).Length;
+        Assert.That(await destinations.Alertmanager.ReceivedAsync(), Is.EqualTo(critical), "Alertmanager received each of its alerts once (its list merges repeats, its counter does not)");
+        StatusReport after = (await run.Daemon.StatusAsync())!;
+        SinkReport nats = AlertFanOut.Sink(after, "nats");
+        Assert.That(after.Sinks.Where(s => s.Dropped > 0).Select(s => s.Name), Is.Empty, "no sink dropped an alert");
+        Assert.That(nats.Spooled, Is.GreaterThan(0));
+        Assert.That(await run.Daemon.StopAsync(), Is.Zero, run.Daemon.Errors);
+
+        long spoolPeak = run.PeakSpoolBytes[nats.Name];
+        int natsShare = run.Replay.SentAtOrAbove(natsMinimum).Length;
+        TestContext.Out.WriteLine(
+            $"{run.Replay.Total} alerts posted one per request in {streamed.TotalSeconds:F1} s ({run.Replay.Total / streamed.TotalSeconds:F0}/s); "
+            + $"nats-server down {Outage.TotalSeconds:F0} s from alert {OutageAfter}; every sink complete {drained.TotalSeconds:F1} s after its restart; "
+            + $"routes: {string.Join(", ", AlertDestinations.Routes.Select(r => $"{r.Sink} {r.Minimum}+ {run.Replay.SentAtOrAbove(r.Minimum).Length}"))}; "
+            + $"NATS spool peak {spoolPeak / 1048576.0:F1} MiB for {nats.Spooled} alerts spooled ({(nats.Spooled > 0 ? spoolPeak / nats.Spooled : 0)} B each, {natsShare} NATS alerts in all); "
+            + $"daemon peak RSS {run.PeakResidentBytes / 1048576.0:F0} MiB, managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; test wall {wall.Elapsed.TotalSeconds:F0} s");
+    }
+}
