@@ -18,6 +18,29 @@ internal sealed class DiscoveryRun : IAsyncDisposable
 
     public KubernetesDiscovery Discovery { get; }
 
+    public int Applies
+    {
+        get
+        {
+            lock (_applied)
+            {
+                return _applied.Count;
+            }
+        }
+    }
+
+    /// <summary>The last set handed over.</summary>
+    public IReadOnlyList<InstanceConfig> Last
+    {
+        get
+        {
+            lock (_applied)
+            {
+                return _applied[^1];
+            }
+        }
+    }
+
     /// <summary>Endpoints of the last set handed over.</summary>
     public string[] Endpoints
     {

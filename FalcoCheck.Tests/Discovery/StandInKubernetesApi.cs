@@ -47,6 +47,18 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
 
     public int Lists { get; private set; }
 
+    /// <summary>The latest resourceVersion.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return _version;
+            }
+        }
+    }
+
     public int Watches { get; private set; }
 
     /// <summary>Request lines (path and query) in order, and the Authorization header of the last one.</summary>

@@ -21,16 +21,7 @@ internal static class KubeconfigReader
 
     public static KubernetesConnection Read(string path, TimeProvider clock)
     {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new KubernetesConnectionException($"cannot read the kubeconfig {path}: {e.Message}", e);
-        }
-
+        string text = KubernetesConnection.ReadText(path, "the kubeconfig");
         var ctx = new ConfigReadContext(path, static _ => null);
         if (!YamlDocumentLoader.TryLoad(ctx, text, out var document))
         {

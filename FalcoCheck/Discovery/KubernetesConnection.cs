@@ -66,19 +66,20 @@ internal sealed class KubernetesConnection : IDisposable
     }
 
     /// <summary>PEM certificates from a file; at least one, or an error naming the file.</summary>
-    public static X509Certificate2Collection ReadCertificates(string path, string what)
+    public static X509Certificate2Collection ReadCertificates(string path, string what) =>
+        ParseCertificates(ReadText(path, what), what + " " + path);
+
+    /// <summary>A file's text, or an error naming what it is and where.</summary>
+    public static string ReadText(string path, string what)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new KubernetesConnectionException($"cannot read {what} {path}: {e.Message}", e);
         }
-
-        return ParseCertificates(text, what + " " + path);
     }
 
     /// <summary>PEM certificates from text; <paramref name="what"/> names where the text came from.</summary>
