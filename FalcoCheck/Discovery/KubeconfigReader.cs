@@ -59,10 +59,10 @@ internal static class KubeconfigReader
             Server = Server(ctx, cluster, clusterPath),
             CertificateAuthorities = Authorities(ctx, cluster, clusterPath),
             InsecureSkipTlsVerify = Scalar(ctx, cluster, "insecure-skip-tls-verify", clusterPath + ".insecure-skip-tls-verify") is { } skip
-                && (bool.TryParse(skip, out bool insecure) ? insecure : throw Error(ctx, cluster, clusterPath + ".insecure-skip-tls-verify", "expected true or false")),
+                && (bool.TryParse(skip, out bool insecure) ? insecure : throw Error(ctx, Value(cluster, "insecure-skip-tls-verify")!, clusterPath + ".insecure-skip-tls-verify", "expected true or false")),
             TlsServerName = Scalar(ctx, cluster, "tls-server-name", clusterPath + ".tls-server-name"),
             ProxyUrl = Scalar(ctx, cluster, "proxy-url", clusterPath + ".proxy-url") is { } proxy
-                ? (Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) ? proxyUri : throw Error(ctx, cluster, clusterPath + ".proxy-url", "expected an absolute URL"))
+                ? (Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) ? proxyUri : throw Error(ctx, Value(cluster, "proxy-url")!, clusterPath + ".proxy-url", "expected an absolute URL"))
                 : null,
             ClientCertificate = ClientCertificate(ctx, user, userPath, userName),
             Credentials = Credentials(ctx, user, userPath, userName, clock),
