@@ -386,7 +386,8 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     {
         KubernetesApiException or KubernetesConnectionException => e.Message,
         HttpRequestException { StatusCode: { } code } => $"the API answered {(int)code} {code}",
-        HttpRequestException { InnerException: { } inner } request => "cannot reach the API: " + request.Message + " (" + inner.Message + ")",
+        HttpRequestException { InnerException: { } inner } request when !request.Message.Contains(inner.Message, StringComparison.Ordinal) =>
+            "cannot reach the API: " + request.Message + " (" + inner.Message + ")",
         HttpRequestException request => "cannot reach the API: " + request.Message,
         OperationCanceledException => "the API did not answer in time",
         JsonException => "the API sent something that is not a pod list or watch event: " + e.Message,
