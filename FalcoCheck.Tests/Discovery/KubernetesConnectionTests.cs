@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json.Nodes;
 using FalcoCheck.Configuration;
 using FalcoCheck.Discovery;
 using FalcoCheck.Runtime;
@@ -228,6 +229,28 @@ public class KubernetesConnectionTests
 
         await run.WaitForAsync(PodEndpoint);
         Assert.That(tls.Api.LastAuthorization, Is.EqualTo("Basic " + Base64("falco:p@ss:word")));
+    }
+
+    [Test]
+    public async Task Kubeconfig_proxy_url_carries_the_requests()
+    {
+        using var dir = new TempDir();
+        string podList = new JsonObject
+        {
+            ["kind"] = "PodList",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = "5" },
+            ["items"] = new JsonArray(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765)),
+        }.ToJsonString();
+        await using var proxy = new RawHttpServer(Encoding.UTF8.GetBytes(podList));
+        string kubeconfig = dir.Write("kubeconfig", Kubeconfig("http://kube.example:6443", $"    proxy-url: http://127.0.0.1:{proxy.Port}", "    token: abc"));
+        await using var discovery = new KubernetesDiscovery(Reader(kubeconfig, _ => null, dir.Path), _ => Task.CompletedTask, NullLogger.Instance, TimeProvider.System);
+
+        var (listed, pods) = await discovery.ListOnceAsync(CancellationToken.None);
+
+        Assert.That(listed, Is.EqualTo(1));
+        Assert.That(pods.Single().Instances.Single().OpenMetricsEndpoint.ToString(), Is.EqualTo(PodEndpoint));
+        Assert.That(proxy.RequestLines, Is.EqualTo(new[] { "GET http://kube.example:6443/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1&watch=false HTTP/1.1" }));
     }
 
     private static IEnumerable<TestCaseData> KubeconfigErrors()
