@@ -66,7 +66,7 @@ internal sealed class KubernetesManifestTests
         var check = ConfigLoader.LoadCheck(agent, environment.GetValueOrDefault);
         string autoConf = Local(Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml"));
         var reader = new FalcoCheck.Discovery.PodInstances(agent.Kubernetes!, autoConf, File.ReadAllText(autoConf), environment.GetValueOrDefault, dir.Path);
-        var falco = reader.Read(Discovery.FalcoPods.Chart("falco-x7k2p", "node-7", "10.244.3.17", 8765), null)!;
+        var falco = reader.Read(Discovery.FalcoPods.Read(Discovery.FalcoPods.Chart("falco-x7k2p", "node-7", "10.244.3.17", 8765)), null)!;
 
         Assert.Multiple(() =>
         {

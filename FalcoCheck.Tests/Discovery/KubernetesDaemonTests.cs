@@ -113,4 +113,48 @@ public class KubernetesDaemonTests
         StatusText.Write(daemon.Daemon.Report(), status);
         Assert.That(status.ToString(), Does.Contain("UP — watching").And.Contain("2 Falco pod(s), 2 instance(s)").And.Contain("falco/falco-c (label app.kubernetes.io/name=falco, 1 instance(s))"));
     }
+
+    [Test]
+    public async Task A_kubeconfig_that_cannot_be_used_stops_discovery_only()
+    {
+        await using var confd = ReplayServer.StartEmbedded();
+        using var config = new TestConfig($"  - openmetrics_endpoint: {confd.BaseUrl}/metrics\n", agentExtra: "");
+        string kubeconfig = Path.Combine(config.Folder, "kubeconfig");
+        File.WriteAllText(kubeconfig, """
+            apiVersion: v1
+            clusters:
+            - name: eks
+              cluster:
+                server: https://127.0.0.1:6443
+            contexts:
+            - name: eks
+              context: {cluster: eks, user: eks-admin}
+            current-context: eks
+            users:
+            - name: eks-admin
+              user:
+                exec:
+                  apiVersion: client.authentication.k8s.io/v1beta1
+                  command: aws
+            """);
+        File.AppendAllText(config.AgentPath, $"""
+            sinks:
+              - type: file
+                path: ./metrics.jsonl
+            status:
+              enabled: false
+            kubernetes:
+              enabled: true
+              kubeconfig: {kubeconfig}
+              node_name: node-1
+
+            """);
+        await using var daemon = await DaemonHarness.StartAsync(config);
+
+        await Eventually.WaitAsync(() => daemon.Daemon.Loops.Any(l => l.Settings.Name == confd.BaseUrl + "/metrics"), "the conf.d instance runs");
+        var status = new StringWriter();
+        StatusText.Write(daemon.Daemon.Report(), status);
+        Assert.That(status.ToString(), Does.Contain(
+            $"DOWN — cannot configure the Kubernetes client: {kubeconfig}:13:5: users[0].user.exec: user 'eks-admin' gets its credentials from an exec plugin, which FalcoCheck does not run"));
+    }
 }

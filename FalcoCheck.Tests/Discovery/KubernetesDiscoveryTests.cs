@@ -12,76 +12,19 @@ namespace FalcoCheck.Tests.Discovery;
 /// </summary>
 public class KubernetesDiscoveryTests
 {
-    private sealed class Run : IAsyncDisposable
+    private static DiscoveryRun Start(StandInKubernetesApi api, TempDir dir, string? node = "node-1", IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null)
     {
-        private readonly List<IReadOnlyList<InstanceConfig>> _applied = [];
-
-        public Run(StandInKubernetesApi api, TempDir dir, string? node = "node-1", IReadOnlyList<string>? namespaces = null, TimeSpan? resync = null)
+        var config = new KubernetesConfig
         {
-            var config = new KubernetesConfig
-            {
-                Enabled = true,
-                Kubeconfig = api.WriteKubeconfig(dir.Path),
-                NodeName = node,
-                Namespaces = namespaces ?? [],
-                ClusterName = "stand-in",
-                ResyncPeriod = resync ?? KubernetesConfig.DefaultResyncPeriod,
-            };
-            var reader = new PodInstances(config, "auto_conf.yaml", PodInstances.DefaultAutoConf, _ => null, dir.Path);
-            Discovery = new KubernetesDiscovery(reader, Apply, NullLogger.Instance, TimeProvider.System) { MaxBackoff = TimeSpan.FromMilliseconds(200) };
-            Discovery.Start();
-        }
-
-        public KubernetesDiscovery Discovery { get; }
-
-        public int Applies
-        {
-            get
-            {
-                lock (_applied)
-                {
-                    return _applied.Count;
-                }
-            }
-        }
-
-        /// <summary>Endpoints of the last set handed over.</summary>
-        public string[] Endpoints
-        {
-            get
-            {
-                lock (_applied)
-                {
-                    return _applied.Count == 0 ? [] : [.. _applied[^1].Select(i => i.OpenMetricsEndpoint.ToString()).Order(StringComparer.Ordinal)];
-                }
-            }
-        }
-
-        public IReadOnlyList<InstanceConfig> Last
-        {
-            get
-            {
-                lock (_applied)
-                {
-                    return _applied[^1];
-                }
-            }
-        }
-
-        public Task WaitForAsync(params string[] endpoints) =>
-            Eventually.WaitAsync(() => Endpoints.SequenceEqual(endpoints), $"discovered [{string.Join(", ", endpoints)}], have [{string.Join(", ", Endpoints)}]");
-
-        public ValueTask DisposeAsync() => Discovery.DisposeAsync();
-
-        private Task Apply(IReadOnlyList<InstanceConfig> instances)
-        {
-            lock (_applied)
-            {
-                _applied.Add(instances);
-            }
-
-            return Task.CompletedTask;
-        }
+            Enabled = true,
+            Kubeconfig = api.WriteKubeconfig(dir.Path),
+            NodeName = node,
+            Namespaces = namespaces ?? [],
+            ClusterName = "stand-in",
+            ResyncPeriod = resync ?? KubernetesConfig.DefaultResyncPeriod,
+        };
+        var reader = new PodInstances(config, "auto_conf.yaml", PodInstances.DefaultAutoConf, _ => null, dir.Path);
+        return new DiscoveryRun(apply => new KubernetesDiscovery(reader, apply, NullLogger.Instance, TimeProvider.System) { MaxBackoff = TimeSpan.FromMilliseconds(200) });
     }
 
     /// <summary>The stand-in API with pod falco-a on node-1, listed and watched.</summary>
@@ -92,12 +35,12 @@ public class KubernetesDiscoveryTests
         private Watching()
         {
             Api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-            Run = new Run(Api, _dir);
+            Run = Start(Api, _dir);
         }
 
         public StandInKubernetesApi Api { get; } = new();
 
-        public Run Run { get; }
+        public DiscoveryRun Run { get; }
 
         public static async Task<Watching> StartAsync()
         {
@@ -123,7 +66,7 @@ public class KubernetesDiscoveryTests
         api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
         api.Add(FalcoPods.Chart("falco-other-node", "node-2", "10.0.2.1", 8765));
         api.Add(FalcoPods.Other("nginx", "node-1"));
-        await using var run = new Run(api, dir);
+        await using var run = Start(api, dir);
 
         await run.WaitForAsync("http://10.0.1.1:8765/metrics");
         Assert.That(run.Last.Single().Tags, Does.Contain("kube_node:node-1").And.Contain("kube_cluster_name:stand-in"));
@@ -179,6 +122,24 @@ public class KubernetesDiscoveryTests
     }
 
     [Test]
+    public async Task A_bookmark_moves_the_version_a_resumed_watch_starts_from()
+    {
+        await using var watching = await Watching.StartAsync();
+        var (api, run) = (watching.Api, watching.Run);
+
+        // A change outside the watch's field selector moves the version without an event; the bookmark carries it.
+        api.Add(FalcoPods.Chart("falco-elsewhere", "node-2", "10.0.2.1", 8765));
+        api.Bookmark();
+        await Eventually.WaitAsync(() => run.Discovery.Report.WatchEvents == 1, "the bookmark is read");
+        api.DropWatches();
+
+        await Eventually.WaitAsync(() => api.Watches == 2, "the watch is resumed");
+        Assert.That(api.Requests.Last(), Does.Contain($"resourceVersion={api.Version}&"), "from the bookmark's version, not the list's");
+        Assert.That(api.Lists, Is.EqualTo(1));
+        Assert.That(run.Endpoints, Is.EqualTo(new[] { "http://10.0.1.1:8765/metrics" }));
+    }
+
+    [Test]
     public async Task An_outage_keeps_the_last_set_and_recovery_brings_the_changes()
     {
         await using var watching = await Watching.StartAsync();
@@ -204,7 +165,7 @@ public class KubernetesDiscoveryTests
         using var dir = new TempDir();
         await using var api = new StandInKubernetesApi { ListDelay = TimeSpan.FromSeconds(2) };
         api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-        await using var run = new Run(api, dir);
+        await using var run = Start(api, dir);
         await run.WaitForAsync("http://10.0.1.1:8765/metrics");
         Assert.That(api.Lists, Is.EqualTo(1));
     }
@@ -219,7 +180,7 @@ public class KubernetesDiscoveryTests
         {
             ["ad.datadoghq.com/falco.checks"] = """{"falco": {"instances": [{"openmetrics_endpoint": "http://%%host%%:8765/metrics", "min_collection_interval": "often"}]}}""",
         }));
-        await using var run = new Run(api, dir, node: null);
+        await using var run = Start(api, dir, node: null);
 
         await run.WaitForAsync("http://10.0.1.1:8765/metrics");
         await Eventually.WaitAsync(() => run.Discovery.Report.Errors.Count == 1, "the bad pod's error is reported");
@@ -235,12 +196,12 @@ public class KubernetesDiscoveryTests
         api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765, ns: "falco"));
         api.Add(FalcoPods.Chart("falco-b", "node-1", "10.0.1.2", 8765, ns: "sec"));
         api.Add(FalcoPods.Chart("falco-c", "node-1", "10.0.1.3", 8765, ns: "other"));
-        await using (var both = new Run(api, dir, namespaces: ["falco", "sec"]))
+        await using (var both = Start(api, dir, namespaces: ["falco", "sec"]))
         {
             await both.WaitForAsync("http://10.0.1.1:8765/metrics", "http://10.0.1.2:8765/metrics");
         }
 
-        await using var one = new Run(api, dir, namespaces: ["sec"]);
+        await using var one = Start(api, dir, namespaces: ["sec"]);
         await one.WaitForAsync("http://10.0.1.2:8765/metrics");
         await Eventually.WaitAsync(() => api.Watches == 2, "the namespace's watch is asked for");
         Assert.That(api.Requests, Has.Some.StartsWith("/api/v1/namespaces/sec/pods?watch=true"), string.Join("\n", api.Requests));

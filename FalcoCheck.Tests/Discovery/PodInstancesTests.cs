@@ -1,6 +1,6 @@
 using FalcoCheck.Configuration;
 using FalcoCheck.Discovery;
-using k8s.Models;
+using System.Text.Json.Nodes;
 
 namespace FalcoCheck.Tests.Discovery;
 
@@ -19,8 +19,8 @@ public class PodInstancesTests
     private static PodInstances Reader(Func<string, string?>? env = null) =>
         new(Config, "/etc/falcocheck/conf.d/falco.d/auto_conf.yaml", PodInstances.DefaultAutoConf, env ?? (_ => null), "/etc/falcocheck");
 
-    private static DiscoveredPod Read(V1Pod pod, Func<string, string?>? env = null) =>
-        Reader(env).Read(pod, null) ?? throw new AssertionException("the pod was not discovered");
+    private static DiscoveredPod Read(JsonObject pod, Func<string, string?>? env = null) =>
+        Reader(env).Read(FalcoPods.Read(pod), null) ?? throw new AssertionException("the pod was not discovered");
 
     [Test]
     public void Chart_label_uses_the_metrics_port_and_tags_the_pod()
@@ -41,7 +41,7 @@ public class PodInstancesTests
     public void Chart_label_without_a_metrics_port_falls_back_to_8765()
     {
         var pod = FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8766);
-        pod.Spec.Containers[0].Ports = [new V1ContainerPort { Name = "web", ContainerPort = 9000 }];
+        pod["spec"]!["containers"]![0]!["ports"] = new JsonArray(new JsonObject { ["name"] = "web", ["containerPort"] = 9000, ["protocol"] = "TCP" });
 
         Assert.That(Read(pod).Instances.Single().OpenMetricsEndpoint.ToString(), Is.EqualTo("http://10.1.2.3:8765/metrics"));
     }
@@ -142,14 +142,14 @@ public class PodInstancesTests
         var reader = Reader();
         Assert.Multiple(() =>
         {
-            Assert.That(reader.Read(FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8765, ready: false), null), Is.Null, "not Ready");
-            Assert.That(reader.Read(FalcoPods.Other("nginx-1", "node-1"), null), Is.Null, "not Falco");
+            Assert.That(reader.Read(FalcoPods.Read(FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8765, ready: false)), null), Is.Null, "not Ready");
+            Assert.That(reader.Read(FalcoPods.Read(FalcoPods.Other("nginx-1", "node-1")), null), Is.Null, "not Falco");
             var pending = FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8765);
-            pending.Status.PodIP = null;
-            Assert.That(reader.Read(pending, null), Is.Null, "no IP yet");
+            pending["status"]!.AsObject().Remove("podIP");
+            Assert.That(reader.Read(FalcoPods.Read(pending), null), Is.Null, "no IP yet");
             var deleting = FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8765);
-            deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
-            Assert.That(reader.Read(deleting, null), Is.Null, "being deleted");
+            deleting["metadata"]!["deletionTimestamp"] = "2026-12-03T08:00:00Z";
+            Assert.That(reader.Read(FalcoPods.Read(deleting), null), Is.Null, "being deleted");
         });
     }
 
@@ -158,12 +158,12 @@ public class PodInstancesTests
     {
         var reader = Reader();
         var pod = FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8765);
-        var first = reader.Read(pod, null);
-        pod.Metadata.ResourceVersion = "999";
-        Assert.That(reader.Read(pod, first), Is.SameAs(first));
+        var first = reader.Read(FalcoPods.Read(pod), null);
+        pod["metadata"]!["resourceVersion"] = "999";
+        Assert.That(reader.Read(FalcoPods.Read(pod), first), Is.SameAs(first));
 
-        pod.Status.PodIP = "10.1.2.4";
-        var moved = reader.Read(pod, first);
+        pod["status"]!["podIP"] = "10.1.2.4";
+        var moved = reader.Read(FalcoPods.Read(pod), first);
         Assert.That(moved, Is.Not.SameAs(first));
         Assert.That(moved!.Instances.Single().OpenMetricsEndpoint.Host, Is.EqualTo("10.1.2.4"));
     }
@@ -173,7 +173,7 @@ public class PodInstancesTests
     {
         string text = File.ReadAllText(Path.Combine(Support.RepoPaths.Root, "conf.d", "falco.d", "auto_conf.yaml"));
         var reader = new PodInstances(Config, "auto_conf.yaml", text, _ => null, "/tmp");
-        var found = reader.Read(FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8766), null)!;
+        var found = reader.Read(FalcoPods.Read(FalcoPods.Chart("falco-abc12", "node-1", "10.1.2.3", 8766)), null)!;
         Assert.That(found.Errors, Is.Empty);
         Assert.That(found.Instances.Single().OpenMetricsEndpoint.ToString(), Is.EqualTo("http://10.1.2.3:8766/metrics"));
     }

@@ -1,10 +1,12 @@
 using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using FalcoCheck.Tests.Support;
-using k8s;
-using k8s.Models;
 
 namespace FalcoCheck.Tests.Discovery;
 
@@ -12,15 +14,18 @@ namespace FalcoCheck.Tests.Discovery;
 /// Stands in for kube-apiserver (none is installable here) on 127.0.0.1: <c>GET /api/v1/pods</c> and
 /// <c>/api/v1/namespaces/NS/pods</c> answer a PodList, or with <c>watch=true</c> a stream of watch events
 /// (one JSON object per line, chunked) from the requested resourceVersion, as the real server does. Faults are
-/// scripted: 410 Gone for an expired version, dropped connections, an outage (503), a slow answer.
-/// The real client reaches it through <see cref="WriteKubeconfig"/>.
+/// scripted: 410 Gone for an expired version, dropped connections, an outage (503), a slow answer, a token it no
+/// longer accepts (401). Pods are JSON objects as the API serves them (<see cref="FalcoPods"/>), and every answer is
+/// written here as kube-apiserver writes it (PodList, WatchEvent lines, Status), never through the product's models.
+/// The client reaches it through <see cref="WriteKubeconfig"/>, or over TLS through <see cref="ServeTls"/>.
 /// </summary>
 internal sealed class StandInKubernetesApi : IAsyncDisposable
 {
     private readonly TestHttpServer _server;
-    private readonly Dictionary<string, V1Pod> _pods = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonObject> _pods = new(StringComparer.Ordinal);
     private readonly List<(long Version, string Line)> _log = [];
     private readonly List<Channel<string?>> _watchers = [];
+    private readonly List<TcpListener> _tlsListeners = [];
     private long _version = 100;
     private long _compactedBefore;
 
@@ -37,7 +42,22 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
     /// <summary>How long a list takes to answer.</summary>
     public TimeSpan ListDelay { get; set; }
 
+    /// <summary>When set, a request without exactly this Authorization header gets 401 Unauthorized.</summary>
+    public string? RequiredAuthorization { get; set; }
+
     public int Lists { get; private set; }
+
+    /// <summary>The latest resourceVersion.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return _version;
+            }
+        }
+    }
 
     public int Watches { get; private set; }
 
@@ -45,6 +65,12 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
     public List<string> Requests { get; } = [];
 
     public string? LastAuthorization { get; private set; }
+
+    /// <summary>Every Authorization header received, in order.</summary>
+    public List<string?> Authorizations { get; } = [];
+
+    /// <summary>Subject of the client certificate of the last TLS connection, if one was presented.</summary>
+    public string? ClientCertificateSubject { get; private set; }
 
     public string WriteKubeconfig(string folder)
     {
@@ -70,19 +96,70 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         return path;
     }
 
-    public void Add(V1Pod pod) => Publish("ADDED", pod);
+    /// <summary>
+    /// Serves the same API over TLS on another port with <paramref name="certificate"/>, asking for a client
+    /// certificate (recorded, not required): a TLS front that hands the decrypted bytes to the HTTP server.
+    /// </summary>
+    public int ServeTls(X509Certificate2 certificate)
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        _tlsListeners.Add(listener);
+        _ = Task.Run(async () =>
+        {
+            while (true)
+            {
+                TcpClient client;
+                try
+                {
+                    client = await listener.AcceptTcpClientAsync(_server.Stopping);
+                }
+                catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
+                {
+                    return;
+                }
 
-    public void Modify(V1Pod pod) => Publish("MODIFIED", pod);
+                _ = Task.Run(() => RelayAsync(client, certificate));
+            }
+        });
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
 
-    public void Delete(V1Pod pod) => Publish("DELETED", pod);
+    public void Add(JsonObject pod) => Publish("ADDED", pod);
+
+    public void Modify(JsonObject pod) => Publish("MODIFIED", pod);
+
+    public void Delete(JsonObject pod) => Publish("DELETED", pod);
 
     /// <summary>Changes a pod without telling the watchers (as if the events were lost), for resync and 410 tests.</summary>
-    public void SetQuietly(V1Pod pod)
+    public void SetQuietly(JsonObject pod)
     {
         lock (_pods)
         {
-            pod.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            _pods[pod.Metadata.Uid] = pod;
+            pod["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            _pods[FalcoPods.Uid(pod)] = pod;
+        }
+    }
+
+    /// <summary>A BOOKMARK to every open watch: the object carries only metadata.resourceVersion, as kube-apiserver sends it.</summary>
+    public void Bookmark()
+    {
+        lock (_pods)
+        {
+            string line = new JsonObject
+            {
+                ["type"] = "BOOKMARK",
+                ["object"] = new JsonObject
+                {
+                    ["kind"] = "Pod",
+                    ["apiVersion"] = "v1",
+                    ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                },
+            }.ToJsonString();
+            foreach (var watcher in _watchers)
+            {
+                watcher.Writer.TryWrite(line);
+            }
         }
     }
 
@@ -128,6 +205,11 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
 
     public ValueTask DisposeAsync()
     {
+        foreach (var listener in _tlsListeners)
+        {
+            listener.Stop();
+        }
+
         lock (_pods)
         {
             foreach (var watcher in _watchers)
@@ -139,18 +221,39 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         return _server.DisposeAsync();
     }
 
-    private void Publish(string type, V1Pod pod)
+    private async Task RelayAsync(TcpClient client, X509Certificate2 certificate)
+    {
+        using (client)
+        using (var backend = new TcpClient())
+        {
+            try
+            {
+                await using var tls = new SslStream(client.GetStream(), false, static (_, _, _, _) => true);
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, ClientCertificateRequired = true });
+                ClientCertificateSubject = tls.RemoteCertificate?.Subject;
+                await backend.ConnectAsync(IPAddress.Loopback, Port);
+                var plain = backend.GetStream();
+                await Task.WhenAny(tls.CopyToAsync(plain), plain.CopyToAsync(tls));
+            }
+            catch (Exception e) when (e is IOException or SocketException or AuthenticationException or ObjectDisposedException)
+            {
+                // A client that refused our certificate, or a connection cut on purpose (DropWatches).
+            }
+        }
+    }
+
+    private void Publish(string type, JsonObject pod)
     {
         lock (_pods)
         {
-            pod.Metadata.ResourceVersion = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            pod["metadata"]!["resourceVersion"] = (++_version).ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (type == "DELETED")
             {
-                _pods.Remove(pod.Metadata.Uid);
+                _pods.Remove(FalcoPods.Uid(pod));
             }
             else
             {
-                _pods[pod.Metadata.Uid] = pod;
+                _pods[FalcoPods.Uid(pod)] = pod;
             }
 
             string line = Event(type, pod);
@@ -162,8 +265,21 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         }
     }
 
-    private static string Event(string type, V1Pod pod) =>
-        "{\"type\":\"" + type + "\",\"object\":" + JsonSerializer.Serialize(pod, SourceGenerationContext.Default.V1Pod) + "}";
+    /// <summary>One WatchEvent line; the object is copied as it is now (a later change is a later event).</summary>
+    private static string Event(string type, JsonObject pod) =>
+        new JsonObject { ["type"] = type, ["object"] = pod.DeepClone() }.ToJsonString();
+
+    private static Task StatusAsync(HttpListenerContext context, int code, string reason, string message) =>
+        TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["kind"] = "Status",
+            ["apiVersion"] = "v1",
+            ["metadata"] = new JsonObject(),
+            ["status"] = "Failure",
+            ["message"] = message,
+            ["reason"] = reason,
+            ["code"] = code,
+        }.ToJsonString()), "application/json", code);
 
     private async Task HandleAsync(HttpListenerContext context)
     {
@@ -171,25 +287,32 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         lock (Requests)
         {
             Requests.Add(url.PathAndQuery);
+            LastAuthorization = context.Request.Headers["Authorization"];
+            Authorizations.Add(LastAuthorization);
         }
 
-        LastAuthorization = context.Request.Headers["Authorization"];
         var query = System.Web.HttpUtility.ParseQueryString(url.Query);
         if (Down)
         {
-            await TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes("""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"the stand-in API is down","code":503}"""), "application/json", 503);
+            await StatusAsync(context, 503, "ServiceUnavailable", "the stand-in API is down");
+            return;
+        }
+
+        if (RequiredAuthorization is { } required && context.Request.Headers["Authorization"] != required)
+        {
+            await StatusAsync(context, 401, "Unauthorized", "Unauthorized");
             return;
         }
 
         string? ns = url.AbsolutePath.StartsWith("/api/v1/namespaces/", StringComparison.Ordinal) ? url.AbsolutePath.Split('/')[4] : null;
         if (!url.AbsolutePath.EndsWith("/pods", StringComparison.Ordinal))
         {
-            await TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes("{\"kind\":\"Status\",\"code\":404}"), "application/json", 404);
+            await StatusAsync(context, 404, "NotFound", "the server could not find the requested resource");
             return;
         }
 
         string? node = query["fieldSelector"] is { } selector && selector.StartsWith("spec.nodeName=", StringComparison.Ordinal) ? selector["spec.nodeName=".Length..] : null;
-        bool Matches(V1Pod pod) => (node is null || pod.Spec?.NodeName == node) && (ns is null || pod.Metadata.NamespaceProperty == ns);
+        bool Matches(JsonNode pod) => (node is null || (string?)pod["spec"]?["nodeName"] == node) && (ns is null || (string?)pod["metadata"]?["namespace"] == ns);
         if (query["watch"] is "true" or "1")
         {
             await WatchAsync(context, long.Parse(query["resourceVersion"] ?? "0", System.Globalization.CultureInfo.InvariantCulture), Matches);
@@ -205,20 +328,19 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         string body;
         lock (_pods)
         {
-            var list = new V1PodList
+            body = new JsonObject
             {
-                ApiVersion = "v1",
-                Kind = "PodList",
-                Metadata = new V1ListMeta { ResourceVersion = _version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-                Items = [.. _pods.Values.Where(Matches)],
-            };
-            body = JsonSerializer.Serialize(list, SourceGenerationContext.Default.V1PodList);
+                ["kind"] = "PodList",
+                ["apiVersion"] = "v1",
+                ["metadata"] = new JsonObject { ["resourceVersion"] = _version.ToString(System.Globalization.CultureInfo.InvariantCulture) },
+                ["items"] = new JsonArray([.. _pods.Values.Where(Matches).Select(p => p.DeepClone())]),
+            }.ToJsonString();
         }
 
         await TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes(body), "application/json");
     }
 
-    private async Task WatchAsync(HttpListenerContext context, long from, Func<V1Pod, bool> matches)
+    private async Task WatchAsync(HttpListenerContext context, long from, Func<JsonNode, bool> matches)
     {
         // Counted after the request is logged, so a test that waits for the count can read the request.
         Watches++;
@@ -260,9 +382,10 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
                 }
 
                 string text = line == "410"
-                    ? """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version","reason":"Expired","code":410}}"""
+                    ? """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"too old resource version: 100 (200)","reason":"Expired","code":410}}"""
                     : line;
-                if (line != "410" && !matches(JsonSerializer.Deserialize(JsonDocument.Parse(line).RootElement.GetProperty("object"), SourceGenerationContext.Default.V1Pod)!))
+                var parsed = line == "410" ? null : JsonNode.Parse(line)!;
+                if (parsed is not null && (string?)parsed["type"] != "BOOKMARK" && !matches(parsed["object"]!))
                 {
                     continue;
                 }

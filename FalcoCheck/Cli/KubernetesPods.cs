@@ -40,8 +40,8 @@ internal static class KubernetesPods
             await output.WriteLineAsync($"kubernetes {discovery.Api} {discovery.Scope}: {listed} pod(s) listed, {pods.Count} Falco pod(s) ready, {failed} error(s)").ConfigureAwait(false);
             return failed == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
         }
-        catch (Exception e) when (e is HttpRequestException or k8s.Autorest.HttpOperationException or k8s.KubernetesException
-            or k8s.Exceptions.KubeConfigException or System.Text.Json.JsonException or IOException or UnauthorizedAccessException
+        catch (Exception e) when (e is HttpRequestException or KubernetesApiException or KubernetesConnectionException
+            or System.Text.Json.JsonException or IOException or UnauthorizedAccessException
             or InvalidOperationException or FormatException or (OperationCanceledException and not TaskCanceledException { CancellationToken.IsCancellationRequested: true }))
         {
             await errors.WriteLineAsync($"kubernetes: {KubernetesDiscovery.Describe(e)}").ConfigureAwait(false);

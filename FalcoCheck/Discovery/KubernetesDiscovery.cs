@@ -1,11 +1,8 @@
-using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Threading.Channels;
 using FalcoCheck.Configuration;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using FalcoCheck.Discovery.Api;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Discovery;
@@ -25,7 +22,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     private readonly Func<IReadOnlyList<InstanceConfig>, Task> _apply;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
-    private readonly Kubernetes _client;
+    private readonly KubernetesApi _api;
     private readonly Dictionary<string, DiscoveredPod> _pods = new(StringComparer.Ordinal);
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
@@ -37,26 +34,27 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     private long _events;
     private bool _resumedAfterDrop;
 
-    public KubernetesDiscovery(PodInstances reader, Func<IReadOnlyList<InstanceConfig>, Task> apply, ILogger logger, TimeProvider clock)
+    /// <summary>
+    /// Reads the kubeconfig, or in-cluster the service account in <paramref name="serviceAccountDirectory"/> with the
+    /// reader's environment; throws <see cref="KubernetesConnectionException"/> when neither can be used.
+    /// </summary>
+    public KubernetesDiscovery(PodInstances reader, Func<IReadOnlyList<InstanceConfig>, Task> apply, ILogger logger, TimeProvider clock,
+        string serviceAccountDirectory = KubernetesConnection.ServiceAccountDirectory)
     {
         _reader = reader;
         _apply = apply;
         _logger = logger;
         _clock = clock;
         var config = reader.Config;
-        var client = config.Kubeconfig is { } path
-            ? KubernetesClientConfiguration.BuildConfigFromConfigFile(path)
-            : KubernetesClientConfiguration.InClusterConfig();
-        // Bounds a list (and the wait for a watch's headers); a watch's body is bounded by WatchIdle below.
-        client.HttpClientTimeout = ListTimeout;
-        _client = new Kubernetes(client);
+        var connection = config.Kubeconfig is { } path
+            ? KubeconfigReader.Read(path, clock)
+            : KubernetesConnection.InCluster(reader.GetEnv, serviceAccountDirectory, clock);
+        _api = new KubernetesApi(connection);
         Scope = (config.NodeName is { } node ? "on node " + node : "in the whole cluster")
             + (config.Namespaces.Count > 0 ? " in namespace(s) " + string.Join(", ", config.Namespaces) : string.Empty);
-        Api = _client.BaseUri.GetLeftPart(UriPartial.Authority);
+        Api = connection.Server.GetLeftPart(UriPartial.Authority);
         _report = new DiscoveryReport { Up = false, Message = "starting", Api = Api, Scope = Scope, Pods = [], Errors = [] };
     }
-
-    public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>Longest wait between attempts while the API fails (doubling from one second).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
@@ -89,7 +87,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         await _stop.CancelAsync().ConfigureAwait(false);
         await _watching.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         await _publishing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _client.Dispose();
+        _api.Dispose();
         _stop.Dispose();
     }
 
@@ -112,9 +110,9 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is HttpRequestException or HttpOperationException or KubernetesException or JsonException
-                or IOException or OperationCanceledException or InvalidOperationException or FormatException
-                or KeyNotFoundException or ArgumentException)
+            catch (Exception e) when (e is HttpRequestException or KubernetesApiException or JsonException or IOException
+                or UnauthorizedAccessException or OperationCanceledException or InvalidOperationException or FormatException
+                or ArgumentException)
             {
                 string reason = Describe(e);
                 SetDown(reason);
@@ -137,10 +135,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     private async Task<string> ListAsync(CancellationToken stop)
     {
         var config = _reader.Config;
-        string? field = FieldSelector(config);
-        V1PodList list = config.Namespaces.Count == 1
-            ? await _client.CoreV1.ListNamespacedPodAsync(config.Namespaces[0], fieldSelector: field, cancellationToken: stop).ConfigureAwait(false)
-            : await _client.CoreV1.ListPodForAllNamespacesAsync(fieldSelector: field, cancellationToken: stop).ConfigureAwait(false);
+        var list = await _api.ListPodsAsync(OneNamespace(config), FieldSelector(config), stop).ConfigureAwait(false);
         Interlocked.Increment(ref _lists);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         bool changed = false;
@@ -177,34 +172,16 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     /// </summary>
     private async Task<string> WatchAsync(string version, TimeSpan left, CancellationToken stop)
     {
-        var config = _reader.Config;
         int seconds = (int)Math.Clamp(left.TotalSeconds, 1, int.MaxValue);
-        string path = config.Namespaces.Count == 1 ? $"api/v1/namespaces/{Uri.EscapeDataString(config.Namespaces[0])}/pods" : "api/v1/pods";
-        string query = $"?watch=true&allowWatchBookmarks=true&resourceVersion={Uri.EscapeDataString(version)}&timeoutSeconds={seconds.ToString(CultureInfo.InvariantCulture)}";
-        if (FieldSelector(config) is { } field)
-        {
-            query += "&fieldSelector=" + Uri.EscapeDataString(field);
-        }
 
         // A server that stops sending (a half-open connection, a stalled proxy) must not hold the watch forever.
         using var idle = CancellationTokenSource.CreateLinkedTokenSource(stop);
         idle.CancelAfter(TimeSpan.FromSeconds(seconds) + WatchGrace);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_client.BaseUri, path + query));
-        if (_client.Credentials is { } credentials)
-        {
-            await credentials.ProcessHttpRequestAsync(request, idle.Token).ConfigureAwait(false);
-        }
-
-        using var response = await _client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Gone)
+        using var response = await OpenWatchAsync(version, seconds, idle.Token).ConfigureAwait(false);
+        if (response is null)
         {
             DiscoveryLog.Gone(_logger);
             return string.Empty;
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new HttpRequestException($"watch answered {(int)response.StatusCode} {response.ReasonPhrase}", null, response.StatusCode);
         }
 
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false));
@@ -240,22 +217,33 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         return version;
     }
 
+    /// <summary>The watch's response, or null when its version expired before it began (410 Gone as a status).</summary>
+    private async Task<HttpResponseMessage?> OpenWatchAsync(string version, int seconds, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var config = _reader.Config;
+            return await _api.WatchPodsAsync(OneNamespace(config), FieldSelector(config), version, seconds, cancellationToken).ConfigureAwait(false);
+        }
+        catch (KubernetesApiException e) when (e.StatusCode == HttpStatusCode.Gone)
+        {
+            return null;
+        }
+    }
+
     /// <summary>How long past its own timeoutSeconds a watch may stay silent before it is given up.</summary>
     public static readonly TimeSpan WatchGrace = TimeSpan.FromSeconds(30);
 
     /// <summary>One watch event; returns the resourceVersion it carries, or null for 410 Gone.</summary>
     private string? Apply(string line)
     {
-        using var document = JsonDocument.Parse(line);
-        var root = document.RootElement;
-        string type = root.GetProperty("type").GetString() ?? string.Empty;
-        var element = root.GetProperty("object");
+        var change = JsonSerializer.Deserialize(line, KubernetesJsonContext.Default.WatchEvent) ?? throw new JsonException("a null watch event");
         Interlocked.Increment(ref _events);
-        switch (type)
+        switch (change.Type)
         {
             case "ADDED" or "MODIFIED" or "DELETED":
-                var pod = element.Deserialize(SourceGenerationContext.Default.V1Pod);
-                if (pod?.Metadata?.Uid is null)
+                var pod = change.Object.Deserialize(KubernetesJsonContext.Default.V1Pod);
+                if (pod?.Metadata?.Uid is not { } uid)
                 {
                     throw new JsonException("a watch event without a pod uid");
                 }
@@ -263,7 +251,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
                 bool changed;
                 lock (_pods)
                 {
-                    changed = type != "DELETED" && InScope(pod) ? Upsert(pod) : Remove(pod.Metadata?.Uid ?? string.Empty);
+                    changed = change.Type != "DELETED" && InScope(pod) ? Upsert(pod) : Remove(uid);
                 }
 
                 if (changed)
@@ -271,26 +259,28 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
                     _changed.Writer.TryWrite(true);
                 }
 
-                return pod.Metadata?.ResourceVersion ?? string.Empty;
+                return pod.Metadata.ResourceVersion ?? string.Empty;
             case "BOOKMARK":
-                return element.GetProperty("metadata").GetProperty("resourceVersion").GetString() ?? string.Empty;
+                // The object is the watched kind with only metadata.resourceVersion set.
+                return change.Object.Deserialize(KubernetesJsonContext.Default.V1Pod)?.Metadata?.ResourceVersion
+                    ?? throw new JsonException("a BOOKMARK event without metadata.resourceVersion");
             case "ERROR":
-                var status = element.Deserialize(SourceGenerationContext.Default.V1Status);
+                var status = change.Object.Deserialize(KubernetesJsonContext.Default.V1Status);
                 if (status?.Code == (int)HttpStatusCode.Gone)
                 {
                     return null;
                 }
 
-                throw new KubernetesException(status ?? new V1Status { Message = "a watch ERROR event" });
+                throw new KubernetesApiException((HttpStatusCode)(status?.Code ?? 500), status?.Message ?? "a watch ERROR event", "the watch ended with");
             default:
-                throw new JsonException($"unknown watch event type '{type}'");
+                throw new JsonException($"unknown watch event type '{change.Type}'");
         }
     }
 
     /// <summary>Caller holds the lock. True when the instance set changed.</summary>
     private bool Upsert(V1Pod pod)
     {
-        string uid = pod.Metadata.Uid;
+        string uid = pod.Metadata!.Uid!;
         _pods.TryGetValue(uid, out var previous);
         var next = _reader.Read(pod, previous);
         if (next is null)
@@ -328,7 +318,9 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     /// <summary>Several namespaces are one cluster-wide watch filtered here (one connection, not one per namespace).</summary>
     private bool InScope(V1Pod pod) =>
-        _reader.Config.Namespaces.Count <= 1 || _reader.Config.Namespaces.Contains(pod.Metadata?.NamespaceProperty ?? string.Empty);
+        _reader.Config.Namespaces.Count <= 1 || _reader.Config.Namespaces.Contains(pod.Metadata?.Namespace ?? string.Empty);
+
+    private static string? OneNamespace(KubernetesConfig config) => config.Namespaces.Count == 1 ? config.Namespaces[0] : null;
 
     private static string? FieldSelector(KubernetesConfig config) =>
         config.NodeName is { } node ? "spec.nodeName=" + node : null;
@@ -389,11 +381,13 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         }
     }
 
-    /// <summary>A reason without request details: the client's messages never carry the token, and neither do ours.</summary>
+    /// <summary>A reason without request details: no request carries anything secret but its header, never quoted.</summary>
     public static string Describe(Exception e) => e switch
     {
-        HttpOperationException http => $"the API answered {(int)http.Response.StatusCode} {http.Response.StatusCode}",
+        KubernetesApiException or KubernetesConnectionException => e.Message,
         HttpRequestException { StatusCode: { } code } => $"the API answered {(int)code} {code}",
+        HttpRequestException { InnerException: { } inner } request when !request.Message.Contains(inner.Message, StringComparison.Ordinal) =>
+            "cannot reach the API: " + request.Message + " (" + inner.Message + ")",
         HttpRequestException request => "cannot reach the API: " + request.Message,
         OperationCanceledException => "the API did not answer in time",
         JsonException => "the API sent something that is not a pod list or watch event: " + e.Message,

@@ -1,6 +1,6 @@
 using System.Text;
 using FalcoCheck.Configuration;
-using k8s.Models;
+using FalcoCheck.Discovery.Api;
 using YamlDotNet.RepresentationModel;
 
 namespace FalcoCheck.Discovery;
@@ -27,6 +27,9 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
 
     public KubernetesConfig Config => config;
 
+    /// <summary>The environment lookup (injected: tests never touch the real one), also for in-cluster settings.</summary>
+    public Func<string, string?> GetEnv => getEnv;
+
     /// <summary>
     /// The pod's instances, or null when it is not a Falco pod or not ready to be scraped (not Running and Ready,
     /// no IP, being deleted). <paramref name="previous"/> is returned as is when nothing it was made from changed.
@@ -52,7 +55,7 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
             return previous;
         }
 
-        string name = meta.NamespaceProperty + "/" + meta.Name;
+        string name = meta.Namespace + "/" + meta.Name;
         var instances = new List<InstanceConfig>();
         var errors = new List<string>();
         if (annotations.Count > 0)
@@ -190,7 +193,7 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
             ?? containers.FirstOrDefault();
     }
 
-    private static List<(string Container, string Kind, string Key, string Value)> FalcoAnnotations(IDictionary<string, string>? annotations)
+    private static List<(string Container, string Kind, string Key, string Value)> FalcoAnnotations(IReadOnlyDictionary<string, string>? annotations)
     {
         var result = new List<(string, string, string, string)>();
         if (annotations is null)

@@ -1,5 +1,5 @@
 using FalcoCheck.Configuration;
-using k8s.Models;
+using FalcoCheck.Discovery.Api;
 
 namespace FalcoCheck.Discovery;
 
@@ -13,7 +13,7 @@ internal static class PodTags
     public static List<string> For(V1Pod pod, V1Container? container, KubernetesConfig config)
     {
         var tags = new List<string>(8);
-        Add(tags, "kube_namespace", pod.Metadata?.NamespaceProperty);
+        Add(tags, "kube_namespace", pod.Metadata?.Namespace);
         Add(tags, "pod_name", pod.Metadata?.Name);
         Add(tags, "kube_node", pod.Spec?.NodeName);
         Add(tags, "kube_cluster_name", config.ClusterName);

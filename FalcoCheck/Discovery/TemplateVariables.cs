@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using FalcoCheck.Configuration;
-using k8s.Models;
+using FalcoCheck.Discovery.Api;
 using YamlDotNet.RepresentationModel;
 
 namespace FalcoCheck.Discovery;
@@ -91,7 +91,7 @@ internal static partial class TemplateVariables
                 int highest = Ports(pod, container).Select(p => p.ContainerPort).DefaultIfEmpty(0).Max();
                 return highest > 0 ? Text(highest) : Missing(out problem, $"'%%port%%': container '{container?.Name}' declares no port");
             case "kube_namespace":
-                return pod.Metadata?.NamespaceProperty;
+                return pod.Metadata?.Namespace;
             case "kube_pod_name":
                 return pod.Metadata?.Name;
             case "kube_pod_uid":

@@ -55,7 +55,7 @@ internal sealed partial class Daemon
             var reader = new PodInstances(config, autoConf, template, _options.GetEnv, Path.GetDirectoryName(autoConf)!);
             _discovery = new KubernetesDiscovery(reader, ApplyDiscoveredAsync, logger, _clock) { MaxBackoff = _options.DiscoveryMaxBackoff };
         }
-        catch (Exception e) when (e is k8s.Exceptions.KubeConfigException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
+        catch (Exception e) when (e is KubernetesConnectionException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
         {
             // A broken kubeconfig or service account mount: reported like the API being down, conf.d still runs.
             _discoveryFailure = new DiscoveryReport { Up = false, Message = "cannot configure the Kubernetes client: " + e.Message, Api = config.Kubeconfig ?? "in-cluster", Scope = string.Empty, Pods = [], Errors = [] };
