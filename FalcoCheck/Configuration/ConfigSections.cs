@@ -1,0 +1,16 @@
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// Every option table, by the name <c>falcocheck config example SECTION</c> takes, in the order the files have them.
+/// A plain list: sections are found without reflection (NativeAOT).
+/// </summary>
+internal static class ConfigSections
+{
+    public static IReadOnlyList<OptionSection> All { get; } =
+    [
+        InitConfigReader.Section, InstanceConfigReader.Section, ProxyConfigReader.Section, DatadogCompatibility.PatternSection,
+    ];
+
+    public static OptionSection? Find(string name) =>
+        All.FirstOrDefault(s => string.Equals(s.Name, name, StringComparison.Ordinal));
+}
