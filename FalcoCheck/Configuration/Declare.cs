@@ -40,8 +40,8 @@ internal static class Declare
         new(name, OptionKind.Secret, doc, static (m, n) => m.Secret(n)) { Example = example, DefaultRule = rule };
 
     /// <summary>A file path; a relative path resolves against the config file's directory.</summary>
-    public static TextOption<string> FilePath(string name, string doc, string? example = null, string? rule = null) =>
-        new(name, OptionKind.Path, doc, static (m, n) => m.FilePath(n)) { Example = example, DefaultRule = rule };
+    public static TextOption<string> FilePath(string name, string doc, string? example = null, string? rule = null, bool required = false) =>
+        new(name, OptionKind.Path, doc, static (m, n) => m.FilePath(n)) { Example = example, DefaultRule = rule, Required = required };
 
     /// <summary>One word of <paramref name="values"/>; a near miss gets a "did you mean".</summary>
     public static TextOption<string> OneOf(string name, IReadOnlyList<string> values, string? @default, string doc, string? example = null) =>
