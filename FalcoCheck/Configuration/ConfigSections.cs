@@ -8,7 +8,7 @@ internal static class ConfigSections
 {
     public static IReadOnlyList<OptionSection> All { get; } =
     [
-        InitConfigReader.Section, InstanceConfigReader.Section, ProxyConfigReader.Section, DatadogCompatibility.PatternSection,
+        AgentConfigReader.Section, DaemonConfigReader.StatusSection, KubernetesConfigReader.Section, InitConfigReader.Section, InstanceConfigReader.Section, ProxyConfigReader.Section, DatadogCompatibility.PatternSection,
         .. SinkConfigReader.Types, AlertsConfigReader.Section, AlertsConfigReader.HttpSection, .. AlertsConfigReader.SinkTypes, AlertRouteReader.Section,
     ];
 

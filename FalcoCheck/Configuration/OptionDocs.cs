@@ -25,17 +25,22 @@ internal static class OptionDocs
             text.Append("## ").Append(section.Doc).Append('\n');
         }
 
-        text.Append(section.Name).Append(":\n");
+        string indent = section.TopLevel ? string.Empty : Indent;
+        if (!section.TopLevel)
+        {
+            text.Append(section.Name).Append(":\n");
+        }
+
         bool first = true;
         foreach (ConfigOption option in section.Options)
         {
-            text.Append('\n').Append(Indent).Append(ParamLine(option)).Append('\n')
-                .Append(Indent).Append("## ").Append(option.Doc).Append('\n')
-                .Append(Indent).Append("#\n");
+            text.Append('\n').Append(indent).Append(ParamLine(option)).Append('\n')
+                .Append(indent).Append("## ").Append(option.Doc).Append('\n')
+                .Append(indent).Append("#\n");
             foreach (string line in ExampleLines(option))
             {
                 // Required options are written out (the file must have them); the rest stay commented.
-                string lead = !option.Required ? Indent + "# " : section.IsList && first ? "  - " : Indent;
+                string lead = !option.Required ? indent + "# " : section.IsList && first ? "  - " : indent;
                 text.Append(lead).Append(line).Append('\n');
             }
 
@@ -55,13 +60,16 @@ internal static class OptionDocs
     }
 
     /// <summary>The README table: one row per option, <c>| `name` | default | meaning |</c>.</summary>
-    public static string Markdown(OptionSection section)
+    public static string Markdown(OptionSection section) => "| option | default | meaning |\n|---|---|---|\n" + Rows(section);
+
+    /// <summary>The table's rows; <paramref name="prefix"/> names a nested section's options (<c>status.</c>).</summary>
+    public static string Rows(OptionSection section, string prefix = "")
     {
-        var text = new StringBuilder("| option | default | meaning |\n|---|---|---|\n");
+        var text = new StringBuilder();
         foreach (ConfigOption option in section.Options)
         {
             string value = option.DefaultText.Length == 0 ? string.Empty : option.DefaultText + " ";
-            text.Append("| `").Append(option.Name).Append("` | ").Append(value).Append("| ").Append(option.Doc).Append(" |\n");
+            text.Append("| `").Append(prefix).Append(option.Name).Append("` | ").Append(value).Append("| ").Append(option.Doc).Append(" |\n");
         }
 
         return text.ToString();

@@ -27,6 +27,9 @@ internal sealed class OptionSection(string name, string what, IReadOnlyList<Conf
     /// <summary>True for a list of such mappings (<c>instances</c>): the example starts its first key with "- ".</summary>
     public bool IsList { get; init; }
 
+    /// <summary>True for a file's root (falcocheck.yaml): its example has no section line and no indentation.</summary>
+    public bool TopLevel { get; init; }
+
     public ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback) =>
         ConfigMapping.Open(ctx, node, path, fallback, Keys, DatadogOnly, What);
 
