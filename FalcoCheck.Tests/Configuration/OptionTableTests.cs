@@ -12,10 +12,21 @@ internal sealed class OptionTableTests
         ["username"] = "password: pw",
         ["password"] = "username: user",
         ["tls_private_key"] = "tls_cert: /c.pem",
+        ["tls_key"] = "tls_cert: /c.pem",
+        ["secret_backend_arguments"] = "secret_backend_command: /usr/local/bin/fetch-secrets",
+        ["secret_backend_timeout"] = "secret_backend_command: /usr/local/bin/fetch-secrets",
+        ["secret_backend_output_max_size"] = "secret_backend_command: /usr/local/bin/fetch-secrets",
     };
 
-    private static IEnumerable<TestCaseData> InstanceOptions() =>
-        InstanceConfigReader.Section.Options.Where(o => !o.Required).Select(o => new TestCaseData(o).SetArgDisplayNames(o.Name));
+    private static readonly Func<string, string?> ExampleEnv = Env(("FALCO_PASSWORD", "pw"), ("SINK_PASSWORD", "pw"), ("SINK_TOKEN", "t"),
+        ("NATS_TOKEN", "t"), ("SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X"), ("FALCO_ALERTS_TOKEN", "t"),
+        ("DD_API_KEY", "k"), ("NODE_NAME", "node-1"), ("KUBERNETES_SERVICE_HOST", "10.0.0.1"));
+
+    private static IEnumerable<TestCaseData> EveryOption() =>
+        from section in ConfigSections.All
+        from option in section.Options
+        where !option.Required
+        select new TestCaseData(section, option).SetArgDisplayNames($"{section.Name}.{option.Name}");
 
     [Test]
     public void Sections_have_unique_names_and_documented_options()
@@ -32,20 +43,26 @@ internal sealed class OptionTableTests
         });
     }
 
-    [TestCaseSource(nameof(InstanceOptions))]
-    public void Instance_example_loads(ConfigOption option)
+    /// <summary>
+    /// Each option's documented example, alone in its section (with the section's required options), loads without
+    /// an error: an example can never show something the reader refuses.
+    /// </summary>
+    [TestCaseSource(nameof(EveryOption))]
+    public void Example_loads(OptionSection section, ConfigOption option)
     {
         using var dir = new TempDir();
-        var lines = OptionDocs.ExampleLines(option).ToList();
+        var lines = section.Options.Where(o => o.Required).SelectMany(OptionDocs.ExampleLines).Concat(OptionDocs.ExampleLines(option)).ToList();
         if (Companions.TryGetValue(option.Name, out string? companion))
         {
             lines.Add(companion);
         }
 
-        var config = LoadCheck(dir, Instance([.. lines]), Env(("FALCO_PASSWORD", "pw")));
+        if (section.Name == "alerts.sinks.syslog" && option.Name.StartsWith("tls_", StringComparison.Ordinal))
+        {
+            lines.Add("protocol: tls");
+        }
 
-        Assert.That(Render(config.Errors, dir), Is.Empty);
-        Assert.That(config.Instances, Has.Count.EqualTo(1));
+        Assert.That(Load(dir, section.Name, lines), Is.Empty);
     }
 
     [Test]
@@ -73,5 +90,38 @@ internal sealed class OptionTableTests
         var config = LoadCheck(dir, Instance("max_rule: 3"));
 
         Assert.That(Render(config.Errors, dir), Is.EqualTo(new[] { "conf.yaml:3:5: instances[0].max_rule: unknown setting 'max_rule'; did you mean 'max_rules'?" }));
+    }
+
+    /// <summary>The errors of a file that holds <paramref name="lines"/> where section <paramref name="section"/> sits.</summary>
+    private static string[] Load(TempDir dir, string section, IReadOnlyList<string> lines)
+    {
+        string Lines(int indent) => string.Concat(lines.Select(l => new string(' ', indent) + l + "\n"));
+        const string Endpoint = "instances:\n  - openmetrics_endpoint: http://localhost:8765/metrics\n";
+        (string? Agent, string? Check) files = section switch
+        {
+            "init_config" => (null, "init_config:\n" + Lines(2) + Endpoint),
+            "instances" => (null, "instances:\n  -" + Lines(4)[3..]),
+            "metric_patterns" => (null, Endpoint + "    metric_patterns:\n" + Lines(6)),
+            "agent" => (Lines(0), null),
+            "status" or "kubernetes" or "proxy" or "alerts" => (section + ":\n" + Lines(2), null),
+            "alerts.http" => ("alerts:\n  http:\n" + Lines(4), null),
+            "alerts.sinks.routing" => ("alerts:\n  sinks:\n    - type: console\n" + Lines(6), null),
+            _ when section.StartsWith("alerts.sinks.", StringComparison.Ordinal) => ("alerts:\n  sinks:\n    -" + Lines(6)[5..], null),
+            _ => ("sinks:\n  -" + Lines(4)[3..], null),
+        };
+        if (files.Check is { } check)
+        {
+            return Render(LoadCheck(dir, check, ExampleEnv).Errors, dir);
+        }
+
+        try
+        {
+            ConfigLoader.LoadAgent(dir.Write("falcocheck.yaml", files.Agent!), ExampleEnv);
+            return [];
+        }
+        catch (ConfigException e)
+        {
+            return Render(e.Errors, dir);
+        }
     }
 }

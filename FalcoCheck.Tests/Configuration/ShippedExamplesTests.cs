@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using FalcoCheck.Configuration;
 using static FalcoCheck.Tests.Configuration.ConfigTestSupport;
 
@@ -7,7 +8,7 @@ namespace FalcoCheck.Tests.Configuration;
 /// The example files we ship must load, and they and the README must say what the option tables declare
 /// (CONVENTIONS 16): same options in the same order, same types and defaults, same examples.
 /// </summary>
-internal sealed class ShippedExamplesTests
+internal sealed partial class ShippedExamplesTests
 {
     private static string CheckExample => Path.Combine(RepoRoot(), "conf.d", "falco.d", "conf.yaml.example");
 
@@ -18,7 +19,11 @@ internal sealed class ShippedExamplesTests
     /// <summary>The README's option tables: the heading above each, and the section it shows.</summary>
     private static IEnumerable<TestCaseData> ReadmeTables()
     {
-        yield return new TestCaseData("## Instance options", InstanceConfigReader.Section).SetArgDisplayNames("instances");
+        yield return new TestCaseData("### Options of falcocheck.yaml", OptionDocs.Markdown(AgentConfigReader.Section)).SetArgDisplayNames("agent");
+        yield return new TestCaseData("## Instance options", OptionDocs.Markdown(InstanceConfigReader.Section)).SetArgDisplayNames("instances");
+        yield return new TestCaseData("### Settings of the daemon (falcocheck.yaml)",
+            OptionDocs.Markdown(DaemonConfigReader.Section) + OptionDocs.Rows(DaemonConfigReader.StatusSection, "status.")).SetArgDisplayNames("daemon");
+        yield return new TestCaseData("## Kubernetes discovery", OptionDocs.Markdown(KubernetesConfigReader.Section)).SetArgDisplayNames("kubernetes");
     }
 
     [Test]
@@ -71,11 +76,89 @@ internal sealed class ShippedExamplesTests
     }
 
     [TestCaseSource(nameof(ReadmeTables))]
-    public void Readme_table_is_the_option_table(string heading, OptionSection section)
+    public void Readme_table_is_the_option_table(string heading, string table)
     {
-        Assert.That(ReadmeTable(File.ReadAllText(Readme), heading), Is.EqualTo(OptionDocs.Markdown(section)),
-            $"regenerate with: falcocheck config example {section.Name} --markdown");
+        Assert.That(ReadmeTable(File.ReadAllText(Readme), heading), Is.EqualTo(table), "regenerate with: falcocheck config example SECTION --markdown");
     }
+
+    /// <summary>The sinks' shared table names options of several types per row: each must be declared, and each declared one named.</summary>
+    [Test]
+    public void Readme_sink_table_names_exactly_the_declared_options()
+    {
+        string[] lines = File.ReadAllText(Readme).Split('\n');
+        int start = Array.FindIndex(lines, l => l.StartsWith("| option | sinks |", StringComparison.Ordinal));
+        var named = lines.Skip(start + 2).TakeWhile(l => l.StartsWith('|'))
+            .SelectMany(l => l.Split('|')[1].Split(',').Select(n => n.Trim().Trim('`'))).ToHashSet(StringComparer.Ordinal);
+        var declared = SinkConfigReader.Types.SelectMany(t => t.Options).Select(o => o.Name).Where(n => n is not ("type" or "format" or "path"))
+            .ToHashSet(StringComparer.Ordinal);
+
+        Assert.That(start, Is.GreaterThan(0));
+        Assert.That(named, Is.EquivalentTo(declared));
+    }
+
+    /// <summary>
+    /// samples/falcocheck.yaml shows every agent option (written or commented out) in the table's order, and the
+    /// "Default: …" its comments give is the table's.
+    /// </summary>
+    [Test]
+    public void Agent_example_shows_the_option_table()
+    {
+        Assert.That(AgentExampleDrift(File.ReadAllText(AgentExample)), Is.Empty);
+    }
+
+    [TestCase("Default: 60.", "Default: 90.", TestName = "a changed default in the agent example")]
+    [TestCase("shutdown_timeout: 30", "shutdown_timout: 30", TestName = "a misspelt agent option")]
+    public void Agent_example_drift_is_found(string from, string to)
+    {
+        string text = File.ReadAllText(AgentExample);
+        Assume.That(text, Does.Contain(from));
+
+        Assert.That(AgentExampleDrift(text.Replace(from, to, StringComparison.Ordinal)), Is.Not.Empty);
+    }
+
+    private static List<string> AgentExampleDrift(string text)
+    {
+        var drift = new List<string>();
+        var shown = new List<string>();
+        var comment = new List<string>();
+        foreach (string line in text.Split('\n'))
+        {
+            if (line.StartsWith("##", StringComparison.Ordinal))
+            {
+                comment.Add(line.TrimStart('#').Trim());
+                continue;
+            }
+
+            if (TopLevelKey().Match(line) is { Success: true } key)
+            {
+                string name = key.Groups[1].Value;
+                shown.Add(name);
+                string comments = string.Join(" ", comment);
+                int at = comments.LastIndexOf("Default: ", StringComparison.Ordinal);
+                if (AgentConfigReader.Section.Find(name) is not { } option)
+                {
+                    drift.Add($"'{name}' is not an agent option");
+                }
+                else if (at >= 0 && comments[(at + "Default: ".Length)..].TrimEnd('.') != option.DefaultText.Replace("`", string.Empty, StringComparison.Ordinal))
+                {
+                    drift.Add($"{name}: the example says '{comments[at..]}', the table '{option.DefaultText}'");
+                }
+            }
+
+            comment.Clear();
+        }
+
+        var declared = AgentConfigReader.Section.Options.Select(o => o.Name).ToList();
+        if (!shown.Distinct().SequenceEqual(declared))
+        {
+            drift.Add($"options shown: {string.Join(", ", shown.Distinct())}; declared: {string.Join(", ", declared)}");
+        }
+
+        return drift;
+    }
+
+    [GeneratedRegex(@"^(?:# )?([a-z_]+):(?: |$)")]
+    private static partial Regex TopLevelKey();
 
     [Test]
     public void Readme_drift_is_found()
