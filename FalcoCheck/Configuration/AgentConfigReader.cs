@@ -51,8 +51,6 @@ internal static class AgentConfigReader
         TopLevel = true,
     };
 
-    public static IReadOnlyList<string> Keys => Section.Keys;
-
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
         var defaults = new AgentConfig();

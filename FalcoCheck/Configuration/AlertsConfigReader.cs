@@ -52,8 +52,6 @@ internal static partial class AlertsConfigReader
         Doc = "Falco's alerts as logs: `falcocheck alerts` and the daemon read this section.",
     };
 
-    public static IReadOnlyList<string> Keys => Section.Keys;
-
     public static OptionSection DatadogLogs { get; } = Sink(DatadogLogsSinkConfig.TypeName, "Datadog's logs intake",
         [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
 

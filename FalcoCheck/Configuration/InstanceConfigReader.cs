@@ -131,8 +131,6 @@ internal static class InstanceConfigReader
         Doc = "Every instance is scheduled independently of the others; an instance with an error is skipped.",
     };
 
-    public static IReadOnlyList<string> Keys => Section.Keys;
-
     public static InstanceConfig? Read(ConfigReadContext ctx, YamlNode node, int index, InitConfig init, YamlNode? initTimeoutNode)
     {
         string path = ValueReader.Index("instances", index);
