@@ -65,6 +65,40 @@ internal sealed class OptionTableTests
         Assert.That(Load(dir, section.Name, lines), Is.Empty);
     }
 
+    private static IEnumerable<TestCaseData> DerivedDefaults() =>
+        from section in ConfigSections.All
+        from option in section.Options
+        from source in option.DerivedFrom
+        where section.Find(source) is not null
+        from value in new[] { "0.001", "86400" }
+        select new TestCaseData(section, option, section.Find(source), value).SetArgDisplayNames($"{section.Name}.{option.Name} with {source}: {value}");
+
+    /// <summary>A default declared as derived adapts to what it follows: that option alone, at either end of its range, loads.</summary>
+    [TestCaseSource(nameof(DerivedDefaults))]
+    public void Derived_default_adapts(OptionSection section, ConfigOption option, ConfigOption? source, string value)
+    {
+        using var dir = new TempDir();
+        Assert.That(source, Is.Not.Null, $"{option.Name} follows an option its section does not have");
+        var lines = section.Options.Where(o => o.Required).SelectMany(OptionDocs.ExampleLines).Append($"{source!.Name}: {value}").ToList();
+
+        Assert.That(Load(dir, section.Name, lines), Is.Empty);
+    }
+
+    [Test]
+    public void Every_derived_default_is_declared()
+    {
+        var derived = ConfigSections.All.SelectMany(s => s.Options).Where(o => o.DerivedFrom.Count > 0).Select(o => o.Name).Distinct();
+
+        var unknown = from section in ConfigSections.All
+                      from option in section.Options
+                      from source in option.DerivedFrom
+                      where ConfigSections.All.All(s => s.Find(option.Name) != option || s.Find(source) is null)
+                      select $"{option.Name} follows {source}";
+
+        Assert.That(derived, Is.SupersetOf(new[] { "timeout", "connect_timeout", "read_timeout", "min_collection_interval", "retry_initial_backoff", "retry_max_backoff" }));
+        Assert.That(unknown, Is.Empty, "a derived default follows an option no section beside it has");
+    }
+
     [Test]
     public void Instance_defaults_are_the_declared_ones()
     {

@@ -19,7 +19,7 @@ internal static class AlertRouteReader
         Declare.StringList("rules", "only these rules (exact names)", "[Terminal shell in container]", "every rule"),
         Declare.StringList("tags", "only alerts whose rule has at least one of these tags", "[mitre_execution]", "every alert"),
         Declare.StringList("sources", "only these event sources (`syscall`, `k8s_audit`, a plugin's source)", "[syscall]", "every source"),
-    ]);
+    ]) { IsList = true };
 
     public static IReadOnlyList<string> Keys => Section.Keys;
 

@@ -25,6 +25,12 @@ internal abstract class ConfigOption(string name, OptionKind kind, string doc)
     /// </summary>
     public string? DefaultRule { get; init; }
 
+    /// <summary>
+    /// The options of the same section this default follows (connect_timeout follows timeout). A test writes each of
+    /// them alone at its smallest and largest value: the derived default must adapt, never make the file invalid.
+    /// </summary>
+    public IReadOnlyList<string> DerivedFrom { get; init; } = [];
+
     /// <summary>The YAML value shown in examples; a mapping or list starts with a line break.</summary>
     public string? Example { get; init; }
 
@@ -44,9 +50,6 @@ internal abstract class ConfigOption(string name, OptionKind kind, string doc)
 
     /// <summary>The default column of the README: the rule, the constant, or "required".</summary>
     public string DefaultText => DefaultRule ?? Default ?? (Required ? "required" : string.Empty);
-
-    /// <summary>The value node, or null when absent.</summary>
-    public YamlDotNet.RepresentationModel.YamlNode? Node(ConfigMapping map) => map.Get(Name);
 
     public override string ToString() => Name;
 }

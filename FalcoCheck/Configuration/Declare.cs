@@ -15,11 +15,12 @@ internal static class Declare
         };
 
     /// <summary>Seconds (decimals allowed, 0.001 to one day). A null default with a rule is derived by the reader.</summary>
-    public static ValueOption<TimeSpan> Seconds(string name, double? @default, string doc, string? example = null, string? rule = null) =>
+    public static ValueOption<TimeSpan> Seconds(string name, double? @default, string doc, string? example = null, string? rule = null,
+        IReadOnlyList<string>? derivedFrom = null) =>
         new(name, OptionKind.Seconds, doc, static (m, n) => m.Seconds(n))
         {
             DefaultValue = @default is { } d ? TimeSpan.FromSeconds(d) : null, Default = Literal(@default), DefaultRule = rule,
-            Example = example ?? Literal(@default),
+            Example = example ?? Literal(@default), DerivedFrom = derivedFrom ?? [],
         };
 
     public static ValueOption<long> Integer(string name, long @default, long min, long max, string doc, string? example = null, string? rule = null) =>

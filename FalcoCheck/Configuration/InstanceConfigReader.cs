@@ -104,9 +104,9 @@ internal static class InstanceConfigReader
     // timeout shrinks to the interval. Only values the user wrote can conflict (CheckOverlap).
     internal static readonly ValueOption<TimeSpan> Timeout = Seconds("timeout", InitConfig.DefaultTimeout.TotalSeconds,
         "seconds; default of the two below; a written timeout may not exceed a written `min_collection_interval`",
-        rule: "`init_config.timeout`, else 10 or `min_collection_interval` if shorter");
-    internal static readonly ValueOption<TimeSpan> ConnectTimeout = Seconds("connect_timeout", null, "seconds to connect", "5", "`timeout`");
-    internal static readonly ValueOption<TimeSpan> ReadTimeout = Seconds("read_timeout", null, "seconds to get the whole response", "10", "`timeout`");
+        rule: "`init_config.timeout`, else 10 or `min_collection_interval` if shorter", derivedFrom: ["min_collection_interval"]);
+    internal static readonly ValueOption<TimeSpan> ConnectTimeout = Seconds("connect_timeout", null, "seconds to connect", "5", "`timeout`", ["timeout", "min_collection_interval"]);
+    internal static readonly ValueOption<TimeSpan> ReadTimeout = Seconds("read_timeout", null, "seconds to get the whole response", "10", "`timeout`", ["timeout", "min_collection_interval"]);
     internal static readonly ValueOption<bool> AllowRedirects = Bool(DatadogCompatibility.AllowRedirects, true, "follow the endpoint's HTTP redirects");
     internal static readonly SectionOption IgnoreTags = Nested(DatadogCompatibility.IgnoreTags,
         "regular expressions; entries of `tags` they find are not added", "\n  - \"^tmp:\"", kind: OptionKind.List);
@@ -114,7 +114,8 @@ internal static class InstanceConfigReader
         "\n  - <KEY_1>:<VALUE_1>\n  - <KEY_2>:<VALUE_2>", "`[]`");
     internal static readonly TextOption<string> Service = Text("service", "adds `service:<value>`", "<SERVICE>", "`init_config.service`");
     internal static readonly ValueOption<TimeSpan> Interval = Seconds("min_collection_interval", InstanceConfig.DefaultMinCollectionInterval.TotalSeconds,
-        "seconds between runs in the daemon; the interval of counts", rule: "15, or the longest timeout written if longer");
+        "seconds between runs in the daemon; the interval of counts", rule: "15, or the longest timeout written if longer",
+        derivedFrom: ["timeout", "connect_timeout", "read_timeout"]);
 
     public static OptionSection Section { get; } = new("instances", "a mapping with openmetrics_endpoint",
     [
@@ -189,7 +190,7 @@ internal static class InstanceConfigReader
             UseLatestSpec = UseLatestSpec.Read(map),
             OpenMetricsStrict = OpenMetricsStrict.Read(map),
             MaxResponseBytes = MaxResponseSize.Read(map),
-            Proxy = ProxyConfigReader.Read(ctx, Proxy.Node(map), map.PathOf(Proxy.Name), map.Position) ?? init.Proxy,
+            Proxy = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position) ?? init.Proxy,
             SkipProxy = SkipProxy.Written(map) ?? init.SkipProxy,
             AllowRedirects = AllowRedirects.Read(map),
             TlsProtocols = DatadogCompatibility.ReadTlsProtocols(map),

@@ -33,9 +33,9 @@ internal static class NetworkSinkReader
     public static readonly ValueOption<long> MaxRetries = Integer("max_retries", DeliveryOptions.DefaultMaxRetries, 0, 100,
         "retries of one request before the batch waits `retry_max_backoff` and its round starts again");
     public static readonly ValueOption<TimeSpan> RetryInitialBackoff = Seconds("retry_initial_backoff", DeliveryOptions.DefaultRetryInitialBackoff.TotalSeconds,
-        "seconds before the first retry; doubles per retry up to `retry_max_backoff`", rule: "1, or `retry_max_backoff` if shorter");
+        "seconds before the first retry; doubles per retry up to `retry_max_backoff`", rule: "1, or `retry_max_backoff` if shorter", derivedFrom: ["retry_max_backoff"]);
     public static readonly ValueOption<TimeSpan> RetryMaxBackoff = Seconds("retry_max_backoff", DeliveryOptions.DefaultRetryMaxBackoff.TotalSeconds,
-        "longest wait between retries, in seconds", rule: "30, or `retry_initial_backoff` if longer");
+        "longest wait between retries, in seconds", rule: "30, or `retry_initial_backoff` if longer", derivedFrom: ["retry_initial_backoff"]);
     public static readonly ValueOption<long> QueueSize = Integer("queue_size", DeliveryOptions.DefaultQueueSize, 1, 10_000_000,
         "series points and service checks waiting in memory; beyond it, the oldest go to the spool");
     public static readonly ValueOption<TimeSpan> FlushTimeout = Seconds("flush_timeout", DeliveryOptions.DefaultFlushTimeout.TotalSeconds,

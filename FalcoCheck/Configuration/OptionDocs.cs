@@ -28,7 +28,14 @@ internal static class OptionDocs
         string indent = section.TopLevel ? string.Empty : Indent;
         if (!section.TopLevel)
         {
-            text.Append(section.Name).Append(":\n");
+            // A nested section is printed as the key it sits under (sinks.datadog as an entry of sinks:), named above it.
+            string[] path = section.Name.Split('.');
+            if (path.Length > 1)
+            {
+                text.Append("## ").Append(section.Name).Append('\n');
+            }
+
+            text.Append(section.IsList && path.Length > 1 ? path[^2] : path[^1]).Append(":\n");
         }
 
         bool first = true;

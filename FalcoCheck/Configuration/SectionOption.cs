@@ -10,8 +10,6 @@ internal sealed class SectionOption(string name, string doc, OptionSection? sect
 {
     public OptionSection? Section { get; } = section;
 
-    public string PathIn(ConfigMapping map) => map.PathOf(Name);
-
     /// <summary>Opens the nested mapping with the nested section's keys; null after an error.</summary>
     public ConfigMapping? Open(ConfigMapping parent) =>
         Section!.Open(parent.Context, parent.Get(Name), parent.PathOf(Name), parent.PositionOf(Name));
