@@ -8,7 +8,9 @@ internal static class ConfigSections
 {
     public static IReadOnlyList<OptionSection> All { get; } =
     [
-        AgentConfigReader.Section, DaemonConfigReader.StatusSection, KubernetesConfigReader.Section, InitConfigReader.Section, InstanceConfigReader.Section, ProxyConfigReader.Section, DatadogCompatibility.PatternSection,
+        AgentConfigReader.Section, DaemonConfigReader.StatusSection, KubernetesConfigReader.Section, CheckConfigReader.Section, InitConfigReader.Section,
+        InstanceConfigReader.Section, ProxyConfigReader.Section, DatadogCompatibility.PatternSection, AuthTokenReader.Section, AuthTokenReader.ReaderSection,
+        AuthTokenReader.WriterSection, MetricFilterReader.Definition, LogInputReader.Section,
         .. SinkConfigReader.Types, AlertsConfigReader.Section, AlertsConfigReader.HttpSection, .. AlertsConfigReader.SinkTypes, AlertRouteReader.Section,
     ];
 

@@ -62,8 +62,8 @@ internal static class Declare
 
     /// <summary>A value with a shape of its own, read by its own code (a nested mapping, a list of entries).</summary>
     public static SectionOption Nested(string name, string doc, string? example = null, OptionSection? section = null,
-        OptionKind kind = OptionKind.Section, string? typeWord = null, string? rule = null) =>
-        new(name, doc, section, kind) { Example = example, TypeWord = typeWord, DefaultRule = rule };
+        OptionKind kind = OptionKind.Section, string? typeWord = null, string? rule = null, bool required = false) =>
+        new(name, doc, section, kind) { Example = example, TypeWord = typeWord, DefaultRule = rule, Required = required };
 
     private static ValueOption<long> Number(string name, OptionKind kind, long @default, long min, long max, string doc, string? example, string? rule) =>
         new(name, kind, doc, (m, n) => m.Integer(n, min, max))
