@@ -27,7 +27,7 @@ internal static class ConfigCommand
                 string? near = KeySuggester.Suggest(name!, ConfigSections.All.Select(s => s.Name).ToList());
                 Console.Error.WriteLine($"falcocheck: unknown section '{name}'"
                     + (near is null ? string.Empty : $"; did you mean '{near}'?")
-                    + $" Sections: {string.Join(", ", ConfigSections.All.Select(s => s.Name))}");
+                    + $"; sections: {string.Join(", ", ConfigSections.All.Select(s => s.Name))}");
                 return Runtime.CheckRunner.ExitConfigError;
             }
 
