@@ -17,6 +17,7 @@ internal static class Program
             StatusCommand.Create(),
             AlertsCommand.Create(),
             BenchCommand.Create(),
+            ConfigCommand.Create(),
         };
 
         try

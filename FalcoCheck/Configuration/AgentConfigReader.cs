@@ -1,4 +1,5 @@
 using YamlDotNet.RepresentationModel;
+using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
@@ -9,17 +10,8 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class AgentConfigReader
 {
-    private const string Hostname = "hostname";
-    private const string ApiKey = "api_key";
-    private const string Site = "site";
-    private const string Proxy = "proxy";
-    private const string SkipProxy = "skip_proxy";
-
     /// <summary>Hostnames are at most 255 characters (RFC 1123 section 2.1), as the Datadog Agent checks.</summary>
     private const int MaxHostnameLength = 255;
-
-    /// <summary>Each scrape holds a connection and a body buffer of up to max_response_size; beyond this is a typo.</summary>
-    private const int MaxConcurrentScrapesLimit = 1024;
 
     private const string HostnameMessage =
         "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
@@ -27,58 +19,85 @@ internal static class AgentConfigReader
     private const string SiteMessage =
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
-    public static IReadOnlyList<string> Keys { get; } =
-        [Hostname, "tags", "sinks", "state_dir", "log_level", "confd_path", ApiKey, Site, "max_concurrent_scrapes", "alerts", Proxy, SkipProxy, .. DaemonConfigReader.Keys, .. SecretReferences.Keys];
+    private static readonly TextOption<string> Hostname = Text("hostname", "host name sent with every metric; DD_HOSTNAME overrides", "falco-demo-host", "the machine name");
+    private static readonly TextOption<IReadOnlyList<string>> Tags = StringList("tags", "tags added to every metric from every instance", "\n  - env:demo\n  - team:security");
+    private static readonly TextOption<string> StateDir = FilePath("state_dir", "counter state of one-shot runs, spools and alert offsets", "state", "state (beside this file)");
+    private static readonly TextOption<string> ConfdPath = FilePath("confd_path", "where the check configuration lives: <confd_path>/falco.d/conf.yaml", "../conf.d",
+        "conf.d (beside this file)");
+    private static readonly TextOption<string> LogLevel = OneOf("log_level", AgentConfig.LogLevels, AgentConfig.DefaultLogLevel, "trace, debug, info, warn, error or off");
+
+    /// <summary>Each scrape holds a connection and a body buffer of up to max_response_size; beyond 1024 is a typo.</summary>
+    private static readonly ValueOption<long> MaxConcurrentScrapes = Integer("max_concurrent_scrapes", AgentConfig.DefaultMaxConcurrentScrapes, 1, 1024,
+        "scrapes running at once (1–1024)");
+    private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "Datadog API key of the datadog sinks; DD_API_KEY overrides; never printed", "\"%%env_DD_API_KEY%%\"");
+    private static readonly TextOption<string> Site = Text("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
+    private static readonly SectionOption Proxy = Nested("proxy",
+        "the proxy of every sink (metrics and alert logs); DD_PROXY_HTTP, DD_PROXY_HTTPS and DD_PROXY_NO_PROXY override it",
+        "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", ProxyConfigReader.Section);
+    private static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "the sinks connect directly, ignoring HTTP(S)_PROXY too");
+    private static readonly SectionOption Sinks = Nested("sinks", "where metrics go; each entry is one sink (see `sinks.*`)",
+        "\n  - type: console\n    format: table\n  - type: file\n    path: out/falco-metrics.jsonl", kind: OptionKind.List, typeWord: "list of mappings",
+        rule: "one console sink");
+    private static readonly SectionOption Alerts = Nested("alerts", "Falco's alerts as logs (see `alerts`)",
+        "\n  http:\n    listen: 127.0.0.1:2801\n  sinks:\n    - type: file\n      path: out/falco-alerts.jsonl", AlertsConfigReader.Section);
+
+    public static OptionSection Section { get; } = new("agent", "a mapping of agent settings",
+    [
+        Hostname, Tags, StateDir, ConfdPath, LogLevel, MaxConcurrentScrapes, ApiKey, Site, Proxy, SkipProxy, .. SecretReferences.Options, Sinks, Alerts,
+        .. DaemonConfigReader.Options,
+    ])
+    {
+        Doc = "falcocheck.yaml: who this host is, where state lives and where metrics go.",
+        TopLevel = true,
+    };
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
         var defaults = new AgentConfig();
-        ConfigMapping? map = ConfigMapping.Open(ctx, root, string.Empty, ctx.At(1, 1), Keys,
-            what: "a mapping of agent settings");
+        ConfigMapping? map = Section.Open(ctx, root, string.Empty, ctx.At(1, 1));
         if (map is null)
         {
             return defaults;
         }
 
-        string? hostname = map.String(Hostname);
+        string? hostname = Hostname.Read(map);
         if (hostname is not null && !IsValidHostname(hostname))
         {
-            map.Error(Hostname, HostnameMessage);
+            map.Error(Hostname.Name, HostnameMessage);
         }
 
-        string? site = map.String(Site);
+        string? site = Site.Read(map);
         if (site is not null && !IsValidSite(site))
         {
-            map.Error(Site, SiteMessage);
+            map.Error(Site.Name, SiteMessage);
         }
 
         // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's; every HTTP
         // sink goes through the agent's proxy).
         ctx.OutboundProxy = ReadProxy(ctx, map);
-        string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname, IsValidHostname, HostnameMessage);
-        Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey, static _ => true, string.Empty) is { } key ? new Secret(key) : map.Secret(ApiKey);
-        string siteOrDefault = Override(ctx, "DD_SITE", Site, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
+        string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname.Name, IsValidHostname, HostnameMessage);
+        Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey.Name, static _ => true, string.Empty) is { } key ? new Secret(key) : ApiKey.Read(map);
+        string siteOrDefault = Override(ctx, "DD_SITE", Site.Name, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
         var config = new AgentConfig
         {
             SourceFile = sourceFile,
             Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
-            Tags = map.StringList("tags") ?? [],
-            Sinks = SinkConfigReader.ReadList(ctx, map.Get("sinks"), "sinks", new SinkDefaults(apiKey, siteOrDefault))
+            Tags = Tags.Read(map) ?? [],
+            Sinks = SinkConfigReader.ReadList(ctx, map.Get(Sinks.Name), Sinks.Name, new SinkDefaults(apiKey, siteOrDefault))
                 ?? [new ConsoleSinkConfig(map.Position)],
-            StateDir = map.FilePath("state_dir") ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
-            LogLevel = map.OneOf("log_level", AgentConfig.LogLevels) ?? AgentConfig.DefaultLogLevel,
-            ConfdPath = map.FilePath("confd_path") ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
+            StateDir = StateDir.Read(map) ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
+            LogLevel = LogLevel.Read(map)!,
+            ConfdPath = ConfdPath.Read(map) ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
             ApiKey = apiKey,
             Site = siteOrDefault,
-            MaxConcurrentScrapes = (int)(map.Integer("max_concurrent_scrapes", 1, MaxConcurrentScrapesLimit)
-                ?? AgentConfig.DefaultMaxConcurrentScrapes),
+            MaxConcurrentScrapes = (int)MaxConcurrentScrapes.Read(map),
             Proxy = ctx.OutboundProxy,
         };
 
         // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
         return DaemonConfigReader.Read(map, config) with
         {
-            Alerts = AlertsConfigReader.Read(ctx, map.Get("alerts"), "alerts", new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
+            Alerts = AlertsConfigReader.Read(ctx, map.Get(Alerts.Name), Alerts.Name, new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
         };
     }
 
@@ -88,13 +107,13 @@ internal static class AgentConfigReader
     /// </summary>
     private static Scraping.OutboundProxy? ReadProxy(ConfigReadContext ctx, ConfigMapping map)
     {
-        Scraping.OutboundProxy? file = ProxyConfigReader.Read(ctx, map.Get(Proxy), map.PathOf(Proxy), map.Position);
+        Scraping.OutboundProxy? file = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position);
         Uri? http = ProxyOverride(ctx, "DD_PROXY_HTTP") ?? file?.Http;
         Uri? https = ProxyOverride(ctx, "DD_PROXY_HTTPS") ?? file?.Https;
         IReadOnlyList<string> noProxy = ctx.GetEnv("DD_PROXY_NO_PROXY") is { Length: > 0 } hosts
             ? hosts.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : file?.NoProxy ?? [];
-        bool skip = map.Bool(SkipProxy) ?? false;
+        bool skip = SkipProxy.Read(map);
         return http is null && https is null && !skip ? null : new Scraping.OutboundProxy(http, https, noProxy, skip);
     }
 
@@ -112,7 +131,7 @@ internal static class AgentConfigReader
         }
 
         // Never quoted back: a proxy URL may carry a password.
-        ctx.Error(new SourcePosition("$" + variable, 1, 1), Proxy, "expected an absolute URL such as http://proxy:3128/");
+        ctx.Error(new SourcePosition("$" + variable, 1, 1), Proxy.Name, "expected an absolute URL such as http://proxy:3128/");
         return null;
     }
 

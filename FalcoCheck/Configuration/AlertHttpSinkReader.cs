@@ -10,23 +10,31 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static partial class AlertHttpSinkReader
 {
-    public static readonly string[] AlertmanagerKeys =
-        ["type", NetworkSinkReader.Url, "expires_after", "extra_labels", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
-
-    public static readonly string[] WebhookKeys =
-        ["type", NetworkSinkReader.Url, "format", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
-
     public static IReadOnlyList<string> WebhookFormats { get; } = ["json", "slack", "mattermost", "teams"];
 
-    private static readonly string[] Schemes = ["http", "https"];
+    private static readonly TextOption<Uri> AlertmanagerUrl = Declare.Url("url", NetworkSinkReader.HttpSchemes,
+        "Alertmanager's base URL (with its route prefix if any); the sink appends `api/v2/alerts`", "http://127.0.0.1:9093", required: true);
+    private static readonly ValueOption<TimeSpan> ExpiresAfter = Declare.Seconds("expires_after", null,
+        "seconds (at most a day) until `endsAt`; Falcosidekick's `expiresafter`", "3600", "none");
+    private static readonly TextOption<IReadOnlyDictionary<string, string>> ExtraLabels = Declare.StringMap("extra_labels",
+        "fixed labels (`cluster: prod-eu`); names `[a-zA-Z_][a-zA-Z0-9_]*`", "\n  cluster: prod-eu");
+    private static readonly TextOption<Uri> WebhookUrl = Declare.Url("url", NetworkSinkReader.HttpSchemes,
+        "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
+    private static readonly TextOption<string> Format = Declare.OneOf("format", WebhookFormats, "json", "`json`, `slack`, `mattermost` or `teams`");
+
+    public static OptionSection Alertmanager { get; } = AlertsConfigReader.Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
+        [AlertmanagerUrl, ExpiresAfter, ExtraLabels, AlertsConfigReader.Timeout(AlertmanagerOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    public static OptionSection Webhook { get; } = AlertsConfigReader.Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
+        [WebhookUrl, Format, AlertsConfigReader.Timeout(WebhookOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        var endpoint = NetworkSinkReader.Endpoint(map);
-        TimeSpan? expires = map.Seconds("expires_after");
+        var endpoint = NetworkSinkReader.Endpoint(map, AlertmanagerUrl);
+        TimeSpan? expires = ExpiresAfter.Written(map);
 
-        IReadOnlyDictionary<string, string>? labels = map.StringMap("extra_labels");
+        IReadOnlyDictionary<string, string>? labels = ExtraLabels.Read(map);
         foreach (string name in labels?.Keys ?? [])
         {
             if (!LabelName().IsMatch(name))
@@ -55,9 +63,9 @@ internal static partial class AlertHttpSinkReader
         int errors = map.Context.ErrorCount;
 
         // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
-        Uri? url = map.Require(NetworkSinkReader.Url) ? map.Url(NetworkSinkReader.Url, Schemes) : null;
+        Uri? url = WebhookUrl.Read(map);
         var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
-        WebhookFormat format = map.OneOf("format", WebhookFormats) switch
+        WebhookFormat format = Format.Read(map) switch
         {
             "slack" => WebhookFormat.Slack,
             "mattermost" => WebhookFormat.Mattermost,

@@ -12,7 +12,16 @@ internal static class AlertRouteReader
 {
     public const string MinimumPriorityKey = "minimum_priority";
 
-    public static IReadOnlyList<string> Keys { get; } = [MinimumPriorityKey, "rules", "tags", "sources"];
+    /// <summary>The routing keys, which every entry of <c>alerts.sinks</c> takes on top of its type's table.</summary>
+    public static OptionSection Section { get; } = new("alerts.sinks.routing", "a mapping",
+    [
+        Declare.Text(MinimumPriorityKey, "alerts at or above this Falco priority (`emergency` … `debug`, or `info`); case is ignored", "warning", "`debug` (everything)"),
+        Declare.StringList("rules", "only these rules (exact names)", "[Terminal shell in container]", "every rule"),
+        Declare.StringList("tags", "only alerts whose rule has at least one of these tags", "[mitre_execution]", "every alert"),
+        Declare.StringList("sources", "only these event sources (`syscall`, `k8s_audit`, a plugin's source)", "[syscall]", "every source"),
+    ]) { IsList = true };
+
+    public static IReadOnlyList<string> Keys => Section.Keys;
 
     /// <summary>The names <c>minimum_priority</c> accepts, in Falco's order (case is ignored, and <c>info</c> too).</summary>
     public static IReadOnlyList<string> PriorityNames { get; } =

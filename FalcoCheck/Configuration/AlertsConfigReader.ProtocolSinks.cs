@@ -2,30 +2,56 @@ using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.Syslog;
+using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
 /// <summary>The protocol log sinks of <c>alerts.sinks</c>: syslog, nats, loki and otlp_logs, one reader each.</summary>
 internal static partial class AlertsConfigReader
 {
-    private static readonly string[] SyslogKeys = [TypeKey, "host", "port", "protocol", "format", "facility", "timeout", .. NetworkSinkReader.TlsKeys];
-    private static readonly string[] NatsKeys = [TypeKey, "url", "subject", "username", "password", "token", "timeout", .. NetworkSinkReader.TlsKeys];
-    private static readonly string[] NatsSchemes = ["nats", "tls"];
-    private static readonly string[] LokiKeys =
-        [TypeKey, "url", "tenant", "encoding", "format", "labels", "extra_labels", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
-    private static readonly string[] OtlpLogsKeys =
-        [TypeKey, "url", "service_name", "compression", "timeout", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys];
-    private static readonly string[] OtlpCompressions = ["none", "gzip"];
-    private static readonly string[] HttpSchemes = ["http", "https"];
-    private static readonly string[] LokiEncodings = ["protobuf", "json"];
-    private static readonly string[] SyslogProtocols = ["udp", "tcp", "tls"];
-    private static readonly string[] MessageFormats = ["json", "text"];
+    private static readonly TextOption<string> SyslogHost = Text("host", "the syslog server", "127.0.0.1", required: true);
+    private static readonly ValueOption<long> SyslogPort = Integer("port", 514, 1, 65535, "the server's port", rule: "514, 6514 with `protocol: tls`");
+    private static readonly TextOption<string> SyslogProtocol = OneOf("protocol", ["udp", "tcp", "tls"], "udp", "`udp`, `tcp` or `tls` (RFC 5426, 6587, 5425)");
+    private static readonly TextOption<string> MessageFormat = OneOf("format", ["json", "text"], "json", "`json` (the alert document) or `text` (Falco's output line)");
+    private static readonly TextOption<string> Facility = OneOf("facility", SyslogOptions.Facilities, "user", "the syslog facility");
+
+    private static readonly TextOption<Uri> NatsUrl = Url("url", ["nats", "tls"], "`nats://HOST:PORT`, or `tls://` for TLS", "nats://127.0.0.1:4222", required: true);
+    private static readonly TextOption<string> Subject = Text("subject", "the subject; `<priority>` and `<rule>` are replaced",
+        NatsOptions.DefaultSubject, @default: NatsOptions.DefaultSubject);
+    private static readonly TextOption<Secret> NatsToken = SecretText("token", "log in with a token instead of username and password; never printed", "\"%%env_NATS_TOKEN%%\"");
+
+    private static readonly TextOption<Uri> LokiUrl = Url("url", NetworkSinkReader.HttpSchemes, "Loki's base URL; the sink appends `loki/api/v1/push`",
+        "http://127.0.0.1:3100", required: true);
+    private static readonly TextOption<string> Tenant = Text("tenant", "sent as `X-Scope-OrgID`", "<TENANT>");
+    private static readonly TextOption<string> LokiEncoding = OneOf("encoding", ["protobuf", "json"], "protobuf", "`protobuf` (snappy) or `json`");
+    private static readonly TextOption<IReadOnlyList<string>> LokiLabels = StringList("labels",
+        "stream labels, some of `priority`, `rule`, `source`, `hostname`, `k8s_ns_name`", "[priority, rule]", "`priority`, `rule`, `source`, `hostname`");
+    private static readonly TextOption<IReadOnlyDictionary<string, string>> ExtraLabels = StringMap("extra_labels", "fixed labels of every stream",
+        "\n  cluster: prod-eu");
+
+    private static readonly TextOption<Uri> OtlpLogsUrl = Url("url", NetworkSinkReader.HttpSchemes, "the collector; a bare address gets `/v1/logs`",
+        "http://127.0.0.1:4318", required: true);
+    private static readonly TextOption<string> ServiceName = Text("service_name", "`service.name` of the resource", "falco",
+        @default: Sinks.Otlp.OtlpOptions.DefaultServiceName);
+    private static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
+
+    public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
+        [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, Timeout(SyslogOptions.DefaultTimeout), .. NetworkSinkReader.Tls]);
+
+    public static OptionSection Nats => field ??= Sink(NatsSinkConfig.TypeName, "NATS messages",
+        [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, Timeout(NatsOptions.DefaultTimeout), .. NetworkSinkReader.Tls]);
+
+    public static OptionSection Loki => field ??= Sink(LokiSinkConfig.TypeName, "Grafana Loki's push API",
+        [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, Timeout(LokiOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
+        [OtlpLogsUrl, ServiceName, OtlpCompression, Timeout(OtlpLogsOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     private static SyslogSinkConfig? ReadSyslog(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        string? host = map.RequiredString("host");
-        SyslogTransport transport = map.OneOf("protocol", SyslogProtocols) switch
+        string? host = SyslogHost.Read(map);
+        SyslogTransport transport = SyslogProtocol.Read(map) switch
         {
             "tcp" => SyslogTransport.Tcp,
             "tls" => SyslogTransport.Tls,
@@ -33,11 +59,11 @@ internal static partial class AlertsConfigReader
         };
 
         // 514 for UDP and TCP (RFC 5426, and what rsyslog's imtcp examples use), 6514 for TLS (RFC 5425).
-        int port = (int)(map.Integer("port", 1, 65535) ?? (transport == SyslogTransport.Tls ? 6514 : 514));
-        string? facility = map.OneOf("facility", SyslogOptions.Facilities);
+        int port = (int)(SyslogPort.Written(map) ?? (transport == SyslogTransport.Tls ? 6514 : 514));
+        string? facility = Facility.Read(map);
         if (transport != SyslogTransport.Tls)
         {
-            foreach (string key in NetworkSinkReader.TlsKeys)
+            foreach (string key in NetworkSinkReader.Tls.Select(o => o.Name))
             {
                 if (map.Has(key))
                 {
@@ -51,10 +77,10 @@ internal static partial class AlertsConfigReader
             Host = host ?? string.Empty,
             Port = port,
             Transport = transport,
-            Format = map.OneOf("format", MessageFormats) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
+            Format = MessageFormat.Read(map) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
             Facility = SyslogOptions.FacilityCode(facility),
             Timeout = map.Seconds("timeout") ?? SyslogOptions.DefaultTimeout,
-            Tls = NetworkSinkReader.Tls(map),
+            Tls = NetworkSinkReader.ReadTls(map),
         };
         return map.Context.ErrorCount == errors && host is not null ? new SyslogSinkConfig(map.Position, options) : null;
     }
@@ -62,8 +88,8 @@ internal static partial class AlertsConfigReader
     private static NatsSinkConfig? ReadNats(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        Uri? url = map.Require("url") ? map.Url("url", NatsSchemes) : null;
-        string subject = map.String("subject") ?? NatsOptions.DefaultSubject;
+        Uri? url = NatsUrl.Read(map);
+        string subject = Subject.Read(map)!;
         if (NatsSubject.Problem(subject) is { } problem)
         {
             map.Error("subject", $"not a NATS subject: it {problem}");
@@ -83,7 +109,7 @@ internal static partial class AlertsConfigReader
             Password = map.Secret("password"),
             Token = map.Secret("token"),
             Timeout = map.Seconds("timeout") ?? NatsOptions.DefaultTimeout,
-            Tls = NetworkSinkReader.Tls(map),
+            Tls = NetworkSinkReader.ReadTls(map),
         };
         return map.Context.ErrorCount == errors && url is not null ? new NatsSinkConfig(map.Position, options) : null;
     }
@@ -91,7 +117,7 @@ internal static partial class AlertsConfigReader
     private static LokiSinkConfig? ReadLoki(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        Uri? url = map.Require("url") ? map.Url("url", HttpSchemes) : null;
+        Uri? url = LokiUrl.Read(map);
         if (url is null)
         {
             return null;
@@ -103,7 +129,7 @@ internal static partial class AlertsConfigReader
             : new Uri(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), LokiOptions.PushPath);
         var endpoint = NetworkSinkReader.Endpoint(map, push, withAuth: true);
         var labels = new List<LokiLabel>();
-        if (map.StringList("labels") is { } names)
+        if (LokiLabels.Read(map) is { } names)
         {
             foreach (string name in names)
             {
@@ -120,7 +146,7 @@ internal static partial class AlertsConfigReader
             }
         }
 
-        var extra = map.StringMap("extra_labels") ?? new Dictionary<string, string>();
+        var extra = ExtraLabels.Read(map) ?? new Dictionary<string, string>();
         foreach (string name in extra.Keys)
         {
             if (!IsLabelName(name))
@@ -141,9 +167,9 @@ internal static partial class AlertsConfigReader
         var options = new LokiOptions
         {
             Endpoint = endpoint,
-            Tenant = map.String("tenant"),
-            Encoding = map.OneOf("encoding", LokiEncodings) == "json" ? LokiEncoding.Json : LokiEncoding.Protobuf,
-            TextLines = map.OneOf("format", MessageFormats) == "text",
+            Tenant = Tenant.Read(map),
+            Encoding = LokiEncoding.Read(map) == "json" ? Sinks.Loki.LokiEncoding.Json : Sinks.Loki.LokiEncoding.Protobuf,
+            TextLines = MessageFormat.Read(map) == "text",
             Labels = map.Has("labels") ? labels : LokiOptions.DefaultLabels,
             ExtraLabels = extra,
             Timeout = map.Seconds("timeout") ?? LokiOptions.DefaultTimeout,
@@ -154,7 +180,7 @@ internal static partial class AlertsConfigReader
     private static OtlpLogsSinkConfig? ReadOtlpLogs(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        Uri? url = map.Require("url") ? map.Url("url", HttpSchemes) : null;
+        Uri? url = OtlpLogsUrl.Read(map);
         if (url is null)
         {
             return null;
@@ -165,8 +191,8 @@ internal static partial class AlertsConfigReader
         var options = new OtlpLogsOptions
         {
             Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
-            ServiceName = map.String("service_name") ?? Sinks.Otlp.OtlpOptions.DefaultServiceName,
-            Compression = map.OneOf("compression", OtlpCompressions) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
+            ServiceName = ServiceName.Read(map)!,
+            Compression = OtlpCompression.Read(map) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
             Timeout = map.Seconds("timeout") ?? OtlpLogsOptions.DefaultTimeout,
         };
         return map.Context.ErrorCount == errors ? new OtlpLogsSinkConfig(map.Position, options) : null;

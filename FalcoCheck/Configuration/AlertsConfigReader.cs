@@ -1,6 +1,7 @@
 using System.Net;
 using FalcoCheck.Alerts;
 using YamlDotNet.RepresentationModel;
+using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
@@ -11,26 +12,64 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static partial class AlertsConfigReader
 {
-    private const string TypeKey = "type";
-    private const long MaxQueueSize = 1_000_000;
-    private const long MinSpoolBytes = 64 * 1024;
-    private const long MaxSpoolBytes = 1L << 40;
+    private static readonly TextOption<string> Listen = Text("listen", "ADDRESS:PORT; port 0 picks a free port", "127.0.0.1:2801", "`127.0.0.1:2801`");
+    private static readonly TextOption<Secret> Token = SecretText("token", "required of every request, as the URL's user or `token_header`; never printed",
+        "\"%%env_FALCO_ALERTS_TOKEN%%\"");
+    private static readonly TextOption<string> TokenHeader = Text("token_header", "the header that carries the token", AlertsHttpConfig.DefaultTokenHeader,
+        @default: AlertsHttpConfig.DefaultTokenHeader);
+    private static readonly TextOption<string> TlsCert = FilePath("tls_cert", "serve HTTPS with this certificate (PEM)", "<CERT_PATH>");
+    private static readonly TextOption<string> TlsKey = FilePath("tls_key", "the certificate's key (PEM); needs `tls_cert`", "<KEY_PATH>");
 
     /// <summary>Kestrel refuses larger bodies with 413 anyway; 64 MiB keeps a typo from allowing gigabytes in memory.</summary>
-    private const long MaxBodyLimit = 64L * 1024 * 1024;
+    private static readonly ValueOption<long> MaxBodySize = Bytes("max_body_size", AlertsHttpConfig.DefaultMaxBodyBytes, 1024, 64L * 1024 * 1024,
+        "bytes of one request; larger ones get 413");
 
-    public static IReadOnlyList<string> Keys { get; } =
-        ["http", "files", "sinks", "tags", "service", "queue_size", "spool_dir", "spool_max_size", "metrics_interval"];
+    public static OptionSection HttpSection { get; } = new("alerts.http", "a mapping of receiver settings", [Listen, Token, TokenHeader, TlsCert, TlsKey, MaxBodySize]);
 
-    public static IReadOnlyList<string> HttpKeys { get; } = ["listen", "token", "token_header", "tls_cert", "tls_key", "max_body_size"];
+    private static readonly SectionOption Http = Nested("http", "the receiver for Falco's `http_output`", "\n  listen: 127.0.0.1:2801", HttpSection);
+    private static readonly TextOption<IReadOnlyList<string>> Files = StringList("files", "Falco's `file_output` files to follow across rotation",
+        "[/var/log/falco/events.json]");
+    private static readonly SectionOption SinkList = Nested("sinks", "where alerts go; each entry is one log sink (see `alerts.sinks.*`)",
+        "\n  - type: console", kind: OptionKind.List, typeWord: "list of mappings", rule: "one console sink");
+    private static readonly TextOption<IReadOnlyList<string>> Tags = StringList("tags", "tags added to every alert", "[team:security]");
+    private static readonly TextOption<string> Service = Text("service", "the logs' `service`", AlertsConfig.DefaultService, @default: AlertsConfig.DefaultService);
+    private static readonly ValueOption<long> QueueSize = Integer("queue_size", AlertsConfig.DefaultQueueSize, 1, 1_000_000,
+        "alerts waiting in memory per sink; beyond it, the oldest go to the spool");
+    private static readonly TextOption<string> SpoolDir = FilePath("spool_dir", "where alerts that do not fit the queue wait", rule: "`state_dir/alerts/spool`");
+    private static readonly ValueOption<long> SpoolMaxSize = Bytes("spool_max_size", AlertsConfig.DefaultSpoolMaxBytes, 64 * 1024, 1L << 40,
+        "bytes of disk spool per sink");
+    private static readonly ValueOption<TimeSpan> MetricsInterval = Seconds("metrics_interval", AlertsConfig.DefaultMetricsInterval.TotalSeconds,
+        "seconds between the `falco.alerts.count` points");
 
-    public static IReadOnlyList<string> KnownSinkTypes { get; } =
-        [DatadogLogsSinkConfig.TypeName, FileSinkConfig.TypeName, ConsoleSinkConfig.TypeName, AlertmanagerSinkConfig.TypeName, WebhookSinkConfig.TypeName,
-            SyslogSinkConfig.TypeName, NatsSinkConfig.TypeName, LokiSinkConfig.TypeName, OtlpLogsSinkConfig.TypeName];
+    private static readonly TextOption<Secret> DatadogApiKey = SecretText("api_key", "never printed", "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
+    private static readonly TextOption<string> DatadogSite = Text("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
+    private static readonly TextOption<Uri> DatadogUrl = Url("url", ["https", "http"], "the logs intake's base URL, instead of `site`", "https://http-intake.logs.datadoghq.eu");
+    private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(DatadogLogsSinkConfig.DefaultTimeout);
 
-    private static readonly string[] DatadogKeys = [TypeKey, "api_key", "site", "url", "timeout"];
-    private static readonly string[] FileKeys = [TypeKey, "path"];
-    private static readonly string[] ConsoleKeys = [TypeKey];
+    public static OptionSection Section { get; } = new("alerts", "a mapping of alert settings",
+        [Http, Files, SinkList, Tags, Service, QueueSize, SpoolDir, SpoolMaxSize, MetricsInterval])
+    {
+        Doc = "Falco's alerts as logs: `falcocheck alerts` and the daemon read this section.",
+    };
+
+    public static OptionSection DatadogLogs { get; } = Sink(DatadogLogsSinkConfig.TypeName, "Datadog's logs intake",
+        [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
+
+    public static OptionSection FileSink { get; } = Sink(FileSinkConfig.TypeName, "one alert document per line, appended", [SinkConfigReader.Path]);
+
+    public static OptionSection ConsoleSink { get; } = Sink(ConsoleSinkConfig.TypeName, "one alert document per line on standard output", []);
+
+    // Computed on first use: the protocol sinks' tables are in the other part of this class, whose initializers may run later.
+    public static IReadOnlyList<OptionSection> SinkTypes => field ??=
+        [DatadogLogs, FileSink, ConsoleSink, AlertHttpSinkReader.Alertmanager, AlertHttpSinkReader.Webhook, Syslog, Nats, Loki, OtlpLogs];
+
+    public static IReadOnlyList<string> KnownSinkTypes => field ??= [.. SinkTypes.Select(SinkListReader.TypeOf)];
+
+    /// <summary>A log sink type's table; the routing keys (<see cref="AlertRouteReader"/>) come on top of it.</summary>
+    internal static OptionSection Sink(string type, string doc, IReadOnlyList<ConfigOption> options) =>
+        SinkListReader.Section("alerts.sinks", type, doc, options);
+
+    internal static ValueOption<TimeSpan> Timeout(TimeSpan @default) => Seconds("timeout", @default.TotalSeconds, "seconds per request");
 
     /// <summary>Null when the section is absent. <paramref name="agent"/> gives the defaults it inherits.</summary>
     public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent)
@@ -40,32 +79,31 @@ internal static partial class AlertsConfigReader
             return null;
         }
 
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, path, ctx.At(node), Keys, what: "a mapping of alert settings");
+        ConfigMapping? map = Section.Open(ctx, node, path, ctx.At(node));
         if (map is null)
         {
             return null;
         }
 
-        var defaults = new AlertsConfig();
         return new AlertsConfig
         {
             Position = map.Position,
-            Http = map.Get("http") is { } http ? ReadHttp(ctx, http, map.PathOf("http")) : null,
-            Files = map.StringList("files") is { } files ? [.. files.Select(ctx.ResolvePath)] : [],
-            Sinks = ReadSinks(ctx, map.Get("sinks"), map.PathOf("sinks"), agent) ?? [new ConsoleSinkConfig(map.Position)],
-            Tags = map.StringList("tags") ?? [],
-            Service = map.String("service") ?? AlertsConfig.DefaultService,
-            QueueSize = (int)(map.Integer("queue_size", 1, MaxQueueSize) ?? AlertsConfig.DefaultQueueSize),
-            SpoolDir = map.FilePath("spool_dir") ?? Path.Combine(agent.StateDir, "alerts", "spool"),
-            SpoolMaxBytes = map.Integer("spool_max_size", MinSpoolBytes, MaxSpoolBytes) ?? AlertsConfig.DefaultSpoolMaxBytes,
+            Http = map.Get(Http.Name) is { } http ? ReadHttp(ctx, http, map.PathOf(Http.Name)) : null,
+            Files = Files.Read(map) is { } files ? [.. files.Select(ctx.ResolvePath)] : [],
+            Sinks = ReadSinks(ctx, map.Get(SinkList.Name), map.PathOf(SinkList.Name), agent) ?? [new ConsoleSinkConfig(map.Position)],
+            Tags = Tags.Read(map) ?? [],
+            Service = Service.Read(map)!,
+            QueueSize = (int)QueueSize.Read(map),
+            SpoolDir = SpoolDir.Read(map) ?? Path.Combine(agent.StateDir, "alerts", "spool"),
+            SpoolMaxBytes = SpoolMaxSize.Read(map),
             FileStateDir = Path.Combine(agent.StateDir, "alerts", "files"),
-            MetricsInterval = map.Seconds("metrics_interval") ?? defaults.MetricsInterval,
+            MetricsInterval = MetricsInterval.Read(map),
         };
     }
 
     private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path)
     {
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, path, ctx.At(node), HttpKeys, what: "a mapping of receiver settings");
+        ConfigMapping? map = HttpSection.Open(ctx, node, path, ctx.At(node));
         if (map is null)
         {
             return null;
@@ -73,30 +111,30 @@ internal static partial class AlertsConfigReader
 
         var defaults = new AlertsHttpConfig();
         IPEndPoint? listen = null;
-        if (map.String("listen") is { } text)
+        if (Listen.Read(map) is { } text)
         {
             listen = ParseListen(text);
             if (listen is null)
             {
-                map.Error("listen", "expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
+                map.Error(Listen.Name, "expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
             }
         }
 
-        string? cert = map.FilePath("tls_cert");
-        string? key = map.FilePath("tls_key");
+        string? cert = TlsCert.Read(map);
+        string? key = TlsKey.Read(map);
         if (key is not null && cert is null)
         {
-            map.Error("tls_key", "tls_key needs tls_cert");
+            map.Error(TlsKey.Name, "tls_key needs tls_cert");
         }
 
         return new AlertsHttpConfig
         {
             Listen = listen ?? defaults.Listen,
-            Token = map.Secret("token"),
-            TokenHeader = map.String("token_header") ?? defaults.TokenHeader,
+            Token = Token.Read(map),
+            TokenHeader = TokenHeader.Read(map)!,
             TlsCert = cert,
             TlsKey = key,
-            MaxBodyBytes = map.Integer("max_body_size", 1024, MaxBodyLimit) ?? defaults.MaxBodyBytes,
+            MaxBodyBytes = MaxBodySize.Read(map),
         };
     }
 
@@ -146,71 +184,39 @@ internal static partial class AlertsConfigReader
 
     private static SinkConfig? ReadSink(ConfigReadContext ctx, YamlNode node, string path, AgentDefaults agent)
     {
-        if (node is not YamlMappingNode)
+        ConfigMapping? map = SinkListReader.Open(ctx, node, path, SinkTypes, "log sink type", out string type);
+        return map is null ? null : type switch
         {
-            ctx.Error(node, path, $"expected a mapping with type, got {YamlScalars.KindName(node)}");
-            return null;
-        }
-
-        string typePath = ValueReader.Child(path, TypeKey);
-        YamlNode? typeNode = ConfigMapping.Peek(node, TypeKey);
-        if (YamlScalars.IsNull(typeNode))
-        {
-            ctx.Error(typeNode ?? node, typePath, $"required setting is missing; expected one of {string.Join(", ", KnownSinkTypes)}");
-            return null;
-        }
-
-        SourcePosition position = ctx.At(node);
-        switch (ValueReader.String(ctx, typeNode, typePath))
-        {
-            case null:
-                return null;
-            case DatadogLogsSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, DatadogKeys) is { } datadog ? ReadDatadog(datadog, agent) : null;
-            case FileSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, FileKeys) is { } file && file.Require("path") && file.FilePath("path") is { } filePath
-                    ? new FileSinkConfig(position, filePath)
-                    : null;
-            case AlertmanagerSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, AlertHttpSinkReader.AlertmanagerKeys) is { } am ? AlertHttpSinkReader.ReadAlertmanager(am) : null;
-            case WebhookSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, AlertHttpSinkReader.WebhookKeys) is { } hook ? AlertHttpSinkReader.ReadWebhook(hook) : null;
-            case ConsoleSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is not null ? new ConsoleSinkConfig(position, ConsoleFormat.Json) : null;
-            case SyslogSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, SyslogKeys) is { } syslog ? ReadSyslog(syslog) : null;
-            case NatsSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, NatsKeys) is { } nats ? ReadNats(nats) : null;
-            case LokiSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, LokiKeys) is { } loki ? ReadLoki(loki) : null;
-            case OtlpLogsSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, OtlpLogsKeys) is { } otlp ? ReadOtlpLogs(otlp) : null;
-            case { } type:
-                string? suggestion = KeySuggester.Suggest(type, KnownSinkTypes);
-                ctx.Error(typeNode!, typePath, $"unknown log sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownSinkTypes)}"
-                    + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
-                return null;
-        }
+            DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
+            FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
+            AlertmanagerSinkConfig.TypeName => AlertHttpSinkReader.ReadAlertmanager(map),
+            WebhookSinkConfig.TypeName => AlertHttpSinkReader.ReadWebhook(map),
+            ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
+            SyslogSinkConfig.TypeName => ReadSyslog(map),
+            NatsSinkConfig.TypeName => ReadNats(map),
+            LokiSinkConfig.TypeName => ReadLoki(map),
+            _ => ReadOtlpLogs(map),
+        };
     }
 
     private static DatadogLogsSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults agent)
     {
         int errors = map.Context.ErrorCount;
-        Secret? key = map.Secret("api_key") ?? agent.ApiKey;
+        Secret? key = DatadogApiKey.Read(map) ?? agent.ApiKey;
         if (key is null && map.Context.ErrorCount == errors)
         {
-            map.Context.Error(map.Position, map.PathOf("api_key"),
+            map.Context.Error(map.Position, map.PathOf(DatadogApiKey.Name),
                 "an API key is required: set api_key here, api_key at the top of the file, or DD_API_KEY");
         }
 
-        string? site = map.String("site");
+        string? site = DatadogSite.Read(map);
         if (site is not null && !AgentConfigReader.IsValidSite(site))
         {
-            map.Error("site", "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path");
+            map.Error(DatadogSite.Name, "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path");
         }
 
-        Uri url = map.Url("url", ["https", "http"]) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
-        TimeSpan timeout = map.Seconds("timeout") ?? DatadogLogsSinkConfig.DefaultTimeout;
+        Uri url = DatadogUrl.Read(map) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
+        TimeSpan timeout = DatadogTimeout.Read(map);
         return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout, map.Context.OutboundProxy) : null;
     }
 }

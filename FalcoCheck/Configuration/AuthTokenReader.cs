@@ -15,9 +15,26 @@ internal static class AuthTokenReader
     private const string FileReader = "file";
     private const string HeaderWriter = "header";
 
-    private static readonly string[] Keys = ["reader", "writer"];
-    private static readonly string[] ReaderKeys = ["type", "path", "pattern"];
-    private static readonly string[] WriterKeys = ["type", "name", "value", "placeholder"];
+    public static OptionSection ReaderSection { get; } = new("auth_token.reader", "a mapping",
+    [
+        Declare.Text("type", "`file` (Datadog's `oauth` is not supported)", "file", required: true),
+        Declare.FilePath("path", "the token file, read at every scrape", "/var/run/secrets/kubernetes.io/serviceaccount/token", required: true),
+        Declare.Text("pattern", "a regular expression with one capture group: the token", "\"token: (.+)\""),
+    ]);
+
+    public static OptionSection WriterSection { get; } = new("auth_token.writer", "a mapping",
+    [
+        Declare.Text("type", "`header`", "header", required: true),
+        Declare.Text("name", "the header", "Authorization", required: true),
+        Declare.Text("value", "the header's value, with the placeholder where the token goes", "Bearer <TOKEN>", @default: AuthTokenConfig.DefaultPlaceholder),
+        Declare.Text("placeholder", "what `value` marks the token with", "<TOKEN>", @default: AuthTokenConfig.DefaultPlaceholder),
+    ]);
+
+    public static OptionSection Section { get; } = new(Key, "a mapping with reader and writer",
+    [
+        Declare.Nested("reader", "where the token comes from", "\n  type: file\n  path: /var/run/secrets/kubernetes.io/serviceaccount/token", ReaderSection, required: true),
+        Declare.Nested("writer", "where the token goes", "\n  type: header\n  name: Authorization\n  value: Bearer <TOKEN>", WriterSection, required: true),
+    ]);
 
     // Datadog's other reader; we name it so the message says "not supported" rather than "unknown".
     private static readonly string[] DatadogOnlyReaders = ["oauth"];
@@ -32,8 +49,7 @@ internal static class AuthTokenReader
 
         ConfigReadContext ctx = instance.Context;
         int errors = ctx.ErrorCount;
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, instance.PathOf(Key), instance.Position, Keys,
-            what: "a mapping with reader and writer");
+        ConfigMapping? map = Section.Open(ctx, node, instance.PathOf(Key), instance.Position);
         if (map is null)
         {
             return null;
@@ -59,7 +75,7 @@ internal static class AuthTokenReader
             return null;
         }
 
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, parent.PathOf("reader"), parent.Position, ReaderKeys);
+        ConfigMapping? map = ReaderSection.Open(ctx, node, parent.PathOf("reader"), parent.Position);
         if (map is null || !map.Require("path"))
         {
             return null;
@@ -88,7 +104,7 @@ internal static class AuthTokenReader
             return null;
         }
 
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, parent.PathOf("writer"), parent.Position, WriterKeys);
+        ConfigMapping? map = WriterSection.Open(ctx, node, parent.PathOf("writer"), parent.Position);
         if (map is null || !map.Require("name"))
         {
             return null;

@@ -11,12 +11,23 @@ internal static class CheckConfigReader
     private const string InitConfigKey = "init_config";
     private const string InstancesKey = "instances";
 
-    private static readonly string[] Keys = [InitConfigKey, InstancesKey, LogInputReader.Key];
+    /// <summary>conf.yaml's root.</summary>
+    public static OptionSection Section { get; } = new("conf.yaml", "a mapping with init_config and instances",
+    [
+        Declare.Nested(InitConfigKey, "options of every instance (see `init_config`)", "{}", InitConfigReader.Section),
+        Declare.Nested(InstancesKey, "the endpoints to scrape (see `instances`)", "\n  - openmetrics_endpoint: http://localhost:8765/metrics",
+            InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
+        Declare.Nested(LogInputReader.Key, "Falco's alert files, as the Datadog Agent's `logs:` (see `logs`)",
+            "\n  - type: file\n    path: /var/log/falco/events.json", LogInputReader.Section, OptionKind.List, "list of mappings"),
+    ])
+    {
+        DatadogOnly = DatadogOnlyOptions.CheckFile,
+        TopLevel = true,
+    };
 
     public static CheckConfig Read(ConfigReadContext ctx, YamlNode? root)
     {
-        ConfigMapping? map = ConfigMapping.Open(ctx, root, string.Empty, ctx.At(1, 1), Keys, DatadogOnlyOptions.CheckFile,
-            what: "a mapping with init_config and instances");
+        ConfigMapping? map = Section.Open(ctx, root, string.Empty, ctx.At(1, 1));
         if (map is null)
         {
             return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.NoticesInFileOrder() };

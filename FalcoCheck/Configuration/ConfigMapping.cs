@@ -29,7 +29,7 @@ internal sealed class ConfigMapping
     public IEnumerable<string> Keys => _entries.Keys;
 
     /// <summary>
-    /// Opens <paramref name="node"/> as a mapping with the given keys. Returns null after an error if it is a list
+    /// Opens <paramref name="node"/> as a mapping with the given keys (a section's table: <see cref="OptionSection.Open"/>). Returns null after an error if it is a list
     /// or a scalar. <paramref name="datadogOnly"/> maps keys Datadog accepts there that have no effect here to what
     /// FalcoCheck does instead: they become notices, not errors.
     /// </summary>

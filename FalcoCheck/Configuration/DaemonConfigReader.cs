@@ -1,48 +1,64 @@
+using static FalcoCheck.Configuration.Declare;
+
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// The agent settings only <c>falcocheck run</c> reads: <c>watch_config</c>, <c>status</c>,
-/// <c>state_flush_interval</c>, <c>shutdown_timeout</c> and <c>kubernetes</c> (discovery, Discovery/). Kept apart from
+/// The agent settings only <c>falcocheck run</c> reads: <c>state_flush_interval</c>, <c>shutdown_timeout</c>,
+/// <c>watch_config</c>, <c>status</c> and <c>kubernetes</c> (discovery, Discovery/). Kept apart from
 /// <see cref="AgentConfigReader"/> so the daemon's settings read as one group.
 /// </summary>
 internal static class DaemonConfigReader
 {
-    public const string WatchConfig = "watch_config";
-    public const string Status = "status";
-    public const string StateFlushInterval = "state_flush_interval";
-    public const string ShutdownTimeout = "shutdown_timeout";
+    private static readonly ValueOption<TimeSpan> StateFlushInterval = Seconds("state_flush_interval", AgentConfig.DefaultStateFlushInterval.TotalSeconds,
+        "seconds between saves of counter state (it is also saved on stop)");
+    private static readonly ValueOption<TimeSpan> ShutdownTimeout = Seconds("shutdown_timeout", AgentConfig.DefaultShutdownTimeout.TotalSeconds,
+        "seconds for in-flight runs and the sinks' flush on SIGTERM/SIGINT");
+    private static readonly ValueOption<bool> WatchConfig = Bool("watch_config", false,
+        "reload when `falcocheck.yaml` or `conf.d/falco.d/conf.yaml` changes, as on SIGHUP");
+    private static readonly ValueOption<bool> Enabled = Bool("enabled", true, "serve the status endpoint");
+    private static readonly TextOption<string> Listen = Text("listen",
+        "where: an IPv4 address, `[IPv6]` or `localhost`, and a port; loopback unless you write another address", "127.0.0.1:8766", "`127.0.0.1:8766`");
 
-    public static IReadOnlyList<string> Keys { get; } = [WatchConfig, Status, StateFlushInterval, ShutdownTimeout, KubernetesConfigReader.Key];
+    public static OptionSection StatusSection { get; } = new("status", "a mapping", [Enabled, Listen]);
 
-    private static readonly string[] StatusKeys = ["enabled", "listen"];
+    private static readonly SectionOption Status = Nested("status", "the endpoint `falcocheck status` reads", "\n  enabled: true\n  listen: 127.0.0.1:8766",
+        StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
+
+    private static readonly SectionOption Kubernetes = Nested(KubernetesConfigReader.Key, "Kubernetes discovery of Falco pods (see `kubernetes`)",
+        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", KubernetesConfigReader.Section);
+
+    /// <summary>The daemon's settings, in falcocheck.yaml's order; the README's table is made from them.</summary>
+    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, Kubernetes];
+
+    public static OptionSection Section { get; } = new("daemon", "a mapping", Options) { TopLevel = true };
 
     /// <summary>Applies the daemon settings of <paramref name="map"/> to <paramref name="config"/>.</summary>
     public static AgentConfig Read(ConfigMapping map, AgentConfig config) => config with
     {
-        WatchConfig = map.Bool(WatchConfig) ?? false,
+        WatchConfig = WatchConfig.Read(map),
         Status = ReadStatus(map) ?? new StatusConfig(),
-        StateFlushInterval = map.Seconds(StateFlushInterval) ?? AgentConfig.DefaultStateFlushInterval,
-        ShutdownTimeout = map.Seconds(ShutdownTimeout) ?? AgentConfig.DefaultShutdownTimeout,
+        StateFlushInterval = StateFlushInterval.Read(map),
+        ShutdownTimeout = ShutdownTimeout.Read(map),
         Kubernetes = KubernetesConfigReader.Read(map),
     };
 
     private static StatusConfig? ReadStatus(ConfigMapping agent)
     {
-        ConfigMapping? map = ConfigMapping.Open(agent.Context, agent.Get(Status), agent.PathOf(Status), agent.PositionOf(Status), StatusKeys);
+        ConfigMapping? map = Status.Open(agent);
         if (map is null)
         {
             return null;
         }
 
-        var status = new StatusConfig { Enabled = map.Bool("enabled") ?? true };
-        if (map.String("listen") is { } listen)
+        var status = new StatusConfig { Enabled = Enabled.Read(map) };
+        if (Listen.Read(map) is { } listen)
         {
             if (StatusConfig.TryParseListen(listen, out var endpoint))
             {
                 return status with { Listen = endpoint };
             }
 
-            map.Error("listen", $"expected an IP address and port such as 127.0.0.1:{StatusConfig.DefaultPort} or [::1]:{StatusConfig.DefaultPort}, got {ValueReader.Quote(listen)}");
+            map.Error(Listen.Name, $"expected an IP address and port such as 127.0.0.1:{StatusConfig.DefaultPort} or [::1]:{StatusConfig.DefaultPort}, got {ValueReader.Quote(listen)}");
         }
 
         return status;

@@ -20,7 +20,12 @@ internal static class DatadogCompatibility
     public const string TlsProtocolsAllowed = "tls_protocols_allowed";
     public const string TlsCiphers = "tls_ciphers";
 
-    private static readonly string[] PatternKeys = ["include", "exclude"];
+    /// <summary>The keys of <c>metric_patterns</c>.</summary>
+    public static OptionSection PatternSection { get; } = new("metric_patterns", "a mapping with include and/or exclude",
+    [
+        Declare.Nested("include", "regular expressions; when given, only raw names one of them finds are sent", "\n- ^falcosecurity_", kind: OptionKind.List),
+        Declare.Nested("exclude", "regular expressions; raw names one of them finds are not sent (wins over include)", "\n- jemalloc", kind: OptionKind.List),
+    ]);
 
     /// <summary>The values Datadog lists for tls_protocols_allowed; only TLS 1.2 and 1.3 can still be offered.</summary>
     private static readonly string[] Protocols = ["SSLv3", "TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
@@ -64,8 +69,7 @@ internal static class DatadogCompatibility
     public static (IReadOnlyList<string> Include, IReadOnlyList<string> Exclude) ReadMetricPatterns(ConfigMapping map)
     {
         YamlNode? node = map.Get(MetricPatterns);
-        if (ConfigMapping.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns), PatternKeys,
-                what: "a mapping with include and/or exclude") is not { } patterns)
+        if (PatternSection.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns)) is not { } patterns)
         {
             return ([], []);
         }

@@ -3,60 +3,134 @@ using FalcoCheck.Counters;
 using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
 using YamlDotNet.RepresentationModel;
+using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// Reads one entry of <c>instances:</c>, applying init_config defaults. All errors go to the context; the
-/// caller keeps the instance only if it added none.
+/// The options of one entry of <c>instances:</c>, declared once in conf.yaml.example's order, and the reader that
+/// applies init_config defaults. All errors go to the context; the caller keeps the instance only if it added none.
 /// </summary>
 internal static class InstanceConfigReader
 {
-    private const string Endpoint = "openmetrics_endpoint";
-    private const string Timeout = "timeout";
-    private const string ConnectTimeout = "connect_timeout";
-    private const string ReadTimeout = "read_timeout";
-    private const string Interval = "min_collection_interval";
-    private const string Username = "username";
-    private const string Password = "password";
-    private const string AuthType = "auth_type";
-    private const string TlsCert = "tls_cert";
-    private const string TlsPrivateKey = "tls_private_key";
-    private const string MaxResponseSize = "max_response_size";
-
     /// <summary>1 GiB: the body is parsed from one buffer, and nothing Falco writes comes near this.</summary>
-    private const long MaxResponseSizeLimit = 1L << 30;
+    private const long SizeLimit = 1L << 30;
 
     // Limits that hold under attack (README "Hardening"). Upper bounds only catch typos: a line or label cannot be
     // longer than the largest body; counts are capped where memory (about 1 KiB per kept series) would run out.
-    internal const string MaxLineLength = "max_line_length";
-    internal const string MaxLabelsPerSeries = "max_labels_per_series";
-    internal const string MaxLabelNameLength = "max_label_name_length";
-    internal const string MaxLabelValueLength = "max_label_value_length";
-    internal const string MaxSeriesPerScrape = "max_series_per_scrape";
-    internal const string MaxCounterContexts = "max_counter_contexts";
     private const int MaxLabelsLimit = 65_536;
-    private const int MaxCountLimit = 10_000_000;
+    private const int CountLimit = 10_000_000;
+    private const string Limit = "; see [Hardening](#hardening)";
 
-    public static IReadOnlyList<string> Keys { get; } =
+    internal static readonly TextOption<Uri> Endpoint = Url("openmetrics_endpoint", ["http", "https"],
+        "URL of Falco's metrics, e.g. `http://localhost:8765/metrics`", "http://localhost:8765/metrics", required: true);
+    internal static readonly TextOption<string> RawMetricPrefix = Text("raw_metric_prefix",
+        "removed from raw names before the metric options match them; the built-in map keeps working", "<PREFIX>_");
+    internal static readonly SectionOption ExtraMetrics = Nested(MetricFilterReader.ExtraMetricsKey,
+        "more series to send: `raw_name`, `{raw_name: sent_name}`, `{raw_name: {name, type}}`, or a regular expression; sent as `falco.<name>`, counters as `falco.<name>.count`",
+        "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
+    internal static readonly SectionOption ExcludeMetrics = Nested(MetricFilterReader.ExcludeMetricsKey,
+        "raw names (exact or regular expression) not to send", "[]", kind: OptionKind.List, typeWord: "list of strings");
+    internal static readonly SectionOption Metrics = Nested(DatadogCompatibility.Metrics,
+        "OpenMetrics V2's name for the same list as `extra_metrics` (both are read)", "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
+    internal static readonly SectionOption MetricPatterns = Nested(DatadogCompatibility.MetricPatterns,
+        "`include:` / `exclude:` regular expressions searched in raw names; with `include`, only matches are sent; `exclude` wins",
+        "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", DatadogCompatibility.PatternSection);
+    internal static readonly SectionOption ExcludeMetricsByLabels = Nested(MetricFilterReader.ExcludeMetricsByLabelsKey,
+        "`label: true` (any value) or `label: [values]` drops matching series", "{}");
+    internal static readonly TextOption<IReadOnlyList<string>> ExcludeLabels = StringList("exclude_labels", "labels that never become tags", "[]");
+    internal static readonly TextOption<IReadOnlyList<string>> IncludeLabels = StringList("include_labels",
+        "when set, only these labels become tags (`exclude_labels` wins)", "[]");
+    internal static readonly TextOption<IReadOnlyDictionary<string, string>> RenameLabels = StringMap("rename_labels",
+        "`label: new_tag_name`", "\n  <LABEL_NAME_1>: <NEW_LABEL_NAME_1>\n  <LABEL_NAME_2>: <NEW_LABEL_NAME_2>");
+    internal static readonly ValueOption<bool> TagByEndpoint = Bool("tag_by_endpoint", true, "add `endpoint:<url>` (credentials and query removed)");
+    internal static readonly ValueOption<bool> HealthServiceCheck = Bool("enable_health_service_check", true, "send `falco.openmetrics.health`");
+    internal static readonly ValueOption<bool> IgnoreConnectionErrors = Bool("ignore_connection_errors", false,
+        "an unreachable endpoint is skipped without a CRITICAL");
+    internal static readonly TextOption<string> HostnameLabel = Text("hostname_label", "submit each series for the host named by this label");
+    internal static readonly ValueOption<bool> UseLatestSpec = Bool("use_latest_spec", false,
+        "ask for OpenMetrics 1.0 text (Falco answers Prometheus text either way)");
+    internal static readonly ValueOption<bool> OpenMetricsStrict = Bool("openmetrics_strict", true,
+        "an OpenMetrics body that breaks the 1.0 specification fails the scrape, CRITICAL with line:column (see [OpenMetrics](#openmetrics)); Prometheus text is not affected");
+    internal static readonly ValueOption<bool> ExtendedMetrics = Bool("extended_metrics", true,
+        "FalcoCheck's metrics beyond Datadog's list (see [Metrics](#metrics))");
+    internal static readonly ValueOption<bool> InfoTags = Bool("info_tags", true,
+        "`falco_version`, `kernel_release`, `engine_name`, `evt_source` on every series");
+    internal static readonly TextOption<string> RuleTags = OneOf("rule_tags", ["fold", "labels", "drop"], "fold",
+        "`fold`, `labels` or `drop`: Falco's `tag_<x>` rule labels");
+    internal static readonly ValueOption<long> MaxRules = Integer("max_rules", InstanceConfig.DefaultMaxRules, 0, 1_000_000,
+        "distinct rules per interval before the rest is summed under `rule_name:other`; 0 for no cap");
+    internal static readonly ValueOption<long> MaxResponseSize = Bytes("max_response_size", InstanceConfig.DefaultMaxResponseBytes, 1, SizeLimit,
+        "bytes; a larger body is refused (CRITICAL), never read whole");
+    internal static readonly ValueOption<long> MaxLineLength = Bytes("max_line_length", TextParserOptions.DefaultMaxLineBytes, 1, SizeLimit,
+        "bytes; a longer line is skipped and counted" + Limit);
+    internal static readonly ValueOption<long> MaxLabelsPerSeries = Integer("max_labels_per_series", TextParserOptions.DefaultMaxLabelsPerSeries, 1, MaxLabelsLimit,
+        "a sample with more labels is skipped and counted" + Limit);
+    internal static readonly ValueOption<long> MaxLabelNameLength = Bytes("max_label_name_length", TextParserOptions.DefaultMaxLabelNameBytes, 1, SizeLimit,
+        "bytes; a sample with a longer label name is skipped and counted" + Limit);
+    internal static readonly ValueOption<long> MaxLabelValueLength = Bytes("max_label_value_length", TextParserOptions.DefaultMaxLabelValueBytes, 1, SizeLimit,
+        "bytes as written; a sample with a longer label value is skipped and counted" + Limit);
+    internal static readonly ValueOption<long> MaxSeriesPerScrape = Integer("max_series_per_scrape", MappingOptions.DefaultMaxSeriesPerScrape, 1, CountLimit,
+        "samples past this many in one payload are not submitted, and counted" + Limit);
+    internal static readonly ValueOption<long> MaxCounterContexts = Integer("max_counter_contexts", CounterStateOptions.DefaultMaxContexts, 1, CountLimit,
+        "distinct counters kept for counts; new ones past it are not counted" + Limit);
+    internal static readonly SectionOption Proxy = Nested("proxy", "this instance's proxy", ProxyConfigReader.Example, ProxyConfigReader.Section, rule: "`init_config.proxy`");
+    internal static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "connect directly, ignoring any proxy");
+    internal static readonly TextOption<string> AuthType = Text("auth_type",
+        "`basic` only (Datadog's `digest`, `ntlm`, `kerberos` and `aws` are refused)", "basic", @default: "basic");
+    internal static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`");
+    internal static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_FALCO_PASSWORD%%\"");
+    internal static readonly SectionOption AuthToken = Nested(AuthTokenReader.Key,
+        "`reader: {type: file, path, pattern}` and `writer: {type: header, name, value: \"Bearer <TOKEN>\"}`; the file is read at every scrape, so rotated tokens are picked up",
+        "\n  reader:\n    type: file\n    path: /var/run/secrets/kubernetes.io/serviceaccount/token\n  writer:\n    type: header\n    name: Authorization\n    value: Bearer <TOKEN>");
+    internal static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
+    internal static readonly ValueOption<bool> TlsIgnoreWarning = Bool(DatadogCompatibility.TlsIgnoreWarning, false,
+        "silences the notice that `tls_verify: false` prints");
+    internal static readonly SectionOption TlsProtocols = Nested(DatadogCompatibility.TlsProtocolsAllowed,
+        "`TLSv1.2` and/or `TLSv1.3`; `SSLv3`, `TLSv1`, `TLSv1.1` are noticed and never offered", "\n  - TLSv1.2\n  - TLSv1.3",
+        kind: OptionKind.List, rule: "system (TLS 1.2, 1.3)");
+    internal static readonly SectionOption TlsCiphers = Nested(DatadogCompatibility.TlsCiphers,
+        "IANA names (`TLS_AES_128_GCM_SHA256`) or the usual OpenSSL names of the TLS 1.2 ECDHE suites",
+        "\n  - TLS_AES_256_GCM_SHA384\n  - TLS_AES_128_GCM_SHA256", kind: OptionKind.List, rule: "`ALL`");
+    internal static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
+    internal static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>");
+    internal static readonly TextOption<string> TlsCaCert = FilePath("tls_ca_cert", "PEM file of the CA(s) to trust for this endpoint", "<CA_CERT_PATH>", "system roots");
+    internal static readonly SectionOption Headers = Nested("headers", "replaces the default request headers",
+        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>", kind: OptionKind.Map, rule: "Accept + User-Agent");
+    internal static readonly SectionOption ExtraHeaders = Nested("extra_headers", "headers added to the defaults",
+        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>", kind: OptionKind.Map);
+
+    // Defaults never make a config invalid: a default interval grows to the longest timeout written, and a default
+    // timeout shrinks to the interval. Only values the user wrote can conflict (CheckOverlap).
+    internal static readonly ValueOption<TimeSpan> Timeout = Seconds("timeout", InitConfig.DefaultTimeout.TotalSeconds,
+        "seconds; default of the two below; a written timeout may not exceed a written `min_collection_interval`",
+        rule: "`init_config.timeout`, else 10 or `min_collection_interval` if shorter", derivedFrom: ["min_collection_interval"]);
+    internal static readonly ValueOption<TimeSpan> ConnectTimeout = Seconds("connect_timeout", null, "seconds to connect", "5", "`timeout`", ["timeout", "min_collection_interval"]);
+    internal static readonly ValueOption<TimeSpan> ReadTimeout = Seconds("read_timeout", null, "seconds to get the whole response", "10", "`timeout`", ["timeout", "min_collection_interval"]);
+    internal static readonly ValueOption<bool> AllowRedirects = Bool(DatadogCompatibility.AllowRedirects, true, "follow the endpoint's HTTP redirects");
+    internal static readonly SectionOption IgnoreTags = Nested(DatadogCompatibility.IgnoreTags,
+        "regular expressions; entries of `tags` they find are not added", "\n  - \"^tmp:\"", kind: OptionKind.List);
+    internal static readonly TextOption<IReadOnlyList<string>> Tags = StringList("tags", "tags added to every series and to the service check",
+        "\n  - <KEY_1>:<VALUE_1>\n  - <KEY_2>:<VALUE_2>", "`[]`");
+    internal static readonly TextOption<string> Service = Text("service", "adds `service:<value>`", "<SERVICE>", "`init_config.service`");
+    internal static readonly ValueOption<TimeSpan> Interval = Seconds("min_collection_interval", InstanceConfig.DefaultMinCollectionInterval.TotalSeconds,
+        "seconds between runs in the daemon; the interval of counts", rule: "15, or the longest timeout written if longer",
+        derivedFrom: ["timeout", "connect_timeout", "read_timeout"]);
+
+    public static OptionSection Section { get; } = new("instances", "a mapping with openmetrics_endpoint",
     [
-        Endpoint, "tags", "service", Interval, Timeout, ConnectTimeout, ReadTimeout,
-        "headers", "extra_headers", Username, Password, AuthType, AuthTokenReader.Key,
-        "tls_verify", "tls_ca_cert", TlsCert, TlsPrivateKey,
-        MetricFilterReader.ExtraMetricsKey, MetricFilterReader.ExcludeMetricsKey, MetricFilterReader.ExcludeMetricsByLabelsKey,
-        "exclude_labels", "include_labels", "rename_labels", "tag_by_endpoint", "enable_health_service_check",
-        "ignore_connection_errors", "raw_metric_prefix", "hostname_label", "use_latest_spec", "openmetrics_strict", MaxResponseSize,
-        "proxy", "skip_proxy", "extended_metrics", "info_tags", "rule_tags", "max_rules",
-        DatadogCompatibility.Metrics, DatadogCompatibility.MetricPatterns, DatadogCompatibility.IgnoreTags,
-        DatadogCompatibility.TlsIgnoreWarning, DatadogCompatibility.AllowRedirects, DatadogCompatibility.TlsProtocolsAllowed,
-        DatadogCompatibility.TlsCiphers,
-        MaxLineLength, MaxLabelsPerSeries, MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts,
-    ];
-
-    /// <summary>Values of rule_tags, in the order of <see cref="Mapping.RuleTagMode"/>.</summary>
-    public static IReadOnlyList<string> RuleTagModes { get; } = ["fold", "labels", "drop"];
-
-    private static readonly string[] EndpointSchemes = ["http", "https"];
+        Endpoint, RawMetricPrefix, ExtraMetrics, ExcludeMetrics, Metrics, MetricPatterns, ExcludeMetricsByLabels, ExcludeLabels,
+        IncludeLabels, RenameLabels, TagByEndpoint, HealthServiceCheck, IgnoreConnectionErrors, HostnameLabel, UseLatestSpec,
+        OpenMetricsStrict, ExtendedMetrics, InfoTags, RuleTags, MaxRules, MaxResponseSize, MaxLineLength, MaxLabelsPerSeries,
+        MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts, Proxy, SkipProxy, AuthType, Username,
+        Password, AuthToken, TlsVerify, TlsIgnoreWarning, TlsProtocols, TlsCiphers, TlsCert, TlsPrivateKey, TlsCaCert, Headers,
+        ExtraHeaders, Timeout, ConnectTimeout, ReadTimeout, AllowRedirects, IgnoreTags, Tags, Service, Interval,
+    ])
+    {
+        DatadogOnly = DatadogOnlyOptions.Instance,
+        IsList = true,
+        Doc = "Every instance is scheduled independently of the others; an instance with an error is skipped.",
+    };
 
     public static InstanceConfig? Read(ConfigReadContext ctx, YamlNode node, int index, InitConfig init, YamlNode? initTimeoutNode)
     {
@@ -64,77 +138,73 @@ internal static class InstanceConfigReader
         int errors = ctx.ErrorCount;
         if (YamlScalars.IsNull(node))
         {
-            ctx.Error(node, path, $"expected a mapping with {Endpoint}, got nothing (null)");
+            ctx.Error(node, path, $"expected {Section.What}, got nothing (null)");
             return null;
         }
 
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, path, ctx.At(node), Keys, DatadogOnlyOptions.Instance,
-            what: $"a mapping with {Endpoint}");
-        if (map is null)
+        if (Section.Open(ctx, node, path, ctx.At(node)) is not { } map)
         {
             return null;
         }
 
-        Uri? endpoint = map.Require(Endpoint) ? map.Url(Endpoint, EndpointSchemes) : null;
-        // Defaults never make a config invalid: a default interval grows to the longest timeout written, and a
-        // default timeout shrinks to the interval. Only values the user wrote can conflict (CheckOverlap).
-        TimeSpan? writtenTimeout = map.Seconds(Timeout) ?? (initTimeoutNode is null ? null : init.Timeout);
-        TimeSpan? writtenConnect = map.Seconds(ConnectTimeout);
-        TimeSpan? writtenRead = map.Seconds(ReadTimeout);
+        Uri? endpoint = Endpoint.Read(map);
+        TimeSpan? writtenTimeout = Timeout.Written(map) ?? (initTimeoutNode is null ? null : init.Timeout);
+        TimeSpan? writtenConnect = ConnectTimeout.Written(map);
+        TimeSpan? writtenRead = ReadTimeout.Written(map);
         var (includeMetrics, excludeMetrics) = DatadogCompatibility.ReadMetricPatterns(map);
-        TimeSpan interval = map.Seconds(Interval) ?? Longest(InstanceConfig.DefaultMinCollectionInterval, writtenTimeout, writtenConnect, writtenRead);
-        TimeSpan timeout = writtenTimeout ?? (InitConfig.DefaultTimeout < interval ? InitConfig.DefaultTimeout : interval);
+        TimeSpan interval = Interval.Written(map) ?? Longest(Interval.DefaultValue.GetValueOrDefault(), writtenTimeout, writtenConnect, writtenRead);
+        TimeSpan timeout = writtenTimeout ?? (Timeout.DefaultValue < interval ? Timeout.DefaultValue.Value : interval);
         var result = new InstanceConfig
         {
             Index = index,
             Position = map.Position,
             OpenMetricsEndpoint = endpoint ?? new Uri("http://invalid/"),
-            Tags = DatadogCompatibility.WithoutIgnoredTags(map, map.StringList("tags") ?? []),
-            Service = map.String("service") ?? init.Service,
+            Tags = DatadogCompatibility.WithoutIgnoredTags(map, Tags.Read(map) ?? []),
+            Service = Service.Read(map) ?? init.Service,
             MinCollectionInterval = interval,
             Timeout = timeout,
             ConnectTimeout = writtenConnect ?? timeout,
             ReadTimeout = writtenRead ?? timeout,
-            Headers = HeaderRules.Read(map, "headers"),
-            ExtraHeaders = HeaderRules.Read(map, "extra_headers") ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
-            Username = map.String(Username),
-            Password = map.Secret(Password),
+            Headers = HeaderRules.Read(map, Headers.Name),
+            ExtraHeaders = HeaderRules.Read(map, ExtraHeaders.Name) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+            Username = Username.Read(map),
+            Password = Password.Read(map),
             AuthToken = AuthTokenReader.Read(map),
-            TlsVerify = map.Bool("tls_verify") ?? true,
-            TlsCaCert = map.FilePath("tls_ca_cert"),
-            TlsCert = map.FilePath(TlsCert),
-            TlsPrivateKey = map.FilePath(TlsPrivateKey),
-            ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, DatadogCompatibility.Metrics) ?? []],
+            TlsVerify = TlsVerify.Read(map),
+            TlsCaCert = TlsCaCert.Read(map),
+            TlsCert = TlsCert.Read(map),
+            TlsPrivateKey = TlsPrivateKey.Read(map),
+            ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, Metrics.Name) ?? []],
             ExcludeMetrics = [.. MetricFilterReader.ReadExcludeMetrics(map) ?? [], .. excludeMetrics],
             IncludeMetrics = includeMetrics,
             ExcludeMetricsByLabels = MetricFilterReader.ReadExcludeMetricsByLabels(map)
                 ?? new Dictionary<string, LabelValueFilter>(StringComparer.Ordinal),
-            ExcludeLabels = map.StringList("exclude_labels") ?? [],
-            IncludeLabels = map.StringList("include_labels") ?? [],
-            RenameLabels = map.StringMap("rename_labels") ?? new Dictionary<string, string>(StringComparer.Ordinal),
-            TagByEndpoint = map.Bool("tag_by_endpoint") ?? true,
-            EnableHealthServiceCheck = map.Bool("enable_health_service_check") ?? true,
-            IgnoreConnectionErrors = map.Bool("ignore_connection_errors") ?? false,
-            RawMetricPrefix = map.String("raw_metric_prefix"),
-            HostnameLabel = map.String("hostname_label"),
-            UseLatestSpec = map.Bool("use_latest_spec") ?? false,
-            OpenMetricsStrict = map.Bool("openmetrics_strict") ?? true,
-            MaxResponseBytes = map.Integer(MaxResponseSize, 1, MaxResponseSizeLimit) ?? InstanceConfig.DefaultMaxResponseBytes,
-            Proxy = ProxyConfigReader.Read(ctx, map.Get("proxy"), map.PathOf("proxy"), map.Position) ?? init.Proxy,
-            SkipProxy = map.Bool("skip_proxy") ?? init.SkipProxy,
-            AllowRedirects = map.Bool(DatadogCompatibility.AllowRedirects) ?? true,
+            ExcludeLabels = ExcludeLabels.Read(map) ?? [],
+            IncludeLabels = IncludeLabels.Read(map) ?? [],
+            RenameLabels = RenameLabels.Read(map) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            TagByEndpoint = TagByEndpoint.Read(map),
+            EnableHealthServiceCheck = HealthServiceCheck.Read(map),
+            IgnoreConnectionErrors = IgnoreConnectionErrors.Read(map),
+            RawMetricPrefix = RawMetricPrefix.Read(map),
+            HostnameLabel = HostnameLabel.Read(map),
+            UseLatestSpec = UseLatestSpec.Read(map),
+            OpenMetricsStrict = OpenMetricsStrict.Read(map),
+            MaxResponseBytes = MaxResponseSize.Read(map),
+            Proxy = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position) ?? init.Proxy,
+            SkipProxy = SkipProxy.Written(map) ?? init.SkipProxy,
+            AllowRedirects = AllowRedirects.Read(map),
             TlsProtocols = DatadogCompatibility.ReadTlsProtocols(map),
             TlsCiphers = DatadogCompatibility.ReadTlsCiphers(map),
-            ExtendedMetrics = map.Bool("extended_metrics") ?? true,
-            InfoTags = map.Bool("info_tags") ?? true,
-            RuleTags = map.OneOf("rule_tags", RuleTagModes) ?? "fold",
-            MaxRules = (int)(map.Integer("max_rules", 0, 1_000_000) ?? InstanceConfig.DefaultMaxRules),
-            MaxLineBytes = (int)(map.Integer(MaxLineLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLineBytes),
-            MaxLabelsPerSeries = (int)(map.Integer(MaxLabelsPerSeries, 1, MaxLabelsLimit) ?? TextParserOptions.DefaultMaxLabelsPerSeries),
-            MaxLabelNameBytes = (int)(map.Integer(MaxLabelNameLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLabelNameBytes),
-            MaxLabelValueBytes = (int)(map.Integer(MaxLabelValueLength, 1, MaxResponseSizeLimit) ?? TextParserOptions.DefaultMaxLabelValueBytes),
-            MaxSeriesPerScrape = (int)(map.Integer(MaxSeriesPerScrape, 1, MaxCountLimit) ?? MappingOptions.DefaultMaxSeriesPerScrape),
-            MaxCounterContexts = (int)(map.Integer(MaxCounterContexts, 1, MaxCountLimit) ?? CounterStateOptions.DefaultMaxContexts),
+            ExtendedMetrics = ExtendedMetrics.Read(map),
+            InfoTags = InfoTags.Read(map),
+            RuleTags = RuleTags.Read(map)!,
+            MaxRules = (int)MaxRules.Read(map),
+            MaxLineBytes = (int)MaxLineLength.Read(map),
+            MaxLabelsPerSeries = (int)MaxLabelsPerSeries.Read(map),
+            MaxLabelNameBytes = (int)MaxLabelNameLength.Read(map),
+            MaxLabelValueBytes = (int)MaxLabelValueLength.Read(map),
+            MaxSeriesPerScrape = (int)MaxSeriesPerScrape.Read(map),
+            MaxCounterContexts = (int)MaxCounterContexts.Read(map),
         };
 
         CheckAuthType(map);
@@ -147,9 +217,9 @@ internal static class InstanceConfigReader
     /// <summary>Only basic auth is implemented; Datadog's other types get a "not supported" message.</summary>
     private static void CheckAuthType(ConfigMapping map)
     {
-        if (map.String(AuthType) is { } type && type != "basic")
+        if (map.Has(AuthType.Name) && AuthType.Read(map) is { } type && type != "basic")
         {
-            map.Error(AuthType, type is "digest" or "ntlm" or "kerberos" or "aws"
+            map.Error(AuthType.Name, type is "digest" or "ntlm" or "kerberos" or "aws"
                 ? $"'{type}' is a Datadog option FalcoCheck does not support; FalcoCheck supports basic (username and password) and auth_token"
                 : $"expected basic, got {ValueReader.Quote(type)}");
         }
@@ -158,22 +228,16 @@ internal static class InstanceConfigReader
     private static void CheckPairs(ConfigMapping map, InstanceConfig instance)
     {
         // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
-        if (map.Has(Username) != map.Has(Password))
+        NetworkSinkReader.RequireUserAndPassword(map);
+        if (map.Has(TlsPrivateKey.Name) && !map.Has(TlsCert.Name))
         {
-            string present = map.Has(Username) ? Username : Password;
-            string missing = present == Username ? Password : Username;
-            map.Error(present, $"{missing} is required when {present} is set");
+            map.Error(TlsPrivateKey.Name, $"{TlsCert} is required when {TlsPrivateKey} is set");
         }
 
-        if (map.Has(TlsPrivateKey) && !map.Has(TlsCert))
-        {
-            map.Error(TlsPrivateKey, $"{TlsCert} is required when {TlsPrivateKey} is set");
-        }
-
-        if (instance.AuthToken is { } token && map.Has(Username)
+        if (instance.AuthToken is { } token && map.Has(Username.Name)
             && string.Equals(token.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
         {
-            map.Error(AuthTokenReader.Key, "auth_token writes the Authorization header, which username and password also set; use one of them");
+            map.Error(AuthToken.Name, "auth_token writes the Authorization header, which username and password also set; use one of them");
         }
     }
 
@@ -183,27 +247,27 @@ internal static class InstanceConfigReader
     /// </summary>
     private static void CheckOverlap(ConfigReadContext ctx, ConfigMapping map, InstanceConfig instance, YamlNode? initTimeoutNode)
     {
-        if (!map.Has(Interval))
+        if (!map.Has(Interval.Name))
         {
             return;
         }
 
-        string interval = Seconds(instance.MinCollectionInterval);
-        SourcePosition intervalAt = ctx.At(map.Get(Interval)!);
-        foreach ((string key, TimeSpan value) in new[] { (Timeout, instance.Timeout), (ConnectTimeout, instance.ConnectTimeout), (ReadTimeout, instance.ReadTimeout) })
+        string interval = SecondsText(instance.MinCollectionInterval);
+        SourcePosition intervalAt = ctx.At(map.Get(Interval.Name)!);
+        foreach ((ConfigOption option, TimeSpan value) in new (ConfigOption, TimeSpan)[] { (Timeout, instance.Timeout), (ConnectTimeout, instance.ConnectTimeout), (ReadTimeout, instance.ReadTimeout) })
         {
             if (value <= instance.MinCollectionInterval)
             {
                 continue;
             }
 
-            if (map.Has(key))
+            if (map.Has(option.Name))
             {
-                map.Error(key, $"{Seconds(value)} s is longer than {Interval} ({interval} s, at {intervalAt}); runs would overlap");
+                map.Error(option.Name, $"{SecondsText(value)} s is longer than {Interval} ({interval} s, at {intervalAt}); runs would overlap");
             }
-            else if (key == Timeout && initTimeoutNode is not null)
+            else if (option == Timeout && initTimeoutNode is not null)
             {
-                map.Error(Interval, $"{interval} s is shorter than init_config.timeout ({Seconds(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
+                map.Error(Interval.Name, $"{interval} s is shorter than init_config.timeout ({SecondsText(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
             }
         }
     }
@@ -222,5 +286,5 @@ internal static class InstanceConfigReader
         return longest;
     }
 
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+    internal static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

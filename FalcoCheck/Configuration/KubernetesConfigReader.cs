@@ -8,8 +8,21 @@ internal static class KubernetesConfigReader
 {
     public const string Key = "kubernetes";
 
-    private static readonly string[] Keys =
-        ["enabled", "kubeconfig", "node_name", "namespaces", "cluster_name", "pod_labels_as_tags", "resync_period"];
+    private static readonly ValueOption<bool> Enabled = Declare.Bool("enabled", false, "discover Falco pods through the Kubernetes API", "true");
+    private static readonly TextOption<string> Kubeconfig = Declare.FilePath("kubeconfig", "reach the API from outside the cluster with this file",
+        "/path/to/kubeconfig", "in-cluster (service account token, `KUBERNETES_SERVICE_HOST`)");
+    private static readonly TextOption<string> NodeName = Declare.Text("node_name", "only pods on this node (fieldSelector `spec.nodeName`)",
+        "\"%%env_NODE_NAME%%\"", "the whole cluster");
+    private static readonly TextOption<IReadOnlyList<string>> Namespaces = Declare.StringList("namespaces",
+        "one namespace is watched alone, several as one filtered watch", "[falco]", "all");
+    private static readonly TextOption<string> ClusterName = Declare.Text("cluster_name", "the `kube_cluster_name` tag", "my-cluster", "`DD_CLUSTER_NAME`");
+    private static readonly TextOption<IReadOnlyDictionary<string, string>> PodLabelsAsTags = Declare.StringMap("pod_labels_as_tags",
+        "pod label -> tag name, as the Agent's `kubernetes_pod_labels_as_tags`", "\n  app.kubernetes.io/instance: helm_release");
+    private static readonly ValueOption<TimeSpan> ResyncPeriod = Declare.Seconds("resync_period", KubernetesConfig.DefaultResyncPeriod.TotalSeconds,
+        "seconds between full lists (at least 10)");
+
+    public static OptionSection Section { get; } = new(Key, "a mapping of Kubernetes discovery settings",
+        [Enabled, Kubeconfig, NodeName, Namespaces, ClusterName, PodLabelsAsTags, ResyncPeriod]);
 
     /// <summary>Kubernetes names (RFC 1123 subdomains) are at most 253 characters.</summary>
     private const int MaxNameLength = 253;
@@ -18,8 +31,7 @@ internal static class KubernetesConfigReader
     {
         ArgumentNullException.ThrowIfNull(agent);
         ConfigReadContext ctx = agent.Context;
-        ConfigMapping? map = ConfigMapping.Open(ctx, agent.Get(Key), agent.PathOf(Key), agent.PositionOf(Key), Keys,
-            what: "a mapping of Kubernetes discovery settings");
+        ConfigMapping? map = Section.Open(ctx, agent.Get(Key), agent.PathOf(Key), agent.PositionOf(Key));
         if (map is null || agent.Get(Key) is null)
         {
             return null;
@@ -27,37 +39,37 @@ internal static class KubernetesConfigReader
 
         var config = new KubernetesConfig
         {
-            Enabled = map.Bool("enabled") ?? false,
-            Kubeconfig = map.FilePath("kubeconfig"),
-            NodeName = map.String("node_name", allowEmpty: true) is { Length: > 0 } node ? node : null,
-            Namespaces = map.StringList("namespaces") ?? [],
-            ClusterName = map.String("cluster_name") ?? (ctx.GetEnv("DD_CLUSTER_NAME") is { Length: > 0 } env ? env.Trim() : null),
-            PodLabelsAsTags = map.StringMap("pod_labels_as_tags") ?? new Dictionary<string, string>(StringComparer.Ordinal),
-            ResyncPeriod = map.Seconds("resync_period") ?? KubernetesConfig.DefaultResyncPeriod,
+            Enabled = Enabled.Read(map),
+            Kubeconfig = Kubeconfig.Read(map),
+            NodeName = map.String(NodeName.Name, allowEmpty: true) is { Length: > 0 } node ? node : null,
+            Namespaces = Namespaces.Read(map) ?? [],
+            ClusterName = ClusterName.Read(map) ?? (ctx.GetEnv("DD_CLUSTER_NAME") is { Length: > 0 } env ? env.Trim() : null),
+            PodLabelsAsTags = PodLabelsAsTags.Read(map) ?? new Dictionary<string, string>(StringComparer.Ordinal),
+            ResyncPeriod = ResyncPeriod.Read(map),
         };
 
         if (config.NodeName is { } name && !IsName(name))
         {
-            map.Error("node_name", $"expected a node name (lower-case letters, digits, '-' and '.'), got {ValueReader.Quote(name)}");
+            map.Error(NodeName.Name, $"expected a node name (lower-case letters, digits, '-' and '.'), got {ValueReader.Quote(name)}");
         }
 
         for (int i = 0; i < config.Namespaces.Count; i++)
         {
             if (!IsName(config.Namespaces[i]) || config.Namespaces[i].Contains('.', StringComparison.Ordinal))
             {
-                ctx.Error(map.PositionOf("namespaces"), ValueReader.Index(map.PathOf("namespaces"), i),
+                ctx.Error(map.PositionOf(Namespaces.Name), ValueReader.Index(map.PathOf(Namespaces.Name), i),
                     $"expected a namespace name (lower-case letters, digits and '-'), got {ValueReader.Quote(config.Namespaces[i])}");
             }
         }
 
         if (config.ResyncPeriod < TimeSpan.FromSeconds(10))
         {
-            map.Error("resync_period", "expected at least 10 seconds: each resync lists every watched pod");
+            map.Error(ResyncPeriod.Name, "expected at least 10 seconds: each resync lists every watched pod");
         }
 
         if (config.Enabled && config.Kubeconfig is null && string.IsNullOrEmpty(ctx.GetEnv("KUBERNETES_SERVICE_HOST")))
         {
-            map.Error("enabled", "not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set); set kubeconfig to reach the API from outside the cluster");
+            map.Error(Enabled.Name, "not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set); set kubeconfig to reach the API from outside the cluster");
         }
 
         return config;

@@ -11,7 +11,6 @@ internal static class LogInputReader
 {
     public const string Key = "logs";
 
-    private static readonly string[] Keys = ["type", "path", "service", "source", "tags"];
 
     private static readonly Dictionary<string, string> AgentOnlyKeys = new(StringComparer.Ordinal)
     {
@@ -21,6 +20,20 @@ internal static class LogInputReader
         ["exclude_paths"] = "each path is one file",
         ["auto_multi_line_detection"] = "Falco writes one JSON alert per line",
         ["name"] = "not used",
+    };
+
+    /// <summary>One entry of <c>logs:</c>, as the Datadog Agent's log configuration has it.</summary>
+    public static OptionSection Section { get; } = new("logs", "a mapping with type and path",
+    [
+        Declare.Text("type", "`file` is followed as `alerts.files` are; other types are the Agent's (a notice)", "file", required: true),
+        Declare.FilePath("path", "Falco's `file_output` file", "/var/log/falco/events.json", required: true),
+        Declare.Text("service", "the alerts' `service`", "falco", "`alerts.service`"),
+        Declare.Text("source", "always `falco` (Datadog's Falco log pipeline)", "falco"),
+        Declare.StringList("tags", "tags of these alerts (a comma-separated string also works)", "[team:security]"),
+    ])
+    {
+        DatadogOnly = AgentOnlyKeys,
+        IsList = true,
     };
 
     public static IReadOnlyList<LogFileInput> Read(ConfigReadContext ctx, YamlNode? node)
@@ -41,7 +54,7 @@ internal static class LogInputReader
         {
             string path = ValueReader.Index(Key, i);
             YamlNode item = list.Children[i];
-            if (ConfigMapping.Open(ctx, item, path, ctx.At(item), Keys, AgentOnlyKeys, what: "a mapping with type and path") is not { } map
+            if (Section.Open(ctx, item, path, ctx.At(item)) is not { } map
                 || map.RequiredString("type") is not { } type)
             {
                 continue;

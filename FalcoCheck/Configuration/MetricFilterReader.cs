@@ -18,7 +18,12 @@ internal static class MetricFilterReader
     private static readonly string[] DatadogOnlyTypes =
         ["rate", "metadata", "service_check", "temporal_percent", "time_elapsed", "monotonic_gauge", "native", "native_dynamic"];
 
-    private static readonly string[] DefinitionKeys = ["name", "type"];
+    /// <summary>An extra_metrics entry written as a mapping: <c>{raw_name: {name, type}}</c>.</summary>
+    public static OptionSection Definition { get; } = new("extra_metrics.definition", "a mapping",
+    [
+        Declare.Text("name", "the name to send it as (`falco.<name>`)", "<SENT_METRIC>"),
+        Declare.OneOf("type", MetricTypes, null, "how to send it, whatever the endpoint says", "gauge"),
+    ]);
 
     /// <summary><c>extra_metrics</c>, or another key of the same shape (V2's <c>metrics</c>).</summary>
     public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, string key = ExtraMetricsKey)
@@ -148,7 +153,7 @@ internal static class MetricFilterReader
                 return name is null ? null : new ExtraMetric(raw, isRegex, name, null);
             case YamlMappingNode:
                 int errors = ctx.ErrorCount;
-                ConfigMapping? definition = ConfigMapping.Open(ctx, value, metricPath, ctx.At(value), DefinitionKeys);
+                ConfigMapping? definition = Definition.Open(ctx, value, metricPath, ctx.At(value));
                 if (definition is null)
                 {
                     return null;

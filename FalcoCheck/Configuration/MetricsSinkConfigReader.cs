@@ -3,80 +3,94 @@ using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
+using static FalcoCheck.Configuration.Declare;
+using Net = FalcoCheck.Configuration.NetworkSinkReader;
 
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// Options of the metrics backends (datadog, dogstatsd, prometheus_remote_write, otlp), one method each, called by
-/// <see cref="SinkConfigReader"/> once it has opened the mapping with the type's key list.
+/// Options of the metrics backends (datadog, dogstatsd, prometheus_remote_write, otlp), declared per type, and one
+/// reader each, called by <see cref="SinkConfigReader"/> once the entry is open with its type's table.
 /// </summary>
 internal static class MetricsSinkConfigReader
 {
-    private const string ApiKey = "api_key";
-    private const string Site = "site";
+    private const string SiteMessage = "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
-    public static readonly string[] DatadogKeys =
-        ["type", ApiKey, Site, NetworkSinkReader.Url, "api_version", "compression", "send_service_checks", "tls_verify", "tls_ca_cert", .. NetworkSinkReader.DeliveryKeys];
+    private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
+        "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
+    private static readonly TextOption<string> Site = Text("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
+        "datadoghq.eu", "agent's `site` (`datadoghq.com`)");
+    private static readonly TextOption<Uri> DatadogUrl = Url("url", Net.HttpSchemes,
+        "base URL of any server speaking Datadog's API, instead of `site`", "http://127.0.0.1:8428/datadog");
+    private static readonly TextOption<string> ApiVersion = OneOf("api_version", ["v2", "v1"], "v2", "`v2` or `v1` (the legacy series format)");
+    private static readonly TextOption<string> DatadogCompression = OneOf("compression", ["gzip", "deflate", "zstd", "none"], "gzip",
+        "`gzip`, `deflate` (zlib), `zstd` (v2 only), `none`");
+    private static readonly ValueOption<bool> SendServiceChecks = Bool("send_service_checks", true, "post `falco.openmetrics.health` to `/api/v1/check_run`");
 
-    public static readonly string[] DogStatsDKeys = ["type", "address", "max_packet_size", "queue_size", "flush_timeout", "retry_max_backoff", "spool_max_size"];
+    private static readonly TextOption<string> Address = Text("address", "`udp://HOST:PORT` or `unix:///PATH` (a Unix datagram socket)",
+        "udp://127.0.0.1:8125", "`udp://127.0.0.1:8125`");
 
-    public static readonly string[] RemoteWriteKeys =
-        ["type", NetworkSinkReader.Url, .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys, .. NetworkSinkReader.DeliveryKeys];
+    /// <summary>From the smallest useful datagram (one short line) to the largest UDP payload over IPv4 (65535 − 8 − 20).</summary>
+    private static readonly ValueOption<long> MaxPacketSize = Bytes("max_packet_size", DogStatsDOptions.DefaultUdpPacketSize, 64, 65_507,
+        "bytes per datagram", rule: "1432 (UDP), 8192 (Unix)");
 
-    public static readonly string[] OtlpKeys =
-        ["type", NetworkSinkReader.Url, "service_name", "temporality", "compression", .. NetworkSinkReader.AuthKeys, .. NetworkSinkReader.TlsKeys, .. NetworkSinkReader.DeliveryKeys];
+    private static readonly TextOption<Uri> OtlpUrl = Url("url", Net.HttpSchemes, "the full URL of the OTLP/HTTP metrics intake",
+        "http://127.0.0.1:4318/v1/metrics", required: true);
+    private static readonly TextOption<string> ServiceName = Text("service_name", "`service.name` of the resource", "falco", @default: OtlpOptions.DefaultServiceName);
+    private static readonly TextOption<string> Temporality = OneOf("temporality", ["cumulative", "delta"], "cumulative", "counts as cumulative or delta sums");
+    private static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
 
-    private static readonly string[] ApiVersions = ["v2", "v1"];
-    private static readonly string[] DatadogCompressions = ["gzip", "deflate", "zstd", "none"];
-    private static readonly string[] OtlpCompressions = ["none", "gzip"];
-    private static readonly string[] Temporalities = ["cumulative", "delta"];
+    public static OptionSection Datadog { get; } = SinkListReader.Section("sinks", DatadogSinkConfig.TypeName, "Datadog's metrics intake (or any server speaking it)",
+        [ApiKey, Site, DatadogUrl, ApiVersion, DatadogCompression, SendServiceChecks, Net.TlsVerify, Net.TlsCaCert, .. Net.Delivery]);
 
-    /// <summary>The largest UDP payload over IPv4 (65535 − 8 − 20 bytes).</summary>
-    private const int MaxDatagram = 65_507;
+    public static OptionSection DogStatsD { get; } = SinkListReader.Section("sinks", DogStatsDSinkConfig.TypeName, "DogStatsD datagrams",
+        [Address, MaxPacketSize, Net.QueueSize, Net.FlushTimeout, Net.RetryMaxBackoff, Net.SpoolMaxSize]);
 
-    /// <summary>Smallest useful datagram: one short metric line.</summary>
-    private const int MinDatagram = 64;
+    public static OptionSection RemoteWrite { get; } = SinkListReader.Section("sinks", RemoteWriteSinkConfig.TypeName, "Prometheus Remote Write 1.0",
+        [Net.Url, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
+
+    public static OptionSection Otlp { get; } = SinkListReader.Section("sinks", OtlpSinkConfig.TypeName, "OTLP/HTTP metrics",
+        [OtlpUrl, ServiceName, Temporality, OtlpCompression, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
 
     public static DatadogSinkConfig? ReadDatadog(ConfigMapping map, SinkDefaults defaults)
     {
         int errors = map.Context.ErrorCount;
         Uri? url = null;
-        string? site = map.String(Site);
-        if (map.Has(NetworkSinkReader.Url))
+        string? site = Site.Read(map);
+        if (map.Has(DatadogUrl.Name))
         {
-            url = map.Url(NetworkSinkReader.Url, ["http", "https"]);
+            url = DatadogUrl.Read(map);
             if (site is not null)
             {
-                map.Error(Site, "site and url both say where to send; use one of them");
+                map.Error(Site.Name, "site and url both say where to send; use one of them");
             }
         }
         else if (site is not null && !AgentConfigReader.IsValidSite(site))
         {
-            map.Error(Site, "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path");
+            map.Error(Site.Name, SiteMessage);
         }
 
-        var apiKey = map.Secret(ApiKey) ?? defaults.ApiKey;
-        if (!map.Has(NetworkSinkReader.Url) && apiKey is null)
+        var apiKey = ApiKey.Read(map) ?? defaults.ApiKey;
+        if (!map.Has(DatadogUrl.Name) && apiKey is null)
         {
-            map.Error(ApiKey, "required when sending to a Datadog site: set api_key here, api_key in the agent file, or DD_API_KEY");
+            map.Error(ApiKey.Name, "required when sending to a Datadog site: set api_key here, api_key in the agent file, or DD_API_KEY");
         }
 
-        var version = map.OneOf("api_version", ApiVersions) == "v1" ? DatadogApiVersion.V1 : DatadogApiVersion.V2;
-        var compression = Compression(map.OneOf("compression", DatadogCompressions));
+        var version = ApiVersion.Read(map) == "v1" ? DatadogApiVersion.V1 : DatadogApiVersion.V2;
+        var compression = Compression(DatadogCompression.Read(map));
         if (compression == Sinks.Delivery.Compression.Zstd && version == DatadogApiVersion.V1)
         {
-            map.Error("compression", "zstd is accepted by the v2 series intake only; use gzip or deflate with api_version v1");
+            map.Error(DatadogCompression.Name, "zstd is accepted by the v2 series intake only; use gzip or deflate with api_version v1");
         }
 
-        var target = url ?? DatadogOptions.SiteUrl(site ?? defaults.Site);
         var options = new DatadogOptions
         {
-            Endpoint = NetworkSinkReader.Endpoint(map, target, withAuth: false),
+            Endpoint = Net.Endpoint(map, url ?? DatadogOptions.SiteUrl(site ?? defaults.Site), withAuth: false),
             ApiKey = apiKey,
             ApiVersion = version,
-            Compression = compression ?? Sinks.Delivery.Compression.Gzip,
-            SendServiceChecks = map.Bool("send_service_checks") ?? true,
-            Delivery = NetworkSinkReader.Delivery(map),
+            Compression = compression,
+            SendServiceChecks = SendServiceChecks.Read(map),
+            Delivery = Net.ReadDelivery(map),
         };
         return map.Context.ErrorCount == errors ? new DatadogSinkConfig(map.Position, options) : null;
     }
@@ -85,22 +99,20 @@ internal static class MetricsSinkConfigReader
     {
         int errors = map.Context.ErrorCount;
         var options = new DogStatsDOptions();
-        if (map.String("address") is { } address)
+        if (Address.Read(map) is { } address)
         {
             options = ParseAddress(map, address, options);
         }
 
-        int defaultSize = options.SocketPath is null ? DogStatsDOptions.DefaultUdpPacketSize : DogStatsDOptions.DefaultUdsPacketSize;
-        var defaults = new DeliveryOptions();
         options = options with
         {
-            MaxPacketSize = (int)(map.Integer("max_packet_size", MinDatagram, MaxDatagram) ?? defaultSize),
-            Delivery = defaults with
+            MaxPacketSize = (int)(MaxPacketSize.Written(map) ?? (options.SocketPath is null ? DogStatsDOptions.DefaultUdpPacketSize : DogStatsDOptions.DefaultUdsPacketSize)),
+            Delivery = new DeliveryOptions
             {
-                QueueSize = (int)(map.Integer("queue_size", 1, 10_000_000) ?? defaults.QueueSize),
-                FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
-                RetryMaxBackoff = map.Seconds("retry_max_backoff") ?? defaults.RetryMaxBackoff,
-                SpoolMaxBytes = map.Integer("spool_max_size", 0, NetworkSinkReader.SpoolSizeLimit) ?? defaults.SpoolMaxBytes,
+                QueueSize = (int)Net.QueueSize.Read(map),
+                FlushTimeout = Net.FlushTimeout.Read(map),
+                RetryMaxBackoff = Net.RetryMaxBackoff.Read(map),
+                SpoolMaxBytes = Net.SpoolMaxSize.Read(map),
             },
         };
         return map.Context.ErrorCount == errors ? new DogStatsDSinkConfig(map.Position, options) : null;
@@ -109,8 +121,8 @@ internal static class MetricsSinkConfigReader
     public static RemoteWriteSinkConfig? ReadRemoteWrite(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        var endpoint = NetworkSinkReader.Endpoint(map);
-        var delivery = NetworkSinkReader.Delivery(map);
+        var endpoint = Net.Endpoint(map);
+        var delivery = Net.ReadDelivery(map);
         return map.Context.ErrorCount == errors && endpoint is not null
             ? new RemoteWriteSinkConfig(map.Position, new RemoteWriteOptions { Endpoint = endpoint, Delivery = delivery })
             : null;
@@ -119,25 +131,25 @@ internal static class MetricsSinkConfigReader
     public static OtlpSinkConfig? ReadOtlp(ConfigMapping map)
     {
         int errors = map.Context.ErrorCount;
-        var endpoint = NetworkSinkReader.Endpoint(map);
+        var endpoint = Net.Endpoint(map, OtlpUrl);
         var options = endpoint is null ? null : new OtlpOptions
         {
             Endpoint = endpoint,
-            ServiceName = map.String("service_name") ?? OtlpOptions.DefaultServiceName,
-            Temporality = map.OneOf("temporality", Temporalities) == "delta" ? OtlpTemporality.Delta : OtlpTemporality.Cumulative,
-            Compression = Compression(map.OneOf("compression", OtlpCompressions)) ?? Sinks.Delivery.Compression.None,
-            Delivery = NetworkSinkReader.Delivery(map),
+            ServiceName = ServiceName.Read(map)!,
+            Temporality = Temporality.Read(map) == "delta" ? OtlpTemporality.Delta : OtlpTemporality.Cumulative,
+            Compression = Compression(OtlpCompression.Read(map)),
+            Delivery = Net.ReadDelivery(map),
         };
         return map.Context.ErrorCount == errors && options is not null ? new OtlpSinkConfig(map.Position, options) : null;
     }
 
-    private static Compression? Compression(string? name) => name switch
+    /// <summary>One of the declared compression words (the option's default when it was not written or invalid).</summary>
+    internal static Compression Compression(string? name) => name switch
     {
         "gzip" => Sinks.Delivery.Compression.Gzip,
         "deflate" => Sinks.Delivery.Compression.Deflate,
         "zstd" => Sinks.Delivery.Compression.Zstd,
-        "none" => Sinks.Delivery.Compression.None,
-        _ => null,
+        _ => Sinks.Delivery.Compression.None,
     };
 
     /// <summary><c>udp://host:port</c> (port optional, 8125) or <c>unix:///absolute/path</c>.</summary>
@@ -150,7 +162,7 @@ internal static class MetricsSinkConfigReader
             if (!Path.IsPathRooted(path) || path.Length > 107)
             {
                 // sockaddr_un.sun_path holds 108 bytes on Linux, the terminating NUL included.
-                map.Error("address", Expected + "; the socket path must be absolute and at most 107 bytes");
+                map.Error(Address.Name, Expected + "; the socket path must be absolute and at most 107 bytes");
                 return options;
             }
 
@@ -160,11 +172,10 @@ internal static class MetricsSinkConfigReader
         if (!address.StartsWith("udp://", StringComparison.Ordinal)
             || !Uri.TryCreate(address, UriKind.Absolute, out var uri) || uri.Host.Length == 0 || uri.AbsolutePath is not ("/" or ""))
         {
-            map.Error("address", Expected);
+            map.Error(Address.Name, Expected);
             return options;
         }
 
         return options with { Host = uri.Host.Trim('[', ']'), Port = uri.IsDefaultPort || uri.Port < 0 ? DogStatsDOptions.DefaultPort : uri.Port };
     }
-
 }

@@ -1,97 +1,107 @@
 using FalcoCheck.Sinks.Delivery;
+using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// The settings every network sink shares: delivery (timeouts, retries, queue) and, for HTTP sinks, the
-/// endpoint's authentication and TLS. Key names follow the instance options (<c>username</c>, <c>tls_verify</c>…).
+/// The options every network sink shares, declared once: delivery (timeouts, retries, queue), and for HTTP sinks the
+/// endpoint's URL, authentication and TLS. Names follow the instance options (<c>username</c>, <c>tls_verify</c>…).
 /// </summary>
 internal static class NetworkSinkReader
 {
-    public const string Url = "url";
-
-    public static readonly string[] DeliveryKeys = ["timeout", "max_retries", "retry_initial_backoff", "retry_max_backoff", "queue_size", "flush_timeout", "spool_max_size"];
-
-    public static readonly string[] TlsKeys = ["tls_verify", "tls_ca_cert", "tls_cert", "tls_private_key"];
-
-    public static readonly string[] AuthKeys = ["username", "password", "bearer_token", "headers"];
-
-    private static readonly string[] Schemes = ["http", "https"];
-
-    /// <summary>Retries of one request: more than this is a typo (the queue retries beyond it anyway).</summary>
-    private const int MaxRetriesLimit = 100;
-
-    /// <summary>Queued items: 10 million points is gigabytes of memory; more is a typo.</summary>
-    private const int QueueSizeLimit = 10_000_000;
-
     /// <summary>A spool of a terabyte is a typo; 0 turns the spool off.</summary>
     public const long SpoolSizeLimit = 1L << 40;
 
-    private static string Seconds(TimeSpan value) => value.TotalSeconds.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+    public static readonly string[] HttpSchemes = ["http", "https"];
 
-    public static DeliveryOptions Delivery(ConfigMapping map)
+    public static readonly TextOption<Uri> Url = Declare.Url("url", HttpSchemes, "the backend's URL", "http://127.0.0.1:9090/api/v1/write", required: true);
+
+    public static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`");
+    public static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"");
+    public static readonly TextOption<Secret> BearerToken = SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"");
+    public static readonly SectionOption Headers = Nested("headers", "extra request headers (hosted backends' keys); values never printed",
+        "\n  X-Scope-OrgID: <TENANT>", kind: OptionKind.Map);
+
+    public static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
+    public static readonly TextOption<string> TlsCaCert = FilePath("tls_ca_cert", "PEM file of the CA(s) to trust", "<CA_CERT_PATH>", "system roots");
+    public static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
+    public static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>");
+
+    // Defaults never make a config invalid: an unwritten backoff adapts to the written one (a written initial backoff
+    // above 30 s raises the default maximum; a written maximum below 1 s lowers the default initial).
+    public static readonly ValueOption<TimeSpan> Timeout = Seconds("timeout", DeliveryOptions.DefaultTimeout.TotalSeconds, "seconds per request");
+    public static readonly ValueOption<long> MaxRetries = Integer("max_retries", DeliveryOptions.DefaultMaxRetries, 0, 100,
+        "retries of one request before the batch waits `retry_max_backoff` and its round starts again");
+    public static readonly ValueOption<TimeSpan> RetryInitialBackoff = Seconds("retry_initial_backoff", DeliveryOptions.DefaultRetryInitialBackoff.TotalSeconds,
+        "seconds before the first retry; doubles per retry up to `retry_max_backoff`", rule: "1, or `retry_max_backoff` if shorter", derivedFrom: ["retry_max_backoff"]);
+    public static readonly ValueOption<TimeSpan> RetryMaxBackoff = Seconds("retry_max_backoff", DeliveryOptions.DefaultRetryMaxBackoff.TotalSeconds,
+        "longest wait between retries, in seconds", rule: "30, or `retry_initial_backoff` if longer", derivedFrom: ["retry_initial_backoff"]);
+    public static readonly ValueOption<long> QueueSize = Integer("queue_size", DeliveryOptions.DefaultQueueSize, 1, 10_000_000,
+        "series points and service checks waiting in memory; beyond it, the oldest go to the spool");
+    public static readonly ValueOption<TimeSpan> FlushTimeout = Seconds("flush_timeout", DeliveryOptions.DefaultFlushTimeout.TotalSeconds,
+        "seconds a run waits for its delivery, and shutdown for the queue to drain");
+    public static readonly ValueOption<long> SpoolMaxSize = Bytes("spool_max_size", DeliveryOptions.DefaultSpoolMaxBytes, 0, SpoolSizeLimit,
+        "bytes of disk spool under `state_dir/spool/` for batches that do not fit the queue; 0 turns it off");
+
+    public static readonly ConfigOption[] Auth = [Username, Password, BearerToken, Headers];
+
+    public static readonly ConfigOption[] Tls = [TlsVerify, TlsCaCert, TlsCert, TlsPrivateKey];
+
+    public static readonly ConfigOption[] Delivery = [Timeout, MaxRetries, RetryInitialBackoff, RetryMaxBackoff, QueueSize, FlushTimeout, SpoolMaxSize];
+
+    private static string SecondsText(TimeSpan value) => InstanceConfigReader.SecondsText(value);
+
+    public static DeliveryOptions ReadDelivery(ConfigMapping map)
     {
-        var defaults = new DeliveryOptions();
-
-        // Defaults never make a config invalid: an unwritten backoff adapts to the written one (a written initial
-        // backoff above 30 s raises the default maximum; a written maximum below 1 s lowers the default initial).
-        TimeSpan? initial = map.Seconds("retry_initial_backoff");
-        TimeSpan? max = map.Seconds("retry_max_backoff");
+        TimeSpan? initial = RetryInitialBackoff.Written(map);
+        TimeSpan? max = RetryMaxBackoff.Written(map);
         var delivery = new DeliveryOptions
         {
-            Timeout = map.Seconds("timeout") ?? defaults.Timeout,
-            MaxRetries = (int)(map.Integer("max_retries", 0, MaxRetriesLimit) ?? defaults.MaxRetries),
-            RetryInitialBackoff = initial ?? (max < defaults.RetryInitialBackoff ? max.Value : defaults.RetryInitialBackoff),
-            RetryMaxBackoff = max ?? (initial > defaults.RetryMaxBackoff ? initial.Value : defaults.RetryMaxBackoff),
-            QueueSize = (int)(map.Integer("queue_size", 1, QueueSizeLimit) ?? defaults.QueueSize),
-            FlushTimeout = map.Seconds("flush_timeout") ?? defaults.FlushTimeout,
-            SpoolMaxBytes = map.Integer("spool_max_size", 0, SpoolSizeLimit) ?? defaults.SpoolMaxBytes,
+            Timeout = Timeout.Read(map),
+            MaxRetries = (int)MaxRetries.Read(map),
+            RetryInitialBackoff = initial ?? (max < DeliveryOptions.DefaultRetryInitialBackoff ? max.Value : DeliveryOptions.DefaultRetryInitialBackoff),
+            RetryMaxBackoff = max ?? (initial > DeliveryOptions.DefaultRetryMaxBackoff ? initial.Value : DeliveryOptions.DefaultRetryMaxBackoff),
+            QueueSize = (int)QueueSize.Read(map),
+            FlushTimeout = FlushTimeout.Read(map),
+            SpoolMaxBytes = SpoolMaxSize.Read(map),
         };
         if (initial > max)
         {
-            map.Error("retry_initial_backoff", $"{Seconds(initial.Value)} s is longer than retry_max_backoff ({Seconds(max!.Value)} s, at {map.PositionOf("retry_max_backoff")})");
+            map.Error(RetryInitialBackoff.Name, $"{SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} ({SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
         }
 
         return delivery;
     }
 
     /// <summary>The required <c>url</c> with its auth and TLS; null after an error.</summary>
-    public static HttpEndpointOptions? Endpoint(ConfigMapping map, bool withAuth = true)
-    {
-        Uri? url = map.Require(Url) ? map.Url(Url, Schemes) : null;
-        return url is null ? null : Endpoint(map, url, withAuth);
-    }
+    public static HttpEndpointOptions? Endpoint(ConfigMapping map, TextOption<Uri>? url = null) =>
+        (url ?? Url).Read(map) is { } written ? Endpoint(map, written, withAuth: true) : null;
 
     public static HttpEndpointOptions Endpoint(ConfigMapping map, Uri url, bool withAuth)
     {
         if (withAuth)
         {
             RequireUserAndPassword(map);
-
-            if (map.Has("password") && map.Has("bearer_token"))
+            if (map.Has(Password.Name) && map.Has(BearerToken.Name))
             {
-                map.Error("bearer_token", "bearer_token and username/password both set the Authorization header; use one of them");
+                map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
             }
         }
 
-        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
-        {
-            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
-        }
-
-        var headers = withAuth ? map.StringMap("headers", comparer: StringComparer.OrdinalIgnoreCase) : null;
+        ClientTlsOptions tls = ReadTls(map);
+        var headers = withAuth ? map.StringMap(Headers.Name, comparer: StringComparer.OrdinalIgnoreCase) : null;
         return new HttpEndpointOptions
         {
             Url = url,
             DisplayName = EndpointRedactor.Redact(url),
-            Username = withAuth ? map.String("username") : null,
-            Password = withAuth ? map.Secret("password") : null,
-            BearerToken = withAuth ? map.Secret("bearer_token") : null,
+            Username = withAuth ? Username.Read(map) : null,
+            Password = withAuth ? Password.Read(map) : null,
+            BearerToken = withAuth ? BearerToken.Read(map) : null,
             Headers = headers?.ToDictionary(h => h.Key, h => new Secret(h.Value), StringComparer.OrdinalIgnoreCase) ?? new Dictionary<string, Secret>(),
-            TlsVerify = map.Bool("tls_verify") ?? true,
-            TlsCaCert = map.FilePath("tls_ca_cert"),
-            TlsCert = map.FilePath("tls_cert"),
-            TlsPrivateKey = map.FilePath("tls_private_key"),
+            TlsVerify = tls.Verify,
+            TlsCaCert = tls.CaCert,
+            TlsCert = tls.Cert,
+            TlsPrivateKey = tls.PrivateKey,
             Proxy = map.Context.OutboundProxy,
         };
     }
@@ -99,27 +109,27 @@ internal static class NetworkSinkReader
     /// <summary><c>username</c> and <c>password</c> come together or not at all.</summary>
     public static void RequireUserAndPassword(ConfigMapping map)
     {
-        if (map.Has("username") != map.Has("password"))
+        if (map.Has(Username.Name) != map.Has(Password.Name))
         {
-            string present = map.Has("username") ? "username" : "password";
-            map.Error(present, $"{(present == "username" ? "password" : "username")} is required when {present} is set");
+            string present = map.Has(Username.Name) ? Username.Name : Password.Name;
+            map.Error(present, $"{(present == Username.Name ? Password : Username)} is required when {present} is set");
         }
     }
 
-    /// <summary>The <c>tls_*</c> keys of a sink that opens its own connection (not through HTTP).</summary>
-    public static ClientTlsOptions Tls(ConfigMapping map)
+    /// <summary>The <c>tls_*</c> options, for HTTP sinks and sinks that open their own connection alike.</summary>
+    public static ClientTlsOptions ReadTls(ConfigMapping map)
     {
-        if (map.Has("tls_private_key") && !map.Has("tls_cert"))
+        if (map.Has(TlsPrivateKey.Name) && !map.Has(TlsCert.Name))
         {
-            map.Error("tls_private_key", "tls_cert is required when tls_private_key is set");
+            map.Error(TlsPrivateKey.Name, $"{TlsCert} is required when {TlsPrivateKey} is set");
         }
 
         return new ClientTlsOptions
         {
-            Verify = map.Bool("tls_verify") ?? true,
-            CaCert = map.FilePath("tls_ca_cert"),
-            Cert = map.FilePath("tls_cert"),
-            PrivateKey = map.FilePath("tls_private_key"),
+            Verify = TlsVerify.Read(map),
+            CaCert = TlsCaCert.Read(map),
+            Cert = TlsCert.Read(map),
+            PrivateKey = TlsPrivateKey.Read(map),
         };
     }
 }

@@ -5,15 +5,20 @@ namespace FalcoCheck.Configuration;
 /// <summary>Reads a <c>proxy:</c> mapping (init_config or instance level).</summary>
 internal static class ProxyConfigReader
 {
-    private const string Http = "http";
-    private const string Https = "https";
-    private const string NoProxy = "no_proxy";
-
-    private static readonly string[] Keys = [Http, Https, NoProxy];
-
     // The schemes .NET's HttpClient can use as a proxy. Datadog also documents socks5h; .NET's socks5 already
     // sends host names to the proxy for resolution, which is what socks5h means, so we point users there.
     private static readonly string[] Schemes = ["http", "https", "socks4", "socks4a", "socks5"];
+
+    private static readonly TextOption<Uri> Http = Declare.Url("http", Schemes, "proxy of http:// requests", "http://proxy:3128");
+    private static readonly TextOption<Uri> Https = Declare.Url("https", Schemes, "proxy of https:// requests", "http://proxy:3128");
+    private static readonly ConfigOption NoProxy = Declare.Nested("no_proxy",
+        "hosts reached directly (a comma-separated string also works); `*` matches any run of characters",
+        "\n- localhost\n- 127.0.0.1", kind: OptionKind.List, typeWord: "list of strings");
+
+    public static OptionSection Section { get; } = new("proxy", "a mapping with http, https and no_proxy", [Http, Https, NoProxy]);
+
+    /// <summary>The nested example of every <c>proxy:</c> option.</summary>
+    public const string Example = "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy:\n  - localhost\n  - 127.0.0.1";
 
     /// <summary>Returns null when the proxy is absent or after recording errors.</summary>
     public static Scraping.OutboundProxy? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
@@ -24,8 +29,7 @@ internal static class ProxyConfigReader
         }
 
         int errors = ctx.ErrorCount;
-        ConfigMapping? map = ConfigMapping.Open(ctx, node, path, fallback, Keys,
-            what: "a mapping with http, https and no_proxy");
+        ConfigMapping? map = Section.Open(ctx, node, path, fallback);
         if (map is null)
         {
             return null;
@@ -37,8 +41,9 @@ internal static class ProxyConfigReader
         return ctx.ErrorCount == errors ? new Scraping.OutboundProxy(http, https, noProxy) : null;
     }
 
-    private static Uri? ReadUrl(ConfigMapping map, string key)
+    private static Uri? ReadUrl(ConfigMapping map, TextOption<Uri> option)
     {
+        string key = option.Name;
         if (map.Get(key) is YamlScalarNode { Value: { } text }
             && text.StartsWith("socks5h://", StringComparison.OrdinalIgnoreCase))
         {
@@ -46,18 +51,18 @@ internal static class ProxyConfigReader
             return null;
         }
 
-        return map.Url(key, Schemes);
+        return option.Read(map);
     }
 
     /// <summary>A list of hosts, or one comma-separated string as in the NO_PROXY environment variable.</summary>
     private static IReadOnlyList<string>? ReadNoProxy(ConfigMapping map)
     {
-        if (map.Get(NoProxy) is YamlScalarNode scalar && !YamlScalars.IsNull(scalar))
+        if (map.Get(NoProxy.Name) is YamlScalarNode scalar && !YamlScalars.IsNull(scalar))
         {
-            string? text = map.String(NoProxy);
+            string? text = map.String(NoProxy.Name);
             return text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         }
 
-        return map.StringList(NoProxy);
+        return map.StringList(NoProxy.Name);
     }
 }

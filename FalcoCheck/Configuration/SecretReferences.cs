@@ -16,6 +16,18 @@ internal static class SecretReferences
     public const string Timeout = "secret_backend_timeout";
     public const string OutputMaxSize = "secret_backend_output_max_size";
 
+    /// <summary>
+    /// Declared here and read below from the raw root: the backend runs before the file is read, to resolve its ENC[] values.
+    /// </summary>
+    public static IReadOnlyList<ConfigOption> Options { get; } =
+    [
+        Declare.FilePath(Command, "executable that resolves `ENC[handle]` values (JSON on stdin/stdout; owned by this user, mode 0700)",
+            "/usr/local/bin/fetch-secrets"),
+        Declare.StringList(Arguments, "its arguments", "[]"),
+        Declare.Seconds(Timeout, SecretBackendConfig.DefaultTimeout.TotalSeconds, "seconds the backend may take"),
+        Declare.Bytes(OutputMaxSize, SecretBackendConfig.DefaultOutputMaxSize, 2, int.MaxValue, "bytes the backend may write"),
+    ];
+
     public static IReadOnlyList<string> Keys { get; } = [Command, Arguments, Timeout, OutputMaxSize];
 
     private const string Prefix = "ENC[";

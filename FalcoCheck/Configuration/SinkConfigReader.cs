@@ -3,23 +3,23 @@ using YamlDotNet.RepresentationModel;
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// Reads the agent's <c>sinks:</c> list. The sink record is chosen by a switch on <c>type</c> (no registry or
-/// reflection, for NativeAOT); a new backend is one case, one record and its own key list here.
+/// Reads the agent's <c>sinks:</c> list: each entry's <c>type</c> chooses its option table
+/// (<see cref="SinkListReader"/>) and its record; console and file here, the metrics backends in
+/// <see cref="MetricsSinkConfigReader"/>.
 /// </summary>
 internal static class SinkConfigReader
 {
-    private const string TypeKey = "type";
+    private static readonly TextOption<string> Format = Declare.OneOf("format", ["table", "json"], "table", "`table` (for people) or `json` (one object per line)");
 
-    public static IReadOnlyList<string> KnownTypes { get; } =
-    [
-        ConsoleSinkConfig.TypeName, FileSinkConfig.TypeName, DatadogSinkConfig.TypeName, DogStatsDSinkConfig.TypeName,
-        RemoteWriteSinkConfig.TypeName, OtlpSinkConfig.TypeName,
-    ];
+    /// <summary>The file of a file sink, metrics and alert logs alike.</summary>
+    public static readonly TextOption<string> Path = Declare.FilePath("path", "the file, appended to; relative to falcocheck.yaml", "out/falco.jsonl", required: true);
 
-    private static readonly string[] ConsoleKeys = [TypeKey, "format"];
-    private static readonly string[] FileKeys = [TypeKey, "path"];
+    public static OptionSection Console { get; } = SinkListReader.Section("sinks", ConsoleSinkConfig.TypeName, "print each batch", [Format]);
 
-    private static readonly string[] ConsoleFormats = ["table", "json"];
+    public static OptionSection File { get; } = SinkListReader.Section("sinks", FileSinkConfig.TypeName, "append each batch to a file, as JSON lines", [Path]);
+
+    public static IReadOnlyList<OptionSection> Types { get; } =
+        [Console, File, MetricsSinkConfigReader.Datadog, MetricsSinkConfigReader.DogStatsD, MetricsSinkConfigReader.RemoteWrite, MetricsSinkConfigReader.Otlp];
 
     /// <summary>
     /// Returns null when <c>sinks</c> is absent (the caller's default applies) or after errors. An explicit empty
@@ -53,65 +53,17 @@ internal static class SinkConfigReader
 
     public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path, SinkDefaults? defaults = null)
     {
-        if (node is not YamlMappingNode)
+        ConfigMapping? map = SinkListReader.Open(ctx, node, path, Types, "sink type", out string type);
+        int errors = ctx.ErrorCount;
+        SinkConfig? sink = map is null ? null : type switch
         {
-            ctx.Error(node, path, $"expected a mapping with type, got {YamlScalars.KindName(node)}");
-            return null;
-        }
-
-        string typePath = ValueReader.Child(path, TypeKey);
-        YamlNode? typeNode = ConfigMapping.Peek(node, TypeKey);
-        if (YamlScalars.IsNull(typeNode))
-        {
-            ctx.Error(typeNode ?? node, typePath, $"required setting is missing; expected one of {string.Join(", ", KnownTypes)}");
-            return null;
-        }
-
-        string? type = ValueReader.String(ctx, typeNode, typePath);
-        SourcePosition position = ctx.At(node);
-        switch (type)
-        {
-            case null:
-                return null;
-            case ConsoleSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, ConsoleKeys) is { } console ? ReadConsole(console) : null;
-            case FileSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, FileKeys) is { } file ? ReadFile(file) : null;
-            case DatadogSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.DatadogKeys) is { } datadog
-                    ? MetricsSinkConfigReader.ReadDatadog(datadog, defaults ?? new SinkDefaults(null, AgentConfig.DefaultSite))
-                    : null;
-            case DogStatsDSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.DogStatsDKeys) is { } dogstatsd
-                    ? MetricsSinkConfigReader.ReadDogStatsD(dogstatsd)
-                    : null;
-            case RemoteWriteSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.RemoteWriteKeys) is { } remoteWrite
-                    ? MetricsSinkConfigReader.ReadRemoteWrite(remoteWrite)
-                    : null;
-            case OtlpSinkConfig.TypeName:
-                return ConfigMapping.Open(ctx, node, path, position, MetricsSinkConfigReader.OtlpKeys) is { } otlp
-                    ? MetricsSinkConfigReader.ReadOtlp(otlp)
-                    : null;
-            default:
-                string? suggestion = KeySuggester.Suggest(type, KnownTypes);
-                ctx.Error(typeNode!, typePath, $"unknown sink type {ValueReader.Quote(type)}; expected one of {string.Join(", ", KnownTypes)}"
-                    + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
-                return null;
-        }
-    }
-
-    private static ConsoleSinkConfig? ReadConsole(ConfigMapping map)
-    {
-        int errors = map.Context.ErrorCount;
-        ConsoleFormat format = map.OneOf("format", ConsoleFormats) switch
-        {
-            "json" => ConsoleFormat.Json,
-            _ => ConsoleFormat.Table,
+            ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, Format.Read(map) == "json" ? ConsoleFormat.Json : ConsoleFormat.Table),
+            FileSinkConfig.TypeName => Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
+            DatadogSinkConfig.TypeName => MetricsSinkConfigReader.ReadDatadog(map, defaults ?? new SinkDefaults(null, AgentConfig.DefaultSite)),
+            DogStatsDSinkConfig.TypeName => MetricsSinkConfigReader.ReadDogStatsD(map),
+            RemoteWriteSinkConfig.TypeName => MetricsSinkConfigReader.ReadRemoteWrite(map),
+            _ => MetricsSinkConfigReader.ReadOtlp(map),
         };
-        return map.Context.ErrorCount == errors ? new ConsoleSinkConfig(map.Position, format) : null;
+        return ctx.ErrorCount == errors ? sink : null;
     }
-
-    private static FileSinkConfig? ReadFile(ConfigMapping map) =>
-        map.Require("path") && map.FilePath("path") is { } path ? new FileSinkConfig(map.Position, path) : null;
 }

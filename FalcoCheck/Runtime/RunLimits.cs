@@ -16,18 +16,18 @@ internal static class RunLimits
     {
         var hits = new List<LimitHit>();
         var parser = settings.Mapping.Parser;
-        AddLines(hits, facts, ParseErrorReason.LineTooLong, InstanceConfigReader.MaxLineLength, parser.MaxLineBytes);
-        AddLines(hits, facts, ParseErrorReason.TooManyLabels, InstanceConfigReader.MaxLabelsPerSeries, parser.MaxLabelsPerSeries);
-        AddLines(hits, facts, ParseErrorReason.LabelNameTooLong, InstanceConfigReader.MaxLabelNameLength, parser.MaxLabelNameBytes);
-        AddLines(hits, facts, ParseErrorReason.LabelValueTooLong, InstanceConfigReader.MaxLabelValueLength, parser.MaxLabelValueBytes);
+        AddLines(hits, facts, ParseErrorReason.LineTooLong, InstanceConfigReader.MaxLineLength.Name, parser.MaxLineBytes);
+        AddLines(hits, facts, ParseErrorReason.TooManyLabels, InstanceConfigReader.MaxLabelsPerSeries.Name, parser.MaxLabelsPerSeries);
+        AddLines(hits, facts, ParseErrorReason.LabelNameTooLong, InstanceConfigReader.MaxLabelNameLength.Name, parser.MaxLabelNameBytes);
+        AddLines(hits, facts, ParseErrorReason.LabelValueTooLong, InstanceConfigReader.MaxLabelValueLength.Name, parser.MaxLabelValueBytes);
         if (facts.SeriesOverLimit > 0)
         {
-            hits.Add(new LimitHit(InstanceConfigReader.MaxSeriesPerScrape, settings.Mapping.MaxSeriesPerScrape, facts.SeriesOverLimit, "series not submitted"));
+            hits.Add(new LimitHit(InstanceConfigReader.MaxSeriesPerScrape.Name, settings.Mapping.MaxSeriesPerScrape, facts.SeriesOverLimit, "series not submitted"));
         }
 
         if (countersRefused > 0)
         {
-            hits.Add(new LimitHit(InstanceConfigReader.MaxCounterContexts, settings.Counters.MaxContexts, countersRefused, "counters not counted"));
+            hits.Add(new LimitHit(InstanceConfigReader.MaxCounterContexts.Name, settings.Counters.MaxContexts, countersRefused, "counters not counted"));
         }
 
         return hits;

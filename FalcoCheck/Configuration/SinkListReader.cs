@@ -1,0 +1,57 @@
+using YamlDotNet.RepresentationModel;
+
+namespace FalcoCheck.Configuration;
+
+/// <summary>
+/// The part of a <c>sinks:</c> list every kind of sink shares (metrics and alert logs): each entry's <c>type</c>
+/// chooses its option table, and the entry is opened with that table's keys. The caller then builds the record with
+/// a switch on the type (no registry or reflection, for NativeAOT).
+/// </summary>
+internal static class SinkListReader
+{
+    /// <summary>A sink type's table: its required <c>type</c> first, then its options.</summary>
+    public static OptionSection Section(string list, string type, string doc, IReadOnlyList<ConfigOption> options) =>
+        new($"{list}.{type}", "a mapping with type", [Declare.Text("type", doc, type, required: true), .. options]) { IsList = true };
+
+    public static string TypeOf(OptionSection section) => section.Options[0].Example!;
+
+    /// <summary>
+    /// Opens one entry with its type's keys and gives the type; null after an error (not a mapping, no type, or an
+    /// unknown one, with a "did you mean").
+    /// </summary>
+    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what, out string type)
+    {
+        type = string.Empty;
+        if (node is not YamlMappingNode)
+        {
+            ctx.Error(node, path, $"expected a mapping with type, got {YamlScalars.KindName(node)}");
+            return null;
+        }
+
+        string typePath = ValueReader.Child(path, "type");
+        YamlNode? typeNode = ConfigMapping.Peek(node, "type");
+        var known = types.Select(TypeOf).ToList();
+        if (YamlScalars.IsNull(typeNode))
+        {
+            ctx.Error(typeNode ?? node, typePath, $"required setting is missing; expected one of {string.Join(", ", known)}");
+            return null;
+        }
+
+        if (ValueReader.String(ctx, typeNode, typePath) is not { } name)
+        {
+            return null;
+        }
+
+        int index = known.IndexOf(name);
+        if (index < 0)
+        {
+            string? suggestion = KeySuggester.Suggest(name, known);
+            ctx.Error(typeNode!, typePath, $"unknown {what} {ValueReader.Quote(name)}; expected one of {string.Join(", ", known)}"
+                + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+            return null;
+        }
+
+        type = name;
+        return types[index].Open(ctx, node, path, ctx.At(node));
+    }
+}
