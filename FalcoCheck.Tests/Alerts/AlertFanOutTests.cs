@@ -1,6 +1,9 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using FalcoCheck.Alerts;
 using FalcoCheck.Runtime;
+using FalcoCheck.Sinks.Nats;
+using NATS.Client.Core;
 
 namespace FalcoCheck.Tests.Alerts;
 
@@ -29,6 +32,21 @@ internal sealed class AlertFanOutTests
         await using AlertFanOut run = await AlertFanOut.StartAsync(PerSecond * Seconds);
         AlertDestinations destinations = run.Destinations;
         FalcoPriority natsMinimum = AlertDestinations.MinimumOf("nats");
+
+        // A core subscriber sees every PUB, repeats included (its client reconnects within seconds of the restart,
+        // before the queue's retry pause ends): ids it sees twice are alerts of a request the kill cut between its
+        // PUBs and PONG, sent again. Where the kill falls is arbitrary, so this only reports how many there were.
+        var seen = new ConcurrentDictionary<string, int>();
+        await using var watcher = new NatsConnection(new NatsOpts { Url = destinations.Nats.Url.AbsoluteUri, Name = "falcocheck-test-watcher", SubPendingChannelCapacity = 1 << 16 });
+        await using INatsSub<byte[]> watch = await watcher.SubscribeCoreAsync<byte[]>("falco.>");
+        _ = Task.Run(async () =>
+        {
+            await foreach (NatsMsg<byte[]> message in watch.Msgs.ReadAllAsync())
+            {
+                seen.AddOrUpdate(message.Headers?[NatsMessageId.Header].ToString() ?? "", 1, (_, n) => n + 1);
+            }
+        });
+        await watcher.PingAsync();
 
         // nats-server is killed (SIGKILL) once the stream has issued 3,000 alerts, wherever the NATS sink is then:
         // often between a request's PUBs and its PONG, so the queue sends that request again after the restart. The
@@ -69,11 +87,14 @@ internal sealed class AlertFanOutTests
         Assert.That(nats.Spooled, Is.GreaterThan(0));
         Assert.That(await run.Daemon.StopAsync(), Is.Zero, run.Daemon.Errors);
 
+        Assert.That(seen.Keys, Does.Not.Contain(""), "every NATS alert published with a Nats-Msg-Id");
+        int repeats = seen.Values.Sum(n => n - 1);
         long spoolPeak = run.PeakSpoolBytes[nats.Name];
         int natsShare = run.Replay.SentAtOrAbove(natsMinimum).Length;
         TestContext.Out.WriteLine(
             $"{run.Replay.Total} alerts posted one per request in {streamed.TotalSeconds:F1} s ({run.Replay.Total / streamed.TotalSeconds:F0}/s); "
             + $"nats-server down {Outage.TotalSeconds:F0} s from alert {OutageAfter}; every sink complete {drained.TotalSeconds:F1} s after its restart; "
+            + $"{repeats} NATS alerts sent again after the kill (seen twice by a core subscriber, stored once); "
             + $"routes: {string.Join(", ", AlertDestinations.Routes.Select(r => $"{r.Sink} {r.Minimum}+ {run.Replay.SentAtOrAbove(r.Minimum).Length}"))}; "
             + $"NATS spool peak {spoolPeak / 1048576.0:F1} MiB for {nats.Spooled} alerts spooled ({(nats.Spooled > 0 ? spoolPeak / nats.Spooled : 0)} B each, {natsShare} NATS alerts in all); "
             + $"daemon peak RSS {run.PeakResidentBytes / 1048576.0:F0} MiB, managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; test wall {wall.Elapsed.TotalSeconds:F0} s");
