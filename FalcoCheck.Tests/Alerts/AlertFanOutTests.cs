@@ -11,8 +11,8 @@ namespace FalcoCheck.Tests.Alerts;
 /// Issue 14's "done when": one <c>falcocheck run</c> fans a stream of real Falco alerts out to all six alert sinks
 /// at once, each with its own <c>minimum_priority</c> (<see cref="AlertDestinations.Routes"/>), through a 2-minute
 /// outage of the real nats-server (killed, not stopped) in the middle, and every sink gets every alert at or above
-/// its threshold exactly once. About 3 minutes: the outage is 2 of them, and after it the NATS sink's queue waits out its retry pause
-/// (up to 60 s) before it sends again.
+/// its threshold exactly once. About 3 minutes: the outage is 2 of them, and after it the NATS sink's queue waits
+/// out its retry pause (up to 60 s) before it sends again.
 /// </summary>
 [NonParallelizable]
 internal sealed class AlertFanOutTests
@@ -48,10 +48,10 @@ internal sealed class AlertFanOutTests
         });
         await watcher.PingAsync();
 
-        // nats-server is killed (SIGKILL) once the stream has issued 3,000 alerts, wherever the NATS sink is then:
-        // often between a request's PUBs and its PONG, so the queue sends that request again after the restart. The
-        // alerts' Nats-Msg-Id headers let the JetStream stream drop what it already stored (its duplicate window,
-        // AlertDestinations.NatsDuplicateWindow, outlasts the outage and the retry pause).
+        // nats-server is killed (SIGKILL) once the stream has issued 3,000 alerts, wherever the NATS sink is then, with
+        // no quiescing: when that is between a request's PUBs and its PONG, the queue sends the request again after
+        // the restart, and the alerts' Nats-Msg-Id headers let the JetStream stream drop what it already stored (its
+        // duplicate window, AlertDestinations.NatsDuplicateWindow, outlasts the outage and the retry pause).
         Task<DateTime> outage = Task.Run(async () =>
         {
             await Eventually.TrueAsync(() => run.Replay.Issued >= OutageAfter, "the first 3,000 alerts issued");
