@@ -18,6 +18,9 @@ internal sealed class AlertDestinations : IAsyncDisposable
 {
     public const string NatsStream = "FALCO";
 
+    /// <summary>The NATS stream's duplicate window: the outage, the retry pause after it, and some slack.</summary>
+    public static readonly TimeSpan NatsDuplicateWindow = TimeSpan.FromMinutes(5);
+
     private readonly ConcurrentQueue<byte[]> _hooked = new();
     private readonly TestHttpServer _webhook;
     private long _syslogOffset;
@@ -73,8 +76,11 @@ internal sealed class AlertDestinations : IAsyncDisposable
             started.Add(nats);
             await using (var setup = nats.Connect())
             {
-                // File-backed: what the server took before an outage is still there after its restart.
-                await NatsServer.CreateStreamAsync(setup, NatsStream, "falco.>");
+                // File-backed: what the server took before an outage is still there after its restart. The server is
+                // killed mid-request, so the NATS sink sends its last request again after the restart: up to 2 minutes
+                // of outage plus the queue's retry pause (up to 60 s) after the alerts were stored, longer than the
+                // default 2-minute duplicate window. 5 minutes covers it, so the stream drops the repeats by their ids.
+                await NatsServer.CreateStreamAsync(setup, NatsStream, "falco.>", NatsDuplicateWindow);
             }
 
             return new AlertDestinations(alertmanager, rsyslog, nats);

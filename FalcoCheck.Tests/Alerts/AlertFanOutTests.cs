@@ -1,15 +1,18 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using FalcoCheck.Alerts;
 using FalcoCheck.Runtime;
+using FalcoCheck.Sinks.Nats;
+using NATS.Client.Core;
 
 namespace FalcoCheck.Tests.Alerts;
 
 /// <summary>
 /// Issue 14's "done when": one <c>falcocheck run</c> fans a stream of real Falco alerts out to all six alert sinks
 /// at once, each with its own <c>minimum_priority</c> (<see cref="AlertDestinations.Routes"/>), through a 2-minute
-/// outage of the real nats-server in the middle, and every sink gets every alert at or above its threshold exactly
-/// once. About 3 minutes: the outage is 2 of them, and after it the NATS sink's queue waits out its retry pause
-/// (up to 60 s) before it sends again.
+/// outage of the real nats-server (killed, not stopped) in the middle, and every sink gets every alert at or above
+/// its threshold exactly once. About 3 minutes: the outage is 2 of them, and after it the NATS sink's queue waits
+/// out its retry pause (up to 60 s) before it sends again.
 /// </summary>
 [NonParallelizable]
 internal sealed class AlertFanOutTests
@@ -22,8 +25,6 @@ internal sealed class AlertFanOutTests
 
     private static readonly TimeSpan Outage = TimeSpan.FromMinutes(2);
 
-    private static readonly FalcoPriority[] BelowNats = [FalcoPriority.Warning, FalcoPriority.Notice, FalcoPriority.Informational, FalcoPriority.Debug];
-
     [Test]
     public async Task Six_sinks_get_every_alert_at_their_priority_once_across_a_2_minute_nats_outage()
     {
@@ -32,25 +33,34 @@ internal sealed class AlertFanOutTests
         AlertDestinations destinations = run.Destinations;
         FalcoPriority natsMinimum = AlertDestinations.MinimumOf("nats");
 
-        // Core NATS acknowledges nothing per message: a server killed between taking a request's PUBs and answering
-        // its PING gets that request again. So the server is stopped between two requests: from alert 3,000 on, the
-        // stream sends only priorities below the NATS route until the stream holds everything sent to it, then the
-        // server stops and all eight priorities resume (and queue for NATS). The other five sinks see no pause.
-        var stopped = new TaskCompletionSource<DateTime>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Func<int, FalcoPriority> cycle = run.Replay.Priority;
-        run.Replay.Priority = n => n <= OutageAfter || stopped.Task.IsCompleted ? cycle(n) : BelowNats[n % BelowNats.Length];
-        Task outage = Task.Run(async () =>
+        // A core subscriber sees every PUB, repeats included (its client reconnects within seconds of the restart,
+        // before the queue's retry pause ends): ids it sees twice are alerts of a request the kill cut between its
+        // PUBs and PONG, sent again. Where the kill falls is arbitrary, so this only reports how many there were.
+        var seen = new ConcurrentDictionary<string, int>();
+        await using var watcher = new NatsConnection(new NatsOpts { Url = destinations.Nats.Url.AbsoluteUri, Name = "falcocheck-test-watcher", SubPendingChannelCapacity = 1 << 16 });
+        await using INatsSub<byte[]> watch = await watcher.SubscribeCoreAsync<byte[]>("falco.>");
+        _ = Task.Run(async () =>
         {
-            await Eventually.TrueAsync(() => run.Replay.Issued >= OutageAfter && run.Replay.AnsweredUpTo(OutageAfter), "the first 3,000 alerts taken");
-            long sent = run.Replay.SentAtOrAbove(natsMinimum).Length;
-            await Eventually.TrueAsync(async () => (await destinations.CountsAsync())["nats"] == sent, $"the {sent} alerts before the outage in the stream");
-            await destinations.Nats.Process.StopAsync();
-            stopped.SetResult(DateTime.UtcNow);
+            await foreach (NatsMsg<byte[]> message in watch.Msgs.ReadAllAsync())
+            {
+                seen.AddOrUpdate(message.Headers?[NatsMessageId.Header].ToString() ?? "", 1, (_, n) => n + 1);
+            }
+        });
+        await watcher.PingAsync();
+
+        // nats-server is killed (SIGKILL) once the stream has issued 3,000 alerts, wherever the NATS sink is then, with
+        // no quiescing: when that is between a request's PUBs and its PONG, the queue sends the request again after
+        // the restart, and the alerts' Nats-Msg-Id headers let the JetStream stream drop what it already stored (its
+        // duplicate window, AlertDestinations.NatsDuplicateWindow, outlasts the outage and the retry pause).
+        Task<DateTime> outage = Task.Run(async () =>
+        {
+            await Eventually.TrueAsync(() => run.Replay.Issued >= OutageAfter, "the first 3,000 alerts issued");
+            await destinations.Nats.Process.KillAsync();
+            return DateTime.UtcNow;
         });
 
         TimeSpan streamed = await run.Replay.RunAsync(run.Client, PerSecond);
-        await outage;
-        DateTime down = await stopped.Task;
+        DateTime down = await outage;
 
         // The outage seen by the daemon: the NATS sink retries and keeps its share in the spool.
         await run.Daemon.WaitForAsync(s => AlertFanOut.Sink(s, "nats").Retried > 0, "the NATS sink retrying");
@@ -77,11 +87,14 @@ internal sealed class AlertFanOutTests
         Assert.That(nats.Spooled, Is.GreaterThan(0));
         Assert.That(await run.Daemon.StopAsync(), Is.Zero, run.Daemon.Errors);
 
+        Assert.That(seen.Keys, Does.Not.Contain(""), "every NATS alert published with a Nats-Msg-Id");
+        int repeats = seen.Values.Sum(n => n - 1);
         long spoolPeak = run.PeakSpoolBytes[nats.Name];
         int natsShare = run.Replay.SentAtOrAbove(natsMinimum).Length;
         TestContext.Out.WriteLine(
             $"{run.Replay.Total} alerts posted one per request in {streamed.TotalSeconds:F1} s ({run.Replay.Total / streamed.TotalSeconds:F0}/s); "
             + $"nats-server down {Outage.TotalSeconds:F0} s from alert {OutageAfter}; every sink complete {drained.TotalSeconds:F1} s after its restart; "
+            + $"{repeats} NATS alerts sent again after the kill (seen twice by a core subscriber, stored once); "
             + $"routes: {string.Join(", ", AlertDestinations.Routes.Select(r => $"{r.Sink} {r.Minimum}+ {run.Replay.SentAtOrAbove(r.Minimum).Length}"))}; "
             + $"NATS spool peak {spoolPeak / 1048576.0:F1} MiB for {nats.Spooled} alerts spooled ({(nats.Spooled > 0 ? spoolPeak / nats.Spooled : 0)} B each, {natsShare} NATS alerts in all); "
             + $"daemon peak RSS {run.PeakResidentBytes / 1048576.0:F0} MiB, managed heap {run.PeakHeapBytes / 1048576.0:F0} MiB; test wall {wall.Elapsed.TotalSeconds:F0} s");

@@ -29,7 +29,6 @@ internal sealed class FalcoAlertReplay
     private readonly Uri _receiver;
     /// <summary>The priority each alert was sent with, as a number; -1 until it is sent.</summary>
     private readonly int[] _priorities;
-    private readonly bool[] _answered;
     private int _issued;
 
     public FalcoAlertReplay(Uri receiver, int total)
@@ -41,13 +40,12 @@ internal sealed class FalcoAlertReplay
         Total = total;
         _priorities = new int[total + 1];
         Array.Fill(_priorities, -1);
-        _answered = new bool[total + 1];
     }
 
     public int Total { get; }
 
-    /// <summary>The priority of alert n; all eight in turn unless a test says otherwise.</summary>
-    public Func<int, FalcoPriority> Priority { get; set; } = n => Cycle[(n - 1) % Cycle.Length];
+    /// <summary>The priority of alert n: all eight in turn.</summary>
+    public Func<int, FalcoPriority> Priority { get; } = n => Cycle[(n - 1) % Cycle.Length];
 
     /// <summary>Alerts handed to the receiver so far (answered or not).</summary>
     public int Issued => Volatile.Read(ref _issued);
@@ -64,20 +62,6 @@ internal sealed class FalcoAlertReplay
     /// <summary>The alerts sent at or above <paramref name="minimum"/>, in order.</summary>
     public int[] SentAtOrAbove(FalcoPriority minimum) =>
         [.. Enumerable.Range(1, Total).Where(n => PriorityOf(n) is { } p && p <= minimum)];
-
-    /// <summary>True when every alert up to n has been answered.</summary>
-    public bool AnsweredUpTo(int n)
-    {
-        for (int i = 1; i <= n; i++)
-        {
-            if (!Volatile.Read(ref _answered[i]))
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
 
     /// <summary>Alert n as Falco writes it with <c>json_output: true</c>, at <paramref name="time"/>.</summary>
     public string Alert(int n, FalcoPriority priority, DateTime time)
@@ -140,7 +124,6 @@ internal sealed class FalcoAlertReplay
                 }
                 finally
                 {
-                    Volatile.Write(ref _answered[number], true);
                     slots.Release();
                 }
             }, cancellationToken));

@@ -3,6 +3,7 @@ using System.Net;
 using System.Text.Json;
 using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Tests.Support;
@@ -14,12 +15,15 @@ namespace FalcoCheck.Tests.Alerts;
 /// <summary>Falcosidekick's subjects, then the NATS sink against Debian's real nats-server: delivery and an outage.</summary>
 internal sealed class NatsSinkTests
 {
-    private static AlertDocument Document(string alert)
+    /// <summary>An alert as the queue holds it for a log sink: its normalized JSON document.</summary>
+    private static byte[] Entry(string alert)
     {
         using JsonDocument input = JsonDocument.Parse(alert);
         Assert.That(AlertNormalizer.TryNormalize(input.RootElement, Context(), out NormalizedAlert? normalized, out string? error), Is.True, error);
-        return AlertDocument.Parse(normalized!.Document, out _)!;
+        return normalized!.Document;
     }
+
+    private static AlertDocument Document(string alert) => AlertDocument.Parse(Entry(alert), out _)!;
 
     [Test]
     public void The_default_subject_is_falcosidekicks_priority_and_rule_slug()
@@ -112,6 +116,59 @@ internal sealed class NatsSinkTests
         await Eventually.TrueAsync(() => NatsServer.StreamCountAsync(after, "FALCO").GetAwaiter().GetResult() >= 700, "all 700 stored after the restart");
         List<(string Subject, byte[] Data)> stored = await NatsServer.StreamMessagesAsync(after, "FALCO", NatsServer.StreamCountAsync(after, "FALCO").GetAwaiter().GetResult());
         Assert.That(stored.Select(m => Number(m.Data)).Order(), Is.EqualTo(Enumerable.Range(1, 700)), "every alert exactly once");
+    }
+
+    [Test]
+    public void An_alerts_message_id_is_a_prefix_of_the_sha_256_of_its_queued_bytes()
+    {
+        byte[] entry = Entry(Numbered(7));
+        byte[] other = [.. entry];
+        other[^2] ^= 1;
+        Assert.Multiple(() =>
+        {
+            Assert.That(NatsMessageId.Of(entry), Is.EqualTo(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(entry))[..32]));
+            Assert.That(NatsMessageId.Of([.. entry]), Is.EqualTo(NatsMessageId.Of(entry)), "the same bytes (a retry, a spool read-back) give the same id");
+            Assert.That(NatsMessageId.Of(other), Is.Not.EqualTo(NatsMessageId.Of(entry)), "one bit apart, another id");
+        });
+    }
+
+    [Test]
+    public async Task A_request_sent_again_after_a_lost_pong_is_stored_once_and_carries_its_ids()
+    {
+        await using NatsServer server = await NatsServer.StartAsync();
+        await using NatsConnection subscriber = server.Connect();
+        await NatsServer.CreateStreamAsync(subscriber, "FALCO", "falco.>");
+        var received = new ConcurrentQueue<NatsMsg<byte[]>>();
+        await using INatsSub<byte[]> subscription = await subscriber.SubscribeCoreAsync<byte[]>("falco.>");
+        _ = Task.Run(async () =>
+        {
+            await foreach (NatsMsg<byte[]> message in subscription.Msgs.ReadAllAsync())
+            {
+                received.Enqueue(message);
+            }
+        });
+        await subscriber.PingAsync();
+        byte[][] entries = [.. Enumerable.Range(1, 51).Select(n => Entry(Numbered(n, n % 2 == 0 ? "Critical" : "Warning")))];
+        using var sink = new NatsSink(new NatsOptions { Url = server.Url, Timeout = TimeSpan.FromSeconds(5) });
+
+        // The queue sends a request again, byte for byte, when the server took it but its PONG never came back.
+        // Alert 51 goes last, alone: the stream processes in order, so once it is stored the repeats were seen.
+        foreach (byte[][] request in new[] { entries[..50], entries[..50], entries[50..] })
+        {
+            SendAttempt attempt = await sink.SendAsync(new LogBatch(request), CancellationToken.None);
+            Assert.That((attempt.Outcome, attempt.Items), Is.EqualTo((DeliveryOutcome.Sent, request.Length)));
+        }
+
+        long count = 0;
+        await Eventually.TrueAsync(async () => (count = await NatsServer.StreamCountAsync(subscriber, "FALCO")) >= 51, "alert 51 stored");
+        List<(string Subject, byte[] Data)> stored = await NatsServer.StreamMessagesAsync(subscriber, "FALCO", count);
+        Assert.That(stored.Select(m => Number(m.Data)), Is.EqualTo(Enumerable.Range(1, 51)), "the repeated request stored once, in order");
+
+        await Eventually.TrueAsync(() => received.Count >= 101, "every PUB at the core subscriber");
+        Assert.That(received.Select(m => Number(m.Data)).Order(), Is.EqualTo(Enumerable.Range(1, 50).SelectMany(n => new[] { n, n }).Append(51)),
+            "core NATS delivers the repeat too");
+        Assert.That(received.Select(m => m.Headers?[NatsMessageId.Header].ToString()), Is.EqualTo(received.Select(m => NatsMessageId.Of(m.Data))),
+            "each message carries the id of its bytes, the same on the repeat");
     }
 
     [Test]

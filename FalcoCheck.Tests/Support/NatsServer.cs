@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using NATS.Client.Core;
@@ -36,12 +37,23 @@ internal sealed class NatsServer : IAsyncDisposable
 
     public NatsConnection Connect() => new(new NatsOpts { Url = Url.AbsoluteUri, Name = "falcocheck-test" });
 
-    /// <summary>A file-backed JetStream stream over <paramref name="subjects"/>, through the raw JetStream API.</summary>
-    public static async Task CreateStreamAsync(NatsConnection connection, string name, string subjects)
+    /// <summary>
+    /// A file-backed JetStream stream over <paramref name="subjects"/>, through the raw JetStream API; it drops a
+    /// message whose <c>Nats-Msg-Id</c> it stored within <paramref name="duplicateWindow"/> (the server's default,
+    /// 2 minutes, when null).
+    /// </summary>
+    public static async Task CreateStreamAsync(NatsConnection connection, string name, string subjects, TimeSpan? duplicateWindow = null)
     {
-        string body = $$"""{"name":"{{name}}","subjects":["{{subjects}}"],"storage":"file"}""";
+        string window = duplicateWindow is { } w ? string.Create(CultureInfo.InvariantCulture, $",\"duplicate_window\":{w.Ticks * 100}") : "";
+        string body = $$"""{"name":"{{name}}","subjects":["{{subjects}}"],"storage":"file"{{window}}}""";
         NatsMsg<byte[]> reply = await connection.RequestAsync<byte[], byte[]>("$JS.API.STREAM.CREATE." + name, Encoding.UTF8.GetBytes(body));
         Assert.That(Encoding.UTF8.GetString(reply.Data!), Does.Not.Contain("\"error\""));
+        if (duplicateWindow is { } expected)
+        {
+            using JsonDocument created = JsonDocument.Parse(reply.Data!);
+            long nanoseconds = created.RootElement.GetProperty("config").GetProperty("duplicate_window").GetInt64();
+            Assert.That(TimeSpan.FromTicks(nanoseconds / 100), Is.EqualTo(expected), "the stream's duplicate window as asked");
+        }
     }
 
     public static async Task<long> StreamCountAsync(NatsConnection connection, string name)

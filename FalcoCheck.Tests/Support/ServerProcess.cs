@@ -79,6 +79,19 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Kills the server at once (SIGKILL: no shutdown, no flush, connections cut mid-request), as a crash or an OOM
+    /// kill would, and keeps its data folder and port for <see cref="RestartAsync"/>.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+    }
+
     /// <summary>Starts the server again on the same port and data, and waits until it is ready.</summary>
     public async Task RestartAsync()
     {

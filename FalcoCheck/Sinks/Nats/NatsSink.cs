@@ -12,8 +12,11 @@ namespace FalcoCheck.Sinks.Nats;
 /// buffer behind the queue's back.
 /// </summary>
 /// <remarks>
-/// NOTE: core NATS is at-most-once to subscribers: an alert reaches the subscribers (or JetStream streams) present
-/// when the server processes it. Subjects captured by a JetStream stream keep alerts across a subscriber's absence.
+/// A server that fails after taking a request's PUBs but before its PONG gets the request again from the queue. Each
+/// alert carries a <c>Nats-Msg-Id</c> header (<see cref="NatsMessageId"/>, the same on every retry), so a JetStream
+/// stream capturing the subject stores it once if the repeat comes within the stream's duplicate window (2 minutes
+/// by default); core subscribers get every PUB, the repeat included, and can tell it by the header. Core NATS
+/// delivers to the subscribers (or streams) present when the server processes the alert.
 /// </remarks>
 internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
 {
@@ -52,7 +55,9 @@ internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
                     break;
                 }
 
-                await connection.PublishAsync(NatsSubject.Format(options.Subject, alert!), entry, cancellationToken: timeout.Token).ConfigureAwait(false);
+                // The id lets a JetStream stream drop this alert when a retry sends it again (see the remarks).
+                var headers = new NatsHeaders { [NatsMessageId.Header] = NatsMessageId.Of(entry) };
+                await connection.PublishAsync(NatsSubject.Format(options.Subject, alert!), entry, headers, cancellationToken: timeout.Token).ConfigureAwait(false);
                 published++;
             }
 
