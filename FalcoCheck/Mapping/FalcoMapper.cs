@@ -23,8 +23,15 @@ internal sealed class FalcoMapper
     private readonly SeriesEntryFactory _factory;
     private readonly Dictionary<byte[], SeriesEntry> _cache = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], SeriesEntry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly List<(SeriesEntry Entry, int Block, double Value)> _pending = [];
-    private readonly Dictionary<SeriesContext, int> _slots = new(ReferenceEqualityComparer.Instance);
+    // Scratch of one Map call, shared by every mapper that maps on the same thread (Map never awaits): a daemon with
+    // many instances keeps one set per thread instead of one per instance. Emptied when Map returns.
+    [ThreadStatic]
+    private static List<(SeriesEntry Entry, int Block, double Value)>? t_pending;
+    [ThreadStatic]
+    private static Dictionary<SeriesContext, int>? t_slots;
+
+    private List<(SeriesEntry Entry, int Block, double Value)> _pending = [];
+    private Dictionary<SeriesContext, int> _slots = new(ReferenceEqualityComparer.Instance);
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
@@ -56,9 +63,25 @@ internal sealed class FalcoMapper
     {
         _scrapeId++;
         _facts.Clear();
+        _pending = t_pending ??= [];
+        _slots = t_slots ??= new(ReferenceEqualityComparer.Instance);
         _pending.Clear();
         _samples.Clear();
         _slots.Clear();
+        try
+        {
+            MapBody(body, format);
+        }
+        finally
+        {
+            // Nothing of this instance stays referenced from the shared scratch.
+            _pending.Clear();
+            _slots.Clear();
+        }
+    }
+
+    private void MapBody(ReadOnlySpan<byte> body, TextFormat format)
+    {
 
         // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
         var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false }, _openMetricsFamilies);
@@ -146,7 +169,8 @@ internal sealed class FalcoMapper
         entry = _factory.Create(Encoding.UTF8.GetString(parser.MetricName), _labels, familyType, familyName, deprecated);
         if (_cache.Count < _options.MaxCachedSeries)
         {
-            _lookup[parser.Series] = entry;
+            // The key's bytes are shared with every other instance that saw the same series.
+            _cache[SharedSeriesText.Key(parser.Series)] = entry;
         }
 
         return entry;

@@ -13,7 +13,6 @@ internal sealed class SeriesContext
         Unit = unit;
         Tags = tags;
         Host = host;
-        Key = BuildKey(name, tags, host);
     }
 
     public string Name { get; }
@@ -29,7 +28,13 @@ internal sealed class SeriesContext
     public string? Host { get; }
 
     /// <summary>Identity of the context for counter state: name, host and sorted tags.</summary>
-    public string Key { get; }
+    /// <remarks>
+    /// Built on first use: only counters read it, and most contexts (gauges, and those replaced by their
+    /// <see cref="WithInfo"/> form) never do; the key is the longest string a context would otherwise keep.
+    /// </remarks>
+    public string Key => _key ??= BuildKey(Name, Tags, Host);
+
+    private string? _key;
 
     /// <summary>
     /// This context with the scrape's info tags (Falco version, kernel release…) added, except keys it already has.

@@ -61,7 +61,7 @@ internal sealed class SeriesEntry
         if (!_byEngine.TryGetValue(engine, out var context))
         {
             var tags = new string[baseContext.Tags.Length + 1];
-            tags[0] = "engine_name:" + engine;
+            tags[0] = SharedSeriesText.Tag("engine_name:" + engine);
             baseContext.Tags.CopyTo(tags, 1);
             context = new SeriesContext(baseContext.Name, baseContext.Kind, baseContext.Unit, tags, baseContext.Host);
             _byEngine.Add(engine, context);
