@@ -13,10 +13,13 @@
 #             alternating, 5 rounds per payload: what the OpenMetrics 1.0 strict checks cost (README "OpenMetrics")
 #   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
 #   targets   the issue-16 targets side by side in one run: this build, the previous release (BENCH_PREVIOUS_REF,
-#             default c6cbe3e, built from `git archive` into artifacts/bench/previous) and the Go expfmt peer:
-#             one-shot `check` of the 0.41.0 kernel fixture (whole process, BENCH_ONESHOT_RUNS rounds, default 20,
-#             the three commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
-#             for BENCH_DAEMON_SECONDS (default 60) per build: resident memory (smaps_rollup) and CPU
+#             default c6cbe3e, built from `git archive` into artifacts/bench/previous), the one-shot floor
+#             (bench/floor: a NativeAOT program with our build settings that only GETs the endpoint and writes the
+#             body to a file) and the Go expfmt peer: one-shot `check` of the 0.41.0 kernel fixture (whole process,
+#             BENCH_ONESHOT_RUNS rounds, default 20, the commands in turn; medians and pair-by-pair ratios; with
+#             valgrind installed, the instructions of this build's `check` and of the floor by callgrind), then
+#             `run` with 100 instances at 15 s for BENCH_DAEMON_SECONDS (default 60) per build: resident memory
+#             (smaps_rollup) and CPU
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
 # Figures are noisy on a shared machine: the load average is printed with each step; compare within one run.
@@ -188,12 +191,36 @@ build_previous() {
   echo "$ref" >"$dir/REF"
 }
 
+# The one-shot floor (bench/floor), published like the product; rebuilt when its sources change.
+build_floor() {
+  local dir="$OUT/floor" sum
+  sum=$(cat "$ROOT/bench/floor/floor.csproj" "$ROOT/bench/floor/Program.cs" "$ROOT/Directory.Build.props" | sha256sum | cut -c1-16)
+  if [ -x "$dir/floor" ] && [ "$(cat "$dir/SUM" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  rm -rf "$dir"
+  dotnet publish "$ROOT/bench/floor" -c Release -r linux-x64 -p:PublishAot=true -o "$dir" >"$OUT/floor-publish.log" 2>&1 \
+    || { tail -n 20 "$OUT/floor-publish.log" >&2; exit 70; }
+  echo "$sum" >"$dir/SUM"
+}
+
+# Instructions of one whole process (callgrind's total Ir), the NativeAOT binary copied without its .dbg file,
+# which valgrind 3.19 cannot read. Prints nothing when valgrind is missing.
+instructions() {
+  command -v valgrind >/dev/null 2>&1 || return 0
+  local bin="$1" copy; shift
+  copy=$(mktemp -d)
+  cp "$bin" "$copy/"
+  valgrind --tool=callgrind --callgrind-out-file="$copy/out" "$copy/$(basename "$bin")" "$@" >/dev/null 2>&1 || true
+  grep -m1 '^summary:' "$copy/out" 2>/dev/null | awk '{print $2}'
+  rm -rf "$copy"
+}
+
 step_targets() {
   say "targets: one-shot check and the 100-instance daemon, this build against ${BENCH_PREVIOUS_REF:-c6cbe3e} and Go"
   need_aot
   [ -x "$PEERS/bin/peer_go_expfmt" ] || step_deps
   build_previous
-  local prev="$OUT/previous/falcocheck" dir port pid file="$RESULTS/targets-$STAMP.jsonl"
+  build_floor
+  local prev="$OUT/previous/falcocheck" floor="$OUT/floor/floor" dir port pid file="$RESULTS/targets-$STAMP.jsonl"
   dir=$(mktemp -d)
   port=$(free_port)
   trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
@@ -213,6 +240,7 @@ step_targets() {
   python3 - "$file" "${BENCH_ONESHOT_RUNS:-20}" \
     "falcocheck|$AOT check --config $dir/current/falcocheck.yaml" \
     "previous|$prev check --config $dir/previous/falcocheck.yaml" \
+    "floor|$floor http://127.0.0.1:$port/falco-0.41.0_prometheus_kernel/metrics $dir/floor.out" \
     "go_expfmt_dedup|$PEERS/bin/peer_go_expfmt -mode dedup --warmup 0 $fixture 1" <<'EOF'
 # Whole-process timing: wall from just before the start to the reaping (os.wait4), CPU and peak RSS from the
 # kernel's accounting of the child. The commands run in turn, round after round, so a drift of the machine's
@@ -247,6 +275,14 @@ with open(out, "a") as f:
             name, row["wall_ms_median"], row["wall_ms_min"], row["cpu_ms_median"], row["maxrss_mib_median"],
             base, row.get(f"wall_ratio_to_{base}", 1.0), base, row.get(f"cpu_ratio_to_{base}", 1.0)))
 EOF
+  # Instructions do not depend on the machine's load: this build's `check` against the floor's GET + write.
+  local ours floor_ir
+  ours=$(instructions "$AOT" check --config "$dir/current/falcocheck.yaml")
+  floor_ir=$(instructions "$floor" "http://127.0.0.1:$port/falco-0.41.0_prometheus_kernel/metrics" "$dir/floor.out")
+  if [ -n "$ours" ] && [ -n "$floor_ir" ]; then
+    echo "{\"target\":\"oneshot_instructions\",\"falcocheck\":$ours,\"floor\":$floor_ir}" >>"$file"
+    python3 -c "import sys; o, f = int(sys.argv[1]), int(sys.argv[2]); print('instructions (callgrind): falcocheck check %.1f M, floor %.1f M, ratio %.2f' % (o / 1e6, f / 1e6, o / f))" "$ours" "$floor_ir"
+  fi
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 

@@ -240,7 +240,7 @@ internal sealed class FalcoMapper
         {
             // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
             var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
-            Add(entry.ContextFor(engine).WithInfo(info), value);
+            Add(entry.ContextFor(engine, info), value);
             if (entry.Twin is { } twin)
             {
                 Add(twin.WithInfo(info), value);
@@ -297,7 +297,13 @@ internal sealed class FalcoMapper
 
         if (!_info.SameAs(_infoTags))
         {
-            _info = new InfoTagSet([.. _infoTags]);
+            var tags = new string[_infoTags.Count];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                tags[i] = SharedSeriesText.Tag(_infoTags[i]);
+            }
+
+            _info = new InfoTagSet(tags);
         }
 
         return _info;

@@ -67,8 +67,42 @@ internal sealed class SeriesContext
         return _withInfo;
     }
 
+    /// <summary>
+    /// This context with a capture engine's tag first and the scrape's info tags after: what a context with the
+    /// engine tag added would give from <see cref="WithInfo"/>, built in one step so that the middle one is not kept.
+    /// </summary>
+    public SeriesContext ForEngine(string engineTag, InfoTagSet info)
+    {
+        var tags = new List<string>(Tags.Length + 1 + info.Tags.Length) { engineTag };
+        tags.AddRange(Tags);
+        var own = tags.Count;
+        foreach (var tag in info.Tags)
+        {
+            var keyWithColon = tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1);
+            if (!StartsWithAny(tags, own, keyWithColon))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        return new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+    }
+
     private InfoTagSet? _info;
     private SeriesContext? _withInfo;
+
+    private static bool StartsWithAny(List<string> tags, int count, ReadOnlySpan<char> keyWithColon)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (tags[i].AsSpan().StartsWith(keyWithColon, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool HasKey(ReadOnlySpan<char> keyWithColon)
     {
