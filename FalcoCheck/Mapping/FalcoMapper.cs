@@ -30,8 +30,9 @@ internal sealed class FalcoMapper
     [ThreadStatic]
     private static Dictionary<SeriesContext, int>? t_slots;
 
-    private List<(SeriesEntry Entry, int Block, double Value)> _pending = [];
-    private Dictionary<SeriesContext, int> _slots = new(ReferenceEqualityComparer.Instance);
+    // This thread's scratch, taken by Map before anything reads it.
+    private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
+    private Dictionary<SeriesContext, int> _slots = null!;
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
@@ -82,7 +83,6 @@ internal sealed class FalcoMapper
 
     private void MapBody(ReadOnlySpan<byte> body, TextFormat format)
     {
-
         // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
         var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false }, _openMetricsFamilies);
         var familyOffset = -1;
