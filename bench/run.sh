@@ -2,7 +2,7 @@
 # Reproduces every figure of README "Performance" (issue 7) on this machine. Never run by the tests or CI.
 #
 # Usage: bench/run.sh [STEP...]     (default: every step, in this order)
-#   deps      Debian packages: clang + zlib1g-dev (NativeAOT), hyperfine; the peers' setup (../shared/bench/setup.sh)
+#   deps      Debian packages: clang + zlib1g-dev (NativeAOT), hyperfine, valgrind (targets' instruction counts); the peers' setup (../shared/bench/setup.sh)
 #   aot       dotnet publish FalcoCheck -c Release -r linux-x64 -p:PublishAot=true; binary size; trim/AOT warnings
 #   payloads  falcocheck bench generate (typical, large, huge) + Datadog's fixture as datadog.prom
 #   stages    falcocheck bench --stage parse|map|encode|pipeline on every payload (NativeAOT binary)
@@ -41,7 +41,7 @@ need_aot() { [ -x "$AOT" ] || { echo "no $AOT: run bench/run.sh aot first" >&2; 
 
 step_deps() {
   say "deps"
-  local pkgs=(clang zlib1g-dev hyperfine) missing=()
+  local pkgs=(clang zlib1g-dev hyperfine valgrind) missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
