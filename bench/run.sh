@@ -14,12 +14,11 @@
 #   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
 #   targets   the issue-16 targets side by side in one run: this build, the previous release (BENCH_PREVIOUS_REF,
 #             default c6cbe3e, built from `git archive` into artifacts/bench/previous), the one-shot floor
-#             (bench/floor: a NativeAOT program with our build settings that only GETs the endpoint and writes the
-#             body to a file) and the Go expfmt peer: one-shot `check` of the 0.41.0 kernel fixture (whole process,
-#             BENCH_ONESHOT_RUNS rounds, default 20, the commands in turn; medians and pair-by-pair ratios; with
-#             valgrind installed, the instructions of this build's `check` and of the floor by callgrind), then
-#             `run` with 100 instances at 15 s for BENCH_DAEMON_SECONDS (default 60) per build: resident memory
-#             (smaps_rollup) and CPU
+#             (bench/floor: our build settings, GET the endpoint and write the body, nothing else; with valgrind, the
+#             instructions of `check` and of the floor) and the Go expfmt peer:
+#             one-shot `check` of the 0.41.0 kernel fixture (whole process, BENCH_ONESHOT_RUNS rounds, default 20,
+#             the commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
+#             for BENCH_DAEMON_SECONDS (default 60) per build: resident memory (smaps_rollup) and CPU
 #
 # Everything lands in artifacts/bench/ (gitignored): results/*.jsonl, the peers' tables, BenchmarkDotNet reports.
 # Figures are noisy on a shared machine: the load average is printed with each step; compare within one run.
