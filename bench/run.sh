@@ -2,7 +2,7 @@
 # Reproduces every figure of README "Performance" (issue 7) on this machine. Never run by the tests or CI.
 #
 # Usage: bench/run.sh [STEP...]     (default: every step, in this order)
-#   deps      Debian packages: clang + zlib1g-dev (NativeAOT), hyperfine; the peers' setup (../shared/bench/setup.sh)
+#   deps      Debian packages: clang + zlib1g-dev (NativeAOT), hyperfine, valgrind (targets' instruction counts); the peers' setup (../shared/bench/setup.sh)
 #   aot       dotnet publish FalcoCheck -c Release -r linux-x64 -p:PublishAot=true; binary size; trim/AOT warnings
 #   payloads  falcocheck bench generate (typical, large, huge) + Datadog's fixture as datadog.prom
 #   stages    falcocheck bench --stage parse|map|encode|pipeline on every payload (NativeAOT binary)
@@ -13,9 +13,11 @@
 #             alternating, 5 rounds per payload: what the OpenMetrics 1.0 strict checks cost (README "OpenMetrics")
 #   bdn       BenchmarkDotNet: FalcoCheck.Benchmarks, every suite (BENCH_BDN_FILTER to narrow), --job short
 #   targets   the issue-16 targets side by side in one run: this build, the previous release (BENCH_PREVIOUS_REF,
-#             default c6cbe3e, built from `git archive` into artifacts/bench/previous) and the Go expfmt peer:
+#             default c6cbe3e, built from `git archive` into artifacts/bench/previous), the one-shot floor
+#             (bench/floor: our build settings, GET the endpoint and write the body, nothing else; with valgrind, the
+#             instructions of `check` and of the floor) and the Go expfmt peer:
 #             one-shot `check` of the 0.41.0 kernel fixture (whole process, BENCH_ONESHOT_RUNS rounds, default 20,
-#             the three commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
+#             the commands in turn; medians and pair-by-pair ratios), then `run` with 100 instances at 15 s
 #             for BENCH_DAEMON_SECONDS (default 60) per build: resident memory (smaps_rollup) and CPU
 #   alerts    the six alert sinks at once (issue 14): `falcocheck run` takes real Falco alerts, one per POST, and routes
 #             them to Alertmanager, nats-server, rsyslog (TCP), OTLP, webhook and Loki intakes; alerts/s accepted and
@@ -43,7 +45,7 @@ need_aot() { [ -x "$AOT" ] || { echo "no $AOT: run bench/run.sh aot first" >&2; 
 
 step_deps() {
   say "deps"
-  local pkgs=(clang zlib1g-dev hyperfine) missing=()
+  local pkgs=(clang zlib1g-dev hyperfine valgrind) missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
@@ -193,12 +195,36 @@ build_previous() {
   echo "$ref" >"$dir/REF"
 }
 
+# The one-shot floor (bench/floor), published like the product; rebuilt when its sources change.
+build_floor() {
+  local dir="$OUT/floor" sum
+  sum=$(cat "$ROOT/bench/floor/floor.csproj" "$ROOT/bench/floor/Program.cs" "$ROOT/Directory.Build.props" | sha256sum | cut -c1-16)
+  if [ -x "$dir/floor" ] && [ "$(cat "$dir/SUM" 2>/dev/null)" = "$sum" ]; then return 0; fi
+  rm -rf "$dir"
+  dotnet publish "$ROOT/bench/floor" -c Release -r linux-x64 -p:PublishAot=true -o "$dir" >"$OUT/floor-publish.log" 2>&1 \
+    || { tail -n 20 "$OUT/floor-publish.log" >&2; exit 70; }
+  echo "$sum" >"$dir/SUM"
+}
+
+# Instructions of one whole process (callgrind's total Ir), the NativeAOT binary copied without its .dbg file,
+# which valgrind 3.19 cannot read. Prints nothing when valgrind is missing.
+instructions() {
+  command -v valgrind >/dev/null 2>&1 || return 0
+  local bin="$1" copy; shift
+  copy=$(mktemp -d)
+  cp "$bin" "$copy/"
+  valgrind --tool=callgrind --callgrind-out-file="$copy/out" "$copy/$(basename "$bin")" "$@" >/dev/null 2>&1 || true
+  grep -m1 '^summary:' "$copy/out" 2>/dev/null | awk '{print $2}'
+  rm -rf "$copy"
+}
+
 step_targets() {
   say "targets: one-shot check and the 100-instance daemon, this build against ${BENCH_PREVIOUS_REF:-c6cbe3e} and Go"
   need_aot
   [ -x "$PEERS/bin/peer_go_expfmt" ] || step_deps
   build_previous
-  local prev="$OUT/previous/falcocheck" dir port pid file="$RESULTS/targets-$STAMP.jsonl"
+  build_floor
+  local prev="$OUT/previous/falcocheck" floor="$OUT/floor/floor" dir port pid file="$RESULTS/targets-$STAMP.jsonl"
   dir=$(mktemp -d)
   port=$(free_port)
   trap 'kill "$pid" 2>/dev/null || true; rm -rf "$dir"' RETURN
@@ -218,6 +244,7 @@ step_targets() {
   python3 - "$file" "${BENCH_ONESHOT_RUNS:-20}" \
     "falcocheck|$AOT check --config $dir/current/falcocheck.yaml" \
     "previous|$prev check --config $dir/previous/falcocheck.yaml" \
+    "floor|$floor http://127.0.0.1:$port/falco-0.41.0_prometheus_kernel/metrics $dir/floor.out" \
     "go_expfmt_dedup|$PEERS/bin/peer_go_expfmt -mode dedup --warmup 0 $fixture 1" <<'EOF'
 # Whole-process timing: wall from just before the start to the reaping (os.wait4), CPU and peak RSS from the
 # kernel's accounting of the child. The commands run in turn, round after round, so a drift of the machine's
@@ -252,6 +279,14 @@ with open(out, "a") as f:
             name, row["wall_ms_median"], row["wall_ms_min"], row["cpu_ms_median"], row["maxrss_mib_median"],
             base, row.get(f"wall_ratio_to_{base}", 1.0), base, row.get(f"cpu_ratio_to_{base}", 1.0)))
 EOF
+  # Instructions do not depend on the machine's load: this build's `check` against the floor's GET + write.
+  local ours floor_ir
+  ours=$(instructions "$AOT" check --config "$dir/current/falcocheck.yaml")
+  floor_ir=$(instructions "$floor" "http://127.0.0.1:$port/falco-0.41.0_prometheus_kernel/metrics" "$dir/floor.out")
+  if [ -n "$ours" ] && [ -n "$floor_ir" ]; then
+    echo "{\"target\":\"oneshot_instructions\",\"falcocheck\":$ours,\"floor\":$floor_ir}" >>"$file"
+    python3 -c "import sys; o, f = int(sys.argv[1]), int(sys.argv[2]); print('instructions (callgrind): falcocheck check %.1f M, floor %.1f M, ratio %.2f' % (o / 1e6, f / 1e6, o / f))" "$ours" "$floor_ir"
+  fi
   kill "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
 

@@ -23,8 +23,16 @@ internal sealed class FalcoMapper
     private readonly SeriesEntryFactory _factory;
     private readonly Dictionary<byte[], SeriesEntry> _cache = new(ByteKeyComparer.Instance);
     private readonly Dictionary<byte[], SeriesEntry>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
-    private readonly List<(SeriesEntry Entry, int Block, double Value)> _pending = [];
-    private readonly Dictionary<SeriesContext, int> _slots = new(ReferenceEqualityComparer.Instance);
+    // Scratch of one Map call, shared by every mapper that maps on the same thread (Map never awaits): a daemon with
+    // many instances keeps one set per thread instead of one per instance. Emptied when Map returns.
+    [ThreadStatic]
+    private static List<(SeriesEntry Entry, int Block, double Value)>? t_pending;
+    [ThreadStatic]
+    private static Dictionary<SeriesContext, int>? t_slots;
+
+    // This thread's scratch, taken by Map before anything reads it.
+    private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
+    private Dictionary<SeriesContext, int> _slots = null!;
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
@@ -56,10 +64,25 @@ internal sealed class FalcoMapper
     {
         _scrapeId++;
         _facts.Clear();
+        _pending = t_pending ??= [];
+        _slots = t_slots ??= new(ReferenceEqualityComparer.Instance);
         _pending.Clear();
         _samples.Clear();
         _slots.Clear();
+        try
+        {
+            MapBody(body, format);
+        }
+        finally
+        {
+            // Nothing of this instance stays referenced from the shared scratch.
+            _pending.Clear();
+            _slots.Clear();
+        }
+    }
 
+    private void MapBody(ReadOnlySpan<byte> body, TextFormat format)
+    {
         // Strict mode would throw out of Map: the mapper always reads leniently and counts bad lines instead.
         var parser = new TextParser(body, format, _options.Parser with { ThrowOnInvalid = false }, _openMetricsFamilies);
         var familyOffset = -1;
@@ -146,7 +169,8 @@ internal sealed class FalcoMapper
         entry = _factory.Create(Encoding.UTF8.GetString(parser.MetricName), _labels, familyType, familyName, deprecated);
         if (_cache.Count < _options.MaxCachedSeries)
         {
-            _lookup[parser.Series] = entry;
+            // The key's bytes are shared with every other instance that saw the same series.
+            _cache[SharedSeriesText.Key(parser.Series)] = entry;
         }
 
         return entry;
@@ -216,7 +240,7 @@ internal sealed class FalcoMapper
         {
             // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
             var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
-            Add(entry.ContextFor(engine).WithInfo(info), value);
+            Add(entry.ContextFor(engine, info), value);
             if (entry.Twin is { } twin)
             {
                 Add(twin.WithInfo(info), value);
@@ -273,7 +297,13 @@ internal sealed class FalcoMapper
 
         if (!_info.SameAs(_infoTags))
         {
-            _info = new InfoTagSet([.. _infoTags]);
+            var tags = new string[_infoTags.Count];
+            for (var i = 0; i < tags.Length; i++)
+            {
+                tags[i] = SharedSeriesText.Tag(_infoTags[i]);
+            }
+
+            _info = new InfoTagSet(tags);
         }
 
         return _info;

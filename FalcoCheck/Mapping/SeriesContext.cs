@@ -13,7 +13,6 @@ internal sealed class SeriesContext
         Unit = unit;
         Tags = tags;
         Host = host;
-        Key = BuildKey(name, tags, host);
     }
 
     public string Name { get; }
@@ -29,7 +28,13 @@ internal sealed class SeriesContext
     public string? Host { get; }
 
     /// <summary>Identity of the context for counter state: name, host and sorted tags.</summary>
-    public string Key { get; }
+    /// <remarks>
+    /// Built on first use: only counters read it, and most contexts (gauges, and those replaced by their
+    /// <see cref="WithInfo"/> form) never do; the key is the longest string a context would otherwise keep.
+    /// </remarks>
+    public string Key => _key ??= BuildKey(Name, Tags, Host);
+
+    private string? _key;
 
     /// <summary>
     /// This context with the scrape's info tags (Falco version, kernel release…) added, except keys it already has.
@@ -62,8 +67,42 @@ internal sealed class SeriesContext
         return _withInfo;
     }
 
+    /// <summary>
+    /// This context with a capture engine's tag first and the scrape's info tags after: what a context with the
+    /// engine tag added would give from <see cref="WithInfo"/>, built in one step so that the middle one is not kept.
+    /// </summary>
+    public SeriesContext ForEngine(string engineTag, InfoTagSet info)
+    {
+        var tags = new List<string>(Tags.Length + 1 + info.Tags.Length) { engineTag };
+        tags.AddRange(Tags);
+        var own = tags.Count;
+        foreach (var tag in info.Tags)
+        {
+            var keyWithColon = tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1);
+            if (!StartsWithAny(tags, own, keyWithColon))
+            {
+                tags.Add(tag);
+            }
+        }
+
+        return new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+    }
+
     private InfoTagSet? _info;
     private SeriesContext? _withInfo;
+
+    private static bool StartsWithAny(List<string> tags, int count, ReadOnlySpan<char> keyWithColon)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (tags[i].AsSpan().StartsWith(keyWithColon, StringComparison.Ordinal))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private bool HasKey(ReadOnlySpan<char> keyWithColon)
     {

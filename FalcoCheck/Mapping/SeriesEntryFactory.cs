@@ -235,6 +235,13 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
             }
         }
 
+        // The series' own tags are the same text on every instance: one shared copy each. The instance's tags are
+        // already one copy per instance.
+        for (var i = 0; i < tags.Count; i++)
+        {
+            tags[i] = SharedSeriesText.Tag(tags[i]);
+        }
+
         tags.AddRange(options.InstanceTags);
         return new SeriesContext(name, kind, unit, [.. tags], host);
     }
