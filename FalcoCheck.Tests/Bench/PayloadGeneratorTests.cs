@@ -15,6 +15,14 @@ internal sealed class PayloadGeneratorTests
         yield return new TestCaseData(PayloadProfile.Large, 2346, 2000).SetName("large: 2,346 series, 2,000 rules");
     }
 
+    [Test]
+    public void The_names_list_is_the_profiles_names_in_order()
+    {
+        // `bench generate` accepts PayloadProfile.Names (so no command builds the profiles); a new profile must be there.
+        Assert.That(PayloadProfile.Names, Is.EqualTo(PayloadProfile.All.Select(p => p.Name)));
+        Assert.That(PayloadProfile.Names.Select(PayloadProfile.Find), Has.All.Not.Null);
+    }
+
     [TestCaseSource(nameof(Profiles))]
     public void A_profile_has_gen_payload_py_series_and_parses_without_an_invalid_line(PayloadProfile profile, int series, int rules)
     {

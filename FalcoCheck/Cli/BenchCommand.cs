@@ -82,7 +82,7 @@ internal static class BenchCommand
         var output = new Option<DirectoryInfo>("--out", "-o") { Description = "Folder to write PROFILE.prom into", DefaultValueFactory = _ => new DirectoryInfo("bench/payloads") };
         var seed = new Option<int>("--seed") { Description = "Seed; the same seed gives the same bytes", DefaultValueFactory = _ => PayloadProfile.DefaultSeed };
         var profiles = new Argument<string[]>("PROFILE") { Description = "typical, large, huge (default: all three)", Arity = ArgumentArity.ZeroOrMore };
-        profiles.AcceptOnlyFromAmong([.. PayloadProfile.All.Select(p => p.Name)]);
+        profiles.AcceptOnlyFromAmong(PayloadProfile.Names);
         var command = new Command("generate", "Write seeded Falco payloads: typical (30 rules, 12 CPUs), large (2,000 rules, 128 CPUs), huge (~50 MB)");
         command.Options.Add(output);
         command.Options.Add(seed);
@@ -91,7 +91,7 @@ internal static class BenchCommand
         {
             var folder = parse.GetValue(output)!;
             folder.Create();
-            var names = parse.GetValue(profiles) is { Length: > 0 } chosen ? chosen : [.. PayloadProfile.All.Select(p => p.Name)];
+            var names = parse.GetValue(profiles) is { Length: > 0 } chosen ? chosen : PayloadProfile.Names;
             foreach (var name in names)
             {
                 var bytes = PayloadGenerator.Render(PayloadProfile.Find(name)!, parse.GetValue(seed));
