@@ -12,13 +12,11 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class DatadogCompatibility
 {
-    public const string Metrics = "metrics";
-    public const string MetricPatterns = "metric_patterns";
-    public const string IgnoreTags = "ignore_tags";
-    public const string TlsIgnoreWarning = "tls_ignore_warning";
-    public const string AllowRedirects = "allow_redirects";
-    public const string TlsProtocolsAllowed = "tls_protocols_allowed";
-    public const string TlsCiphers = "tls_ciphers";
+    // The instance table's names, looked up when read: that table's initializers use PatternSection below.
+    private static string IgnoreTags => InstanceConfigReader.IgnoreTags.Name;
+    private static string MetricPatterns => InstanceConfigReader.MetricPatterns.Name;
+    private static string TlsProtocolsAllowed => InstanceConfigReader.TlsProtocols.Name;
+    private static string TlsCiphers => InstanceConfigReader.TlsCiphers.Name;
 
     /// <summary>The keys of <c>metric_patterns</c>.</summary>
     public static OptionSection PatternSection { get; } = new("metric_patterns", "a mapping with include and/or exclude",
@@ -162,10 +160,10 @@ internal static class DatadogCompatibility
     /// <summary>As Datadog warns (urllib3's InsecureRequestWarning) unless <c>tls_ignore_warning</c> is true.</summary>
     public static void WarnInsecure(ConfigMapping map, bool tlsVerify)
     {
-        bool ignore = map.Bool(TlsIgnoreWarning) ?? false;
-        if (!tlsVerify && !ignore && map.Get("tls_verify") is { } node)
+        bool ignore = InstanceConfigReader.TlsIgnoreWarning.Read(map);
+        if (!tlsVerify && !ignore && map.Get(InstanceConfigReader.TlsVerify.Name) is { } node)
         {
-            map.Context.Notice(node, map.PathOf("tls_verify"),
+            map.Context.Notice(node, map.PathOf(InstanceConfigReader.TlsVerify.Name),
                 "the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice");
         }
     }
