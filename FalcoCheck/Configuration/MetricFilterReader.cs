@@ -68,19 +68,18 @@ internal static class MetricFilterReader
     /// <summary>Exact names or regular expressions; every entry must compile, since any may be used as a pattern.</summary>
     public static IReadOnlyList<string>? ReadExcludeMetrics(ConfigMapping map)
     {
-        IReadOnlyList<string>? patterns = map.StringList(InstanceConfigReader.ExcludeMetrics.Name);
-        if (patterns is null || map.Get(InstanceConfigReader.ExcludeMetrics.Name) is not YamlSequenceNode list)
+        if (map.StringItems(InstanceConfigReader.ExcludeMetrics.Name) is not { } patterns)
         {
-            return patterns;
+            return null;
         }
 
         bool ok = true;
-        for (int i = 0; i < patterns.Count; i++)
+        foreach ((string text, YamlNode node, string path) in patterns)
         {
-            ok &= RegexCheck(map.Context, list.Children[i], ValueReader.Index(map.PathOf(InstanceConfigReader.ExcludeMetrics.Name), i), patterns[i]);
+            ok &= RegexCheck(map.Context, node, path, text);
         }
 
-        return ok ? patterns : null;
+        return ok ? [.. patterns.Select(p => p.Text)] : null;
     }
 
     /// <summary><c>label: true</c> (every value) or <c>label: [values]</c>.</summary>
