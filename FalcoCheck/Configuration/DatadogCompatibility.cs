@@ -164,5 +164,5 @@ internal static class DatadogCompatibility
     }
 
     private static List<Regex> Patterns(ConfigMapping map, string key) =>
-        [.. (map.StringItems(key) ?? []).Select(i => RegexValidator.TryCompile(map.Context, i.Node, i.Path, i.Text)).OfType<Regex>()];
+        [.. (map.StringItems(key) ?? []).Select(item => RegexValidator.TryCompile(map.Context, item.Node, item.Path, item.Text)).OfType<Regex>()];
 }
