@@ -16,7 +16,7 @@ internal static class AgentConfigReader
     private const string HostnameMessage =
         "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
 
-    private const string SiteMessage =
+    internal const string SiteMessage =
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
     private static readonly TextOption<string> Hostname = Text("hostname", "host name sent with every metric; DD_HOSTNAME overrides", "falco-demo-host", "the machine name");

@@ -30,7 +30,6 @@ internal static partial class AlertHttpSinkReader
 
     public static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         var endpoint = NetworkSinkReader.Endpoint(map, AlertmanagerUrl);
         TimeSpan? expires = ExpiresAfter.Written(map);
 
@@ -44,12 +43,7 @@ internal static partial class AlertHttpSinkReader
         }
 
         TimeSpan timeout = map.Seconds("timeout") ?? AlertmanagerOptions.DefaultTimeout;
-        if (map.Context.ErrorCount != errors || endpoint is null)
-        {
-            return null;
-        }
-
-        return new AlertmanagerSinkConfig(map.Position, new AlertmanagerOptions
+        return endpoint is null ? null : new AlertmanagerSinkConfig(map.Position, new AlertmanagerOptions
         {
             Endpoint = endpoint,
             ExpiresAfter = expires,
@@ -60,8 +54,6 @@ internal static partial class AlertHttpSinkReader
 
     public static WebhookSinkConfig? ReadWebhook(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
-
         // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
         Uri? url = WebhookUrl.Read(map);
         var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
@@ -73,9 +65,7 @@ internal static partial class AlertHttpSinkReader
             _ => WebhookFormat.Json,
         };
         TimeSpan timeout = map.Seconds("timeout") ?? WebhookOptions.DefaultTimeout;
-        return map.Context.ErrorCount == errors && endpoint is not null
-            ? new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = timeout })
-            : null;
+        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = timeout });
     }
 
     [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]

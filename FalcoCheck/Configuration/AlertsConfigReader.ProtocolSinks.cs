@@ -47,9 +47,8 @@ internal static partial class AlertsConfigReader
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
         [OtlpLogsUrl, ServiceName, OtlpCompression, Timeout(OtlpLogsOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
-    private static SyslogSinkConfig? ReadSyslog(ConfigMapping map)
+    private static SyslogSinkConfig ReadSyslog(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         string? host = SyslogHost.Read(map);
         SyslogTransport transport = SyslogProtocol.Read(map) switch
         {
@@ -82,12 +81,11 @@ internal static partial class AlertsConfigReader
             Timeout = map.Seconds("timeout") ?? SyslogOptions.DefaultTimeout,
             Tls = NetworkSinkReader.ReadTls(map),
         };
-        return map.Context.ErrorCount == errors && host is not null ? new SyslogSinkConfig(map.Position, options) : null;
+        return new SyslogSinkConfig(map.Position, options);
     }
 
-    private static NatsSinkConfig? ReadNats(ConfigMapping map)
+    private static NatsSinkConfig ReadNats(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         Uri? url = NatsUrl.Read(map);
         string subject = Subject.Read(map)!;
         if (NatsSubject.Problem(subject) is { } problem)
@@ -96,22 +94,22 @@ internal static partial class AlertsConfigReader
         }
 
         NetworkSinkReader.RequireUserAndPassword(map);
-        if (map.Has("token") && map.Has("username"))
+        if (map.Has(NatsToken.Name) && map.Has(NetworkSinkReader.Username.Name))
         {
-            map.Error("token", "token and username/password are two ways to log in; use one of them");
+            map.Error(NatsToken.Name, "token and username/password are two ways to log in; use one of them");
         }
 
         var options = new NatsOptions
         {
             Url = url ?? new Uri("nats://127.0.0.1:4222"),
             Subject = subject,
-            Username = map.String("username"),
-            Password = map.Secret("password"),
-            Token = map.Secret("token"),
+            Username = NetworkSinkReader.Username.Read(map),
+            Password = NetworkSinkReader.Password.Read(map),
+            Token = NatsToken.Read(map),
             Timeout = map.Seconds("timeout") ?? NatsOptions.DefaultTimeout,
             Tls = NetworkSinkReader.ReadTls(map),
         };
-        return map.Context.ErrorCount == errors && url is not null ? new NatsSinkConfig(map.Position, options) : null;
+        return new NatsSinkConfig(map.Position, options);
     }
 
     private static LokiSinkConfig? ReadLoki(ConfigMapping map)
@@ -174,12 +172,11 @@ internal static partial class AlertsConfigReader
             ExtraLabels = extra,
             Timeout = map.Seconds("timeout") ?? LokiOptions.DefaultTimeout,
         };
-        return map.Context.ErrorCount == errors ? new LokiSinkConfig(map.Position, options) : null;
+        return new LokiSinkConfig(map.Position, options);
     }
 
     private static OtlpLogsSinkConfig? ReadOtlpLogs(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         Uri? url = OtlpLogsUrl.Read(map);
         if (url is null)
         {
@@ -195,7 +192,7 @@ internal static partial class AlertsConfigReader
             Compression = OtlpCompression.Read(map) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
             Timeout = map.Seconds("timeout") ?? OtlpLogsOptions.DefaultTimeout,
         };
-        return map.Context.ErrorCount == errors ? new OtlpLogsSinkConfig(map.Position, options) : null;
+        return new OtlpLogsSinkConfig(map.Position, options);
     }
 
     private static int IndexOf(IReadOnlyList<string> names, string name)

@@ -152,40 +152,21 @@ internal static partial class AlertsConfigReader
         return hasPort && IPEndPoint.TryParse(text, out IPEndPoint? endpoint) ? endpoint : null;
     }
 
-    private static List<SinkConfig>? ReadSinks(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent)
-    {
-        if (YamlScalars.IsNull(node))
-        {
-            return null;
-        }
-
-        if (node is not YamlSequenceNode list || list.Children.Count == 0)
-        {
-            ctx.Error(node!, path, node is YamlSequenceNode
-                ? $"at least one sink is required (known types: {string.Join(", ", KnownSinkTypes)})"
-                : $"expected a list of sinks, got {YamlScalars.KindName(node!)}");
-            return null;
-        }
-
-        var sinks = new List<SinkConfig>(list.Children.Count);
-        for (int i = 0; i < list.Children.Count; i++)
+    private static List<SinkConfig>? ReadSinks(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent) =>
+        SinkListReader.ReadList(ctx, node, path, $"at least one sink is required (known types: {string.Join(", ", KnownSinkTypes)})", (entryNode, entryPath) =>
         {
             // Routing is read first, for every type alike, and taken out of the entry before its type's keys are checked.
-            string sinkPath = ValueReader.Index(path, i);
-            AlertRoute route = list.Children[i] is YamlMappingNode entry ? AlertRouteReader.Take(ctx, entry, sinkPath) : AlertRoute.All;
-            if (ReadSink(ctx, list.Children[i], sinkPath, agent) is { } sink)
-            {
-                sinks.Add(route.IsAll ? sink : sink with { Route = route });
-            }
-        }
-
-        return sinks;
-    }
+            AlertRoute route = entryNode is YamlMappingNode entry ? AlertRouteReader.Take(ctx, entry, entryPath) : AlertRoute.All;
+            SinkConfig? sink = ReadSink(ctx, entryNode, entryPath, agent);
+            return sink is null || route.IsAll ? sink : sink with { Route = route };
+        });
 
     private static SinkConfig? ReadSink(ConfigReadContext ctx, YamlNode node, string path, AgentDefaults agent)
     {
+        // Each type's reader records its errors and may still build a record; one with errors is dropped here.
         ConfigMapping? map = SinkListReader.Open(ctx, node, path, SinkTypes, "log sink type", out string type);
-        return map is null ? null : type switch
+        int errors = ctx.ErrorCount;
+        SinkConfig? sink = map is null ? null : type switch
         {
             DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
             FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
@@ -197,6 +178,7 @@ internal static partial class AlertsConfigReader
             LokiSinkConfig.TypeName => ReadLoki(map),
             _ => ReadOtlpLogs(map),
         };
+        return ctx.ErrorCount == errors ? sink : null;
     }
 
     private static DatadogLogsSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults agent)
@@ -212,7 +194,7 @@ internal static partial class AlertsConfigReader
         string? site = DatadogSite.Read(map);
         if (site is not null && !AgentConfigReader.IsValidSite(site))
         {
-            map.Error(DatadogSite.Name, "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path");
+            map.Error(DatadogSite.Name, AgentConfigReader.SiteMessage);
         }
 
         Uri url = DatadogUrl.Read(map) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);

@@ -158,6 +158,17 @@ internal sealed class ConfigMapping
     public IReadOnlyDictionary<string, string>? StringMap(string key, bool allowEmptyValues = false, IEqualityComparer<string>? comparer = null) =>
         ValueReader.StringMap(Context, Get(key), PathOf(key), allowEmptyValues, comparer);
 
+    /// <summary>A list of strings, each with its node and path for checks of its own; null when absent or after an error.</summary>
+    public IReadOnlyList<(string Text, YamlNode Node, string Path)>? StringItems(string key) =>
+        StringList(key) is { } texts && Get(key) is YamlSequenceNode list
+            ? [.. texts.Select((text, i) => (text, list.Children[i], ValueReader.Index(PathOf(key), i)))]
+            : null;
+
+    /// <summary>A list of strings, or one comma-separated string, as NO_PROXY and the Agent's log <c>tags</c> take them.</summary>
+    public IReadOnlyList<string>? CommaList(string key) => Get(key) is YamlScalarNode scalar && !YamlScalars.IsNull(scalar)
+        ? String(key)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        : StringList(key);
+
     /// <summary>A file path; relative paths resolve against the config file's directory.</summary>
     public string? FilePath(string key) => String(key) is { } path ? Context.ResolvePath(path) : null;
 

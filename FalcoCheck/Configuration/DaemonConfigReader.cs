@@ -24,11 +24,8 @@ internal static class DaemonConfigReader
     private static readonly SectionOption Status = Nested("status", "the endpoint `falcocheck status` reads", "\n  enabled: true\n  listen: 127.0.0.1:8766",
         StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
 
-    private static readonly SectionOption Kubernetes = Nested(KubernetesConfigReader.Key, "Kubernetes discovery of Falco pods (see `kubernetes`)",
-        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", KubernetesConfigReader.Section);
-
     /// <summary>The daemon's settings, in falcocheck.yaml's order; the README's table is made from them.</summary>
-    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, Kubernetes];
+    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, KubernetesConfigReader.Option];
 
     public static OptionSection Section { get; } = new("daemon", "a mapping", Options) { TopLevel = true };
 

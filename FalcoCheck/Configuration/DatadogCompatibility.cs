@@ -12,13 +12,10 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class DatadogCompatibility
 {
-    public const string Metrics = "metrics";
-    public const string MetricPatterns = "metric_patterns";
-    public const string IgnoreTags = "ignore_tags";
-    public const string TlsIgnoreWarning = "tls_ignore_warning";
-    public const string AllowRedirects = "allow_redirects";
-    public const string TlsProtocolsAllowed = "tls_protocols_allowed";
-    public const string TlsCiphers = "tls_ciphers";
+    // The instance table's names, looked up when read: that table's initializers use PatternSection below.
+    private static string IgnoreTags => InstanceConfigReader.IgnoreTags.Name;
+    private static string TlsProtocolsAllowed => InstanceConfigReader.TlsProtocols.Name;
+    private static string TlsCiphers => InstanceConfigReader.TlsCiphers.Name;
 
     /// <summary>The keys of <c>metric_patterns</c>.</summary>
     public static OptionSection PatternSection { get; } = new("metric_patterns", "a mapping with include and/or exclude",
@@ -44,7 +41,7 @@ internal static class DatadogCompatibility
     /// <summary><c>tags</c> without the entries an <c>ignore_tags</c> regular expression finds (Python's re.search).</summary>
     public static IReadOnlyList<string> WithoutIgnoredTags(ConfigMapping map, IReadOnlyList<string> tags)
     {
-        var patterns = Patterns(map, map.Get(IgnoreTags), map.PathOf(IgnoreTags));
+        var patterns = Patterns(map, IgnoreTags);
         if (patterns.Count == 0)
         {
             return tags;
@@ -68,8 +65,7 @@ internal static class DatadogCompatibility
     /// </summary>
     public static (IReadOnlyList<string> Include, IReadOnlyList<string> Exclude) ReadMetricPatterns(ConfigMapping map)
     {
-        YamlNode? node = map.Get(MetricPatterns);
-        if (PatternSection.Open(map.Context, node, map.PathOf(MetricPatterns), map.PositionOf(MetricPatterns)) is not { } patterns)
+        if (InstanceConfigReader.MetricPatterns.Open(map) is not { } patterns)
         {
             return ([], []);
         }
@@ -79,7 +75,7 @@ internal static class DatadogCompatibility
         List<string> List(string key)
         {
             var result = new List<string>();
-            foreach (Regex pattern in Patterns(map, patterns.Get(key), patterns.PathOf(key)))
+            foreach (Regex pattern in Patterns(patterns, key))
             {
                 string text = pattern.ToString();
                 result.Add(RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")");
@@ -91,17 +87,16 @@ internal static class DatadogCompatibility
 
     public static SslProtocols ReadTlsProtocols(ConfigMapping map)
     {
-        if (map.StringList(TlsProtocolsAllowed) is not { } names || map.Get(TlsProtocolsAllowed) is not YamlSequenceNode list)
+        if (map.StringItems(TlsProtocolsAllowed) is not { } names)
         {
             return SslProtocols.None;
         }
 
         var protocols = SslProtocols.None;
         bool unknown = false;
-        for (int i = 0; i < names.Count; i++)
+        foreach ((string name, YamlNode node, string itemPath) in names)
         {
-            string itemPath = ValueReader.Index(map.PathOf(TlsProtocolsAllowed), i);
-            switch (names[i])
+            switch (name)
             {
                 case "TLSv1.2":
                     protocols |= SslProtocols.Tls12;
@@ -110,10 +105,10 @@ internal static class DatadogCompatibility
                     protocols |= SslProtocols.Tls13;
                     break;
                 case "SSLv3" or "TLSv1" or "TLSv1.1":
-                    map.Context.Notice(list.Children[i], itemPath, $"{names[i]} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
+                    map.Context.Notice(node, itemPath, $"{name} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
                     break;
                 default:
-                    map.Context.Error(list.Children[i], itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(names[i])}");
+                    map.Context.Error(node, itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(name)}");
                     unknown = true;
                     break;
             }
@@ -130,15 +125,14 @@ internal static class DatadogCompatibility
     /// <summary>IANA names (TLS_AES_128_GCM_SHA256), the usual OpenSSL names, or ALL (the system's list: null).</summary>
     public static IReadOnlyList<TlsCipherSuite>? ReadTlsCiphers(ConfigMapping map)
     {
-        if (map.StringList(TlsCiphers) is not { } names || map.Get(TlsCiphers) is not YamlSequenceNode list)
+        if (map.StringItems(TlsCiphers) is not { } names)
         {
             return null;
         }
 
         var suites = new List<TlsCipherSuite>();
-        for (int i = 0; i < names.Count; i++)
+        foreach ((string name, YamlNode node, string path) in names)
         {
-            string name = names[i];
             if (name == "ALL")
             {
                 return null;
@@ -151,8 +145,7 @@ internal static class DatadogCompatibility
             }
             else
             {
-                map.Context.Error(list.Children[i], ValueReader.Index(map.PathOf(TlsCiphers), i),
-                    $"unknown cipher suite {ValueReader.Quote(name)}; expected an IANA name such as TLS_AES_128_GCM_SHA256, or ALL");
+                map.Context.Error(node, path, $"unknown cipher suite {ValueReader.Quote(name)}; expected an IANA name such as TLS_AES_128_GCM_SHA256, or ALL");
             }
         }
 
@@ -162,30 +155,14 @@ internal static class DatadogCompatibility
     /// <summary>As Datadog warns (urllib3's InsecureRequestWarning) unless <c>tls_ignore_warning</c> is true.</summary>
     public static void WarnInsecure(ConfigMapping map, bool tlsVerify)
     {
-        bool ignore = map.Bool(TlsIgnoreWarning) ?? false;
-        if (!tlsVerify && !ignore && map.Get("tls_verify") is { } node)
+        bool ignore = InstanceConfigReader.TlsIgnoreWarning.Read(map);
+        if (!tlsVerify && !ignore && map.Get(InstanceConfigReader.TlsVerify.Name) is { } node)
         {
-            map.Context.Notice(node, map.PathOf("tls_verify"),
+            map.Context.Notice(node, map.PathOf(InstanceConfigReader.TlsVerify.Name),
                 "the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice");
         }
     }
 
-    private static List<Regex> Patterns(ConfigMapping map, YamlNode? node, string path)
-    {
-        var result = new List<Regex>();
-        if (ValueReader.StringList(map.Context, node, path) is not { } texts || node is not YamlSequenceNode list)
-        {
-            return result;
-        }
-
-        for (int i = 0; i < texts.Count; i++)
-        {
-            if (RegexValidator.TryCompile(map.Context, list.Children[i], ValueReader.Index(path, i), texts[i]) is { } regex)
-            {
-                result.Add(regex);
-            }
-        }
-
-        return result;
-    }
+    private static List<Regex> Patterns(ConfigMapping map, string key) =>
+        [.. (map.StringItems(key) ?? []).Select(item => RegexValidator.TryCompile(map.Context, item.Node, item.Path, item.Text)).OfType<Regex>()];
 }

@@ -26,17 +26,17 @@ internal static class InstanceConfigReader
         "URL of Falco's metrics, e.g. `http://localhost:8765/metrics`", "http://localhost:8765/metrics", required: true);
     internal static readonly TextOption<string> RawMetricPrefix = Text("raw_metric_prefix",
         "removed from raw names before the metric options match them; the built-in map keeps working", "<PREFIX>_");
-    internal static readonly SectionOption ExtraMetrics = Nested(MetricFilterReader.ExtraMetricsKey,
+    internal static readonly SectionOption ExtraMetrics = Nested("extra_metrics",
         "more series to send: `raw_name`, `{raw_name: sent_name}`, `{raw_name: {name, type}}`, or a regular expression; sent as `falco.<name>`, counters as `falco.<name>.count`",
         "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
-    internal static readonly SectionOption ExcludeMetrics = Nested(MetricFilterReader.ExcludeMetricsKey,
+    internal static readonly SectionOption ExcludeMetrics = Nested("exclude_metrics",
         "raw names (exact or regular expression) not to send", "[]", kind: OptionKind.List, typeWord: "list of strings");
-    internal static readonly SectionOption Metrics = Nested(DatadogCompatibility.Metrics,
+    internal static readonly SectionOption Metrics = Nested("metrics",
         "OpenMetrics V2's name for the same list as `extra_metrics` (both are read)", "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
-    internal static readonly SectionOption MetricPatterns = Nested(DatadogCompatibility.MetricPatterns,
+    internal static readonly SectionOption MetricPatterns = Nested("metric_patterns",
         "`include:` / `exclude:` regular expressions searched in raw names; with `include`, only matches are sent; `exclude` wins",
         "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", DatadogCompatibility.PatternSection);
-    internal static readonly SectionOption ExcludeMetricsByLabels = Nested(MetricFilterReader.ExcludeMetricsByLabelsKey,
+    internal static readonly SectionOption ExcludeMetricsByLabels = Nested("exclude_metrics_by_labels",
         "`label: true` (any value) or `label: [values]` drops matching series", "{}");
     internal static readonly TextOption<IReadOnlyList<string>> ExcludeLabels = StringList("exclude_labels", "labels that never become tags", "[]");
     internal static readonly TextOption<IReadOnlyList<string>> IncludeLabels = StringList("include_labels",
@@ -84,12 +84,12 @@ internal static class InstanceConfigReader
         "`reader: {type: file, path, pattern}` and `writer: {type: header, name, value: \"Bearer <TOKEN>\"}`; the file is read at every scrape, so rotated tokens are picked up",
         "\n  reader:\n    type: file\n    path: /var/run/secrets/kubernetes.io/serviceaccount/token\n  writer:\n    type: header\n    name: Authorization\n    value: Bearer <TOKEN>");
     internal static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
-    internal static readonly ValueOption<bool> TlsIgnoreWarning = Bool(DatadogCompatibility.TlsIgnoreWarning, false,
+    internal static readonly ValueOption<bool> TlsIgnoreWarning = Bool("tls_ignore_warning", false,
         "silences the notice that `tls_verify: false` prints");
-    internal static readonly SectionOption TlsProtocols = Nested(DatadogCompatibility.TlsProtocolsAllowed,
+    internal static readonly SectionOption TlsProtocols = Nested("tls_protocols_allowed",
         "`TLSv1.2` and/or `TLSv1.3`; `SSLv3`, `TLSv1`, `TLSv1.1` are noticed and never offered", "\n  - TLSv1.2\n  - TLSv1.3",
         kind: OptionKind.List, rule: "system (TLS 1.2, 1.3)");
-    internal static readonly SectionOption TlsCiphers = Nested(DatadogCompatibility.TlsCiphers,
+    internal static readonly SectionOption TlsCiphers = Nested("tls_ciphers",
         "IANA names (`TLS_AES_128_GCM_SHA256`) or the usual OpenSSL names of the TLS 1.2 ECDHE suites",
         "\n  - TLS_AES_256_GCM_SHA384\n  - TLS_AES_128_GCM_SHA256", kind: OptionKind.List, rule: "`ALL`");
     internal static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
@@ -107,8 +107,8 @@ internal static class InstanceConfigReader
         rule: "`init_config.timeout`, else 10 or `min_collection_interval` if shorter", derivedFrom: ["min_collection_interval"]);
     internal static readonly ValueOption<TimeSpan> ConnectTimeout = Seconds("connect_timeout", null, "seconds to connect", "5", "`timeout`", ["timeout", "min_collection_interval"]);
     internal static readonly ValueOption<TimeSpan> ReadTimeout = Seconds("read_timeout", null, "seconds to get the whole response", "10", "`timeout`", ["timeout", "min_collection_interval"]);
-    internal static readonly ValueOption<bool> AllowRedirects = Bool(DatadogCompatibility.AllowRedirects, true, "follow the endpoint's HTTP redirects");
-    internal static readonly SectionOption IgnoreTags = Nested(DatadogCompatibility.IgnoreTags,
+    internal static readonly ValueOption<bool> AllowRedirects = Bool("allow_redirects", true, "follow the endpoint's HTTP redirects");
+    internal static readonly SectionOption IgnoreTags = Nested("ignore_tags",
         "regular expressions; entries of `tags` they find are not added", "\n  - \"^tmp:\"", kind: OptionKind.List);
     internal static readonly TextOption<IReadOnlyList<string>> Tags = StringList("tags", "tags added to every series and to the service check",
         "\n  - <KEY_1>:<VALUE_1>\n  - <KEY_2>:<VALUE_2>", "`[]`");
@@ -154,6 +154,7 @@ internal static class InstanceConfigReader
         var (includeMetrics, excludeMetrics) = DatadogCompatibility.ReadMetricPatterns(map);
         TimeSpan interval = Interval.Written(map) ?? Longest(Interval.DefaultValue.GetValueOrDefault(), writtenTimeout, writtenConnect, writtenRead);
         TimeSpan timeout = writtenTimeout ?? (Timeout.DefaultValue < interval ? Timeout.DefaultValue.Value : interval);
+        var tls = NetworkSinkReader.ReadTls(map); // the sinks' tls_* options, same names and kinds
         var result = new InstanceConfig
         {
             Index = index,
@@ -170,11 +171,11 @@ internal static class InstanceConfigReader
             Username = Username.Read(map),
             Password = Password.Read(map),
             AuthToken = AuthTokenReader.Read(map),
-            TlsVerify = TlsVerify.Read(map),
-            TlsCaCert = TlsCaCert.Read(map),
-            TlsCert = TlsCert.Read(map),
-            TlsPrivateKey = TlsPrivateKey.Read(map),
-            ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, Metrics.Name) ?? []],
+            TlsVerify = tls.Verify,
+            TlsCaCert = tls.CaCert,
+            TlsCert = tls.Cert,
+            TlsPrivateKey = tls.PrivateKey,
+            ExtraMetrics = [.. MetricFilterReader.ReadExtraMetrics(map, ExtraMetrics) ?? [], .. MetricFilterReader.ReadExtraMetrics(map, Metrics) ?? []],
             ExcludeMetrics = [.. MetricFilterReader.ReadExcludeMetrics(map) ?? [], .. excludeMetrics],
             IncludeMetrics = includeMetrics,
             ExcludeMetricsByLabels = MetricFilterReader.ReadExcludeMetricsByLabels(map)
@@ -229,11 +230,6 @@ internal static class InstanceConfigReader
     {
         // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
         NetworkSinkReader.RequireUserAndPassword(map);
-        if (map.Has(TlsPrivateKey.Name) && !map.Has(TlsCert.Name))
-        {
-            map.Error(TlsPrivateKey.Name, $"{TlsCert} is required when {TlsPrivateKey} is set");
-        }
-
         if (instance.AuthToken is { } token && map.Has(Username.Name)
             && string.Equals(token.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
         {

@@ -6,8 +6,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class KubernetesConfigReader
 {
-    public const string Key = "kubernetes";
-
     private static readonly ValueOption<bool> Enabled = Declare.Bool("enabled", false, "discover Falco pods through the Kubernetes API", "true");
     private static readonly TextOption<string> Kubeconfig = Declare.FilePath("kubeconfig", "reach the API from outside the cluster with this file",
         "/path/to/kubeconfig", "in-cluster (service account token, `KUBERNETES_SERVICE_HOST`)");
@@ -21,8 +19,12 @@ internal static class KubernetesConfigReader
     private static readonly ValueOption<TimeSpan> ResyncPeriod = Declare.Seconds("resync_period", KubernetesConfig.DefaultResyncPeriod.TotalSeconds,
         "seconds between full lists (at least 10)");
 
-    public static OptionSection Section { get; } = new(Key, "a mapping of Kubernetes discovery settings",
+    public static OptionSection Section { get; } = new("kubernetes", "a mapping of Kubernetes discovery settings",
         [Enabled, Kubeconfig, NodeName, Namespaces, ClusterName, PodLabelsAsTags, ResyncPeriod]);
+
+    /// <summary>The agent file's key, declared with the daemon's options.</summary>
+    public static SectionOption Option { get; } = Declare.Nested(Section.Name, "Kubernetes discovery of Falco pods (see `kubernetes`)",
+        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", Section);
 
     /// <summary>Kubernetes names (RFC 1123 subdomains) are at most 253 characters.</summary>
     private const int MaxNameLength = 253;
@@ -31,8 +33,8 @@ internal static class KubernetesConfigReader
     {
         ArgumentNullException.ThrowIfNull(agent);
         ConfigReadContext ctx = agent.Context;
-        ConfigMapping? map = Section.Open(ctx, agent.Get(Key), agent.PathOf(Key), agent.PositionOf(Key));
-        if (map is null || agent.Get(Key) is null)
+        ConfigMapping? map = Option.Open(agent);
+        if (map is null || agent.Get(Option.Name) is null)
         {
             return null;
         }

@@ -11,7 +11,6 @@ internal static class LogInputReader
 {
     public const string Key = "logs";
 
-
     private static readonly Dictionary<string, string> AgentOnlyKeys = new(StringComparer.Ordinal)
     {
         ["log_processing_rules"] = "alerts are forwarded whole; filter them with the log sinks' minimum_priority, rules, tags and sources",
@@ -23,7 +22,7 @@ internal static class LogInputReader
     };
 
     /// <summary>One entry of <c>logs:</c>, as the Datadog Agent's log configuration has it.</summary>
-    public static OptionSection Section { get; } = new("logs", "a mapping with type and path",
+    public static OptionSection Section { get; } = new(Key, "a mapping with type and path",
     [
         Declare.Text("type", "`file` is followed as `alerts.files` are; other types are the Agent's (a notice)", "file", required: true),
         Declare.FilePath("path", "Falco's `file_output` file", "/var/log/falco/events.json", required: true),
@@ -74,7 +73,7 @@ internal static class LogInputReader
                 ctx.Notice(map.Get("source")!, map.PathOf("source"), "alert logs always carry ddsource falco (Datadog's Falco log pipeline)");
             }
 
-            var tags = TagsOf(map);
+            var tags = map.CommaList("tags") ?? [];
             if (file is not null)
             {
                 inputs.Add(new LogFileInput(file, map.String("service"), tags, map.Position));
@@ -82,16 +81,5 @@ internal static class LogInputReader
         }
 
         return inputs;
-    }
-
-    /// <summary>A list of tags, or one comma-separated string as the Agent also accepts.</summary>
-    private static IReadOnlyList<string> TagsOf(ConfigMapping map)
-    {
-        if (map.Get("tags") is YamlScalarNode scalar && !YamlScalars.IsNull(scalar))
-        {
-            return map.String("tags")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        }
-
-        return map.StringList("tags") ?? [];
     }
 }

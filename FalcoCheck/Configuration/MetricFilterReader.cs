@@ -8,10 +8,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class MetricFilterReader
 {
-    public const string ExtraMetricsKey = "extra_metrics";
-    public const string ExcludeMetricsKey = "exclude_metrics";
-    public const string ExcludeMetricsByLabelsKey = "exclude_metrics_by_labels";
-
     public static IReadOnlyList<string> MetricTypes { get; } = ["gauge", "counter", "monotonic_count", "histogram", "summary"];
 
     // Types Datadog's V2 transformers know and FalcoCheck's mapper does not.
@@ -26,9 +22,9 @@ internal static class MetricFilterReader
     ]);
 
     /// <summary><c>extra_metrics</c>, or another key of the same shape (V2's <c>metrics</c>).</summary>
-    public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, string key = ExtraMetricsKey)
+    public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, ConfigOption option)
     {
-        if (!TryList(map, key, "a list of metric names or mappings", out YamlSequenceNode? list))
+        if (!TryList(map, option.Name, "a list of metric names or mappings", out YamlSequenceNode? list))
         {
             return null;
         }
@@ -37,7 +33,7 @@ internal static class MetricFilterReader
         for (int i = 0; i < list.Children.Count; i++)
         {
             YamlNode item = list.Children[i];
-            string path = ValueReader.Index(map.PathOf(key), i);
+            string path = ValueReader.Index(map.PathOf(option.Name), i);
             switch (item)
             {
                 case YamlMappingNode entries:
@@ -72,31 +68,30 @@ internal static class MetricFilterReader
     /// <summary>Exact names or regular expressions; every entry must compile, since any may be used as a pattern.</summary>
     public static IReadOnlyList<string>? ReadExcludeMetrics(ConfigMapping map)
     {
-        IReadOnlyList<string>? patterns = map.StringList(ExcludeMetricsKey);
-        if (patterns is null || map.Get(ExcludeMetricsKey) is not YamlSequenceNode list)
+        if (map.StringItems(InstanceConfigReader.ExcludeMetrics.Name) is not { } patterns)
         {
-            return patterns;
+            return null;
         }
 
         bool ok = true;
-        for (int i = 0; i < patterns.Count; i++)
+        foreach ((string text, YamlNode node, string path) in patterns)
         {
-            ok &= RegexCheck(map.Context, list.Children[i], ValueReader.Index(map.PathOf(ExcludeMetricsKey), i), patterns[i]);
+            ok &= RegexCheck(map.Context, node, path, text);
         }
 
-        return ok ? patterns : null;
+        return ok ? [.. patterns.Select(p => p.Text)] : null;
     }
 
     /// <summary><c>label: true</c> (every value) or <c>label: [values]</c>.</summary>
     public static IReadOnlyDictionary<string, LabelValueFilter>? ReadExcludeMetricsByLabels(ConfigMapping map)
     {
-        YamlNode? node = map.Get(ExcludeMetricsByLabelsKey);
+        YamlNode? node = map.Get(InstanceConfigReader.ExcludeMetricsByLabels.Name);
         if (YamlScalars.IsNull(node))
         {
             return null;
         }
 
-        string path = map.PathOf(ExcludeMetricsByLabelsKey);
+        string path = map.PathOf(InstanceConfigReader.ExcludeMetricsByLabels.Name);
         if (node is not YamlMappingNode mapping)
         {
             map.Context.Error(node!, path, $"expected a mapping of label names to true or a list of values, got {YamlScalars.KindName(node!)}");

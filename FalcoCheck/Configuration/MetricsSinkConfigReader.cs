@@ -14,8 +14,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class MetricsSinkConfigReader
 {
-    private const string SiteMessage = "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
-
     private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
         "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
     private static readonly TextOption<string> Site = Text("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
@@ -54,7 +52,6 @@ internal static class MetricsSinkConfigReader
 
     public static DatadogSinkConfig? ReadDatadog(ConfigMapping map, SinkDefaults defaults)
     {
-        int errors = map.Context.ErrorCount;
         Uri? url = null;
         string? site = Site.Read(map);
         if (map.Has(DatadogUrl.Name))
@@ -67,7 +64,7 @@ internal static class MetricsSinkConfigReader
         }
         else if (site is not null && !AgentConfigReader.IsValidSite(site))
         {
-            map.Error(Site.Name, SiteMessage);
+            map.Error(Site.Name, AgentConfigReader.SiteMessage);
         }
 
         var apiKey = ApiKey.Read(map) ?? defaults.ApiKey;
@@ -92,12 +89,11 @@ internal static class MetricsSinkConfigReader
             SendServiceChecks = SendServiceChecks.Read(map),
             Delivery = Net.ReadDelivery(map),
         };
-        return map.Context.ErrorCount == errors ? new DatadogSinkConfig(map.Position, options) : null;
+        return new DatadogSinkConfig(map.Position, options);
     }
 
     public static DogStatsDSinkConfig? ReadDogStatsD(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         var options = new DogStatsDOptions();
         if (Address.Read(map) is { } address)
         {
@@ -115,22 +111,18 @@ internal static class MetricsSinkConfigReader
                 SpoolMaxBytes = Net.SpoolMaxSize.Read(map),
             },
         };
-        return map.Context.ErrorCount == errors ? new DogStatsDSinkConfig(map.Position, options) : null;
+        return new DogStatsDSinkConfig(map.Position, options);
     }
 
     public static RemoteWriteSinkConfig? ReadRemoteWrite(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         var endpoint = Net.Endpoint(map);
         var delivery = Net.ReadDelivery(map);
-        return map.Context.ErrorCount == errors && endpoint is not null
-            ? new RemoteWriteSinkConfig(map.Position, new RemoteWriteOptions { Endpoint = endpoint, Delivery = delivery })
-            : null;
+        return endpoint is null ? null : new RemoteWriteSinkConfig(map.Position, new RemoteWriteOptions { Endpoint = endpoint, Delivery = delivery });
     }
 
     public static OtlpSinkConfig? ReadOtlp(ConfigMapping map)
     {
-        int errors = map.Context.ErrorCount;
         var endpoint = Net.Endpoint(map, OtlpUrl);
         var options = endpoint is null ? null : new OtlpOptions
         {
@@ -140,7 +132,7 @@ internal static class MetricsSinkConfigReader
             Compression = Compression(OtlpCompression.Read(map)),
             Delivery = Net.ReadDelivery(map),
         };
-        return map.Context.ErrorCount == errors && options is not null ? new OtlpSinkConfig(map.Position, options) : null;
+        return options is null ? null : new OtlpSinkConfig(map.Position, options);
     }
 
     /// <summary>One of the declared compression words (the option's default when it was not written or invalid).</summary>

@@ -37,7 +37,7 @@ internal static class ProxyConfigReader
 
         Uri? http = ReadUrl(map, Http);
         Uri? https = ReadUrl(map, Https);
-        IReadOnlyList<string> noProxy = ReadNoProxy(map) ?? [];
+        IReadOnlyList<string> noProxy = map.CommaList(NoProxy.Name) ?? [];
         return ctx.ErrorCount == errors ? new Scraping.OutboundProxy(http, https, noProxy) : null;
     }
 
@@ -52,17 +52,5 @@ internal static class ProxyConfigReader
         }
 
         return option.Read(map);
-    }
-
-    /// <summary>A list of hosts, or one comma-separated string as in the NO_PROXY environment variable.</summary>
-    private static IReadOnlyList<string>? ReadNoProxy(ConfigMapping map)
-    {
-        if (map.Get(NoProxy.Name) is YamlScalarNode scalar && !YamlScalars.IsNull(scalar))
-        {
-            string? text = map.String(NoProxy.Name);
-            return text?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        }
-
-        return map.StringList(NoProxy.Name);
     }
 }

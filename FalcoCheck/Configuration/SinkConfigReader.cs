@@ -27,27 +27,8 @@ internal static class SinkConfigReader
     /// </summary>
     public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, SinkDefaults? defaults = null)
     {
-        if (YamlScalars.IsNull(node))
-        {
-            return null;
-        }
-
-        if (node is not YamlSequenceNode list)
-        {
-            ctx.Error(node!, path, $"expected a list of sinks, got {YamlScalars.KindName(node!)}");
-            return null;
-        }
-
         int errors = ctx.ErrorCount;
-        var sinks = new List<SinkConfig>(list.Children.Count);
-        for (int i = 0; i < list.Children.Count; i++)
-        {
-            if (Read(ctx, list.Children[i], ValueReader.Index(path, i), defaults) is { } sink)
-            {
-                sinks.Add(sink);
-            }
-        }
-
+        var sinks = SinkListReader.ReadList(ctx, node, path, emptyError: null, (entry, at) => Read(ctx, entry, at, defaults));
         return ctx.ErrorCount == errors ? sinks : null;
     }
 

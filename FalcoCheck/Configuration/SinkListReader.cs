@@ -16,6 +16,35 @@ internal static class SinkListReader
     public static string TypeOf(OptionSection section) => section.Options[0].Example!;
 
     /// <summary>
+    /// The entries <paramref name="read"/> gives for a <c>sinks:</c> list; null when absent, or after an error when it is
+    /// not a list (or empty, when <paramref name="emptyError"/> says why that is wrong).
+    /// </summary>
+    public static List<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, string? emptyError, Func<YamlNode, string, SinkConfig?> read)
+    {
+        if (YamlScalars.IsNull(node))
+        {
+            return null;
+        }
+
+        if (node is not YamlSequenceNode list || (list.Children.Count == 0 && emptyError is not null))
+        {
+            ctx.Error(node!, path, node is YamlSequenceNode ? emptyError! : $"expected a list of sinks, got {YamlScalars.KindName(node!)}");
+            return null;
+        }
+
+        var sinks = new List<SinkConfig>(list.Children.Count);
+        for (int i = 0; i < list.Children.Count; i++)
+        {
+            if (read(list.Children[i], ValueReader.Index(path, i)) is { } sink)
+            {
+                sinks.Add(sink);
+            }
+        }
+
+        return sinks;
+    }
+
+    /// <summary>
     /// Opens one entry with its type's keys and gives the type; null after an error (not a mapping, no type, or an
     /// unknown one, with a "did you mean").
     /// </summary>
