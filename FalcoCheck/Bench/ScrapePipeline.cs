@@ -62,7 +62,7 @@ internal sealed class ScrapePipeline : IDisposable
         {
             var (context, value) = samples[i];
             if (!double.IsFinite(value) ||
-                (context.Kind == MetricKind.MonotonicCount && !_counters.TryGetDelta(context.Key, value, out value)))
+                (context.Kind == MetricKind.MonotonicCount && !_counters.TryGetDelta(context, value, out value)))
             {
                 continue;
             }

@@ -27,7 +27,7 @@ internal static class CountedPoints
 
             var context = sample.Context;
             var value = sample.Value;
-            if (context.Kind == MetricKind.MonotonicCount && !counters.TryGetDelta(context.Key, value, out value))
+            if (context.Kind == MetricKind.MonotonicCount && !counters.TryGetDelta(context, value, out value))
             {
                 continue;
             }

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using FalcoCheck.Mapping;
+
 namespace FalcoCheck.Counters;
 
 /// <summary>
@@ -9,7 +13,9 @@ namespace FalcoCheck.Counters;
 /// </summary>
 internal sealed class CounterState
 {
-    private readonly Dictionary<string, CounterValue> _values = new(StringComparer.Ordinal);
+    // Keyed by the scrape's SeriesContext, or by key text when restored (CounterKeyComparer makes both one key):
+    // the text is built only to read or write a state file, not kept per counter per instance.
+    private readonly Dictionary<object, Entry> _values = new(CounterKeyComparer.Instance);
     private readonly CounterStateOptions _options;
     private bool _restarted;
     private bool _flushFirstValues;
@@ -68,11 +74,30 @@ internal sealed class CounterState
     /// The increase of one counter since the previous run. False on first sight when the counter predates the
     /// interval (a baseline is recorded instead).
     /// </summary>
-    public bool TryGetDelta(string key, double cumulative, out double delta)
+    public bool TryGetDelta(string key, double cumulative, out double delta) => TryGetDelta((object)key, cumulative, out delta);
+
+    /// <inheritdoc cref="TryGetDelta(string, double, out double)"/>
+    /// <remarks>Keyed by <see cref="SeriesContext.Key"/>'s text, without building it while the context stays the same.</remarks>
+    public bool TryGetDelta(SeriesContext context, double cumulative, out double delta) => TryGetDelta((object)context, cumulative, out delta);
+
+    private bool TryGetDelta(object key, double cumulative, out double delta)
     {
-        if (_values.TryGetValue(key, out var previous))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_values, key);
+        if (!Unsafe.IsNullRef(ref slot))
         {
-            _values[key] = new CounterValue(cumulative, _runMs);
+            var previous = slot.Value;
+            if (ReferenceEquals(slot.Key, key))
+            {
+                slot = new Entry(key, new CounterValue(cumulative, _runMs));
+            }
+            else
+            {
+                // Kept under a restored text or an older context of the same text: keep the caller's key from now
+                // on, so the text is dropped and later lookups match by reference.
+                _values.Remove(key);
+                _values.Add(key, new Entry(key, new CounterValue(cumulative, _runMs)));
+            }
+
             // A restart or a decrease is a reset: everything counted since is the increase, never a negative.
             delta = _restarted || cumulative < previous.Value ? cumulative : cumulative - previous.Value;
             return true;
@@ -85,7 +110,7 @@ internal sealed class CounterState
             return false;
         }
 
-        _values.Add(key, new CounterValue(cumulative, _runMs));
+        _values.Add(key, new Entry(key, new CounterValue(cumulative, _runMs)));
         delta = cumulative;
         return _restarted || _flushFirstValues;
     }
@@ -95,10 +120,10 @@ internal sealed class CounterState
     {
         LastRunMs = _runMs;
         var oldestMs = _runMs - (long)_options.Ttl.TotalMilliseconds;
-        List<string>? stale = null;
-        foreach (var (key, value) in _values)
+        List<object>? stale = null;
+        foreach (var (key, entry) in _values)
         {
-            if (value.SeenMs < oldestMs)
+            if (entry.Value.SeenMs < oldestMs)
             {
                 (stale ??= []).Add(key);
             }
@@ -114,7 +139,16 @@ internal sealed class CounterState
     }
 
     /// <summary>Every kept counter, for the state file.</summary>
-    public IEnumerable<KeyValuePair<string, CounterValue>> Values => _values;
+    public IEnumerable<KeyValuePair<string, CounterValue>> Values
+    {
+        get
+        {
+            foreach (var entry in _values.Values)
+            {
+                yield return new(CounterKeyComparer.Text(entry.Key), entry.Value);
+            }
+        }
+    }
 
     /// <summary>Restores what a state file holds.</summary>
     public void Restore(long? startNs, long? reloadNs, long? lastRunMs, IEnumerable<KeyValuePair<string, CounterValue>> values)
@@ -130,7 +164,10 @@ internal sealed class CounterState
                 break;
             }
 
-            _values[key] = value;
+            _values[key] = new Entry(key, value);
         }
     }
+
+    /// <summary>A counter's value with the key it is kept under (a dictionary does not give its stored key back).</summary>
+    private readonly record struct Entry(object Key, CounterValue Value);
 }

@@ -37,6 +37,29 @@ internal sealed class SeriesContext
     private string? _key;
 
     /// <summary>
+    /// The ordinal hash of <see cref="Key"/>'s text, computed once without keeping the text: counter state keys its
+    /// entries by the context itself, so a daemon does not hold one long string per counter per instance.
+    /// </summary>
+    public int KeyHash
+    {
+        get
+        {
+            // 0 doubles as "not yet computed"; a text that hashes to 0 is only hashed again, never wrong.
+            if (_keyHash == 0)
+            {
+                _keyHash = StringComparer.Ordinal.GetHashCode(FormatKey());
+            }
+
+            return _keyHash;
+        }
+    }
+
+    private int _keyHash;
+
+    /// <summary>The text of <see cref="Key"/>, built anew (not kept) unless it already was.</summary>
+    public string FormatKey() => _key ?? BuildKey(Name, Tags, Host);
+
+    /// <summary>
     /// This context with the scrape's info tags (Falco version, kernel release…) added, except keys it already has.
     /// Cached: a new array only when the info set changes (a Falco upgrade), not per scrape.
     /// </summary>
