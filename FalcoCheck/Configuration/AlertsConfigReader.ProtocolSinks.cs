@@ -124,7 +124,7 @@ internal static partial class AlertsConfigReader
         // The base URL as Falcosidekick's loki.hostport takes it; a URL that already ends with the push path is kept.
         Uri push = url.AbsolutePath.EndsWith("/" + LokiOptions.PushPath, StringComparison.Ordinal)
             ? url
-            : new Uri(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), LokiOptions.PushPath);
+            : Sinks.Delivery.SinkHttpClient.Below(url, LokiOptions.PushPath);
         var endpoint = NetworkSinkReader.Endpoint(map, push, withAuth: true);
         var labels = new List<LokiLabel>();
         if (LokiLabels.Read(map) is { } names)

@@ -31,13 +31,11 @@ internal sealed class AlertmanagerSink : IBatchSender<LogBatch>
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        Uri url = options.Endpoint.Url;
-        _endpoint = new Uri(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), AlertsPath);
+        _endpoint = SinkHttpClient.Below(options.Endpoint.Url, AlertsPath);
         string display = EndpointRedactor.Redact(_endpoint);
 
         // The queue in front retries; this client only sends, within the timeout.
-        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
-        _http = new SinkHttpClient(options.Endpoint with { Url = _endpoint, DisplayName = display }, delivery, clock ?? TimeProvider.System);
+        _http = new SinkHttpClient(options.Endpoint with { Url = _endpoint, DisplayName = display }, options.Timeout, clock ?? TimeProvider.System);
         Name = "alertmanager:" + display;
     }
 

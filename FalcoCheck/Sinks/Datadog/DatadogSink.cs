@@ -27,7 +27,7 @@ internal sealed class DatadogSink : IBatchSender<Batch>
         _options = options;
         _series = new DatadogSeriesEncoder(options.ApiVersion);
         _compressor = new PayloadCompressor(options.Compression);
-        _http = new SinkHttpClient(options.Endpoint, options.Delivery, clock, options.ApiKey is null ? null : [options.ApiKey]);
+        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock, options.ApiKey is null ? null : [options.ApiKey]);
         _seriesUrl = Append(options.Endpoint.Url, options.ApiVersion == DatadogApiVersion.V2 ? "api/v2/series" : "api/v1/series");
         _checkRunUrl = Append(options.Endpoint.Url, "api/v1/check_run");
         _eventsUrl = Append(options.Endpoint.Url, "api/v1/events");

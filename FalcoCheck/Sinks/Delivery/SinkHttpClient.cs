@@ -27,12 +27,12 @@ internal sealed class SinkHttpClient : IDisposable
     private readonly TimeProvider _clock;
     private readonly string[] _secrets;
 
-    public SinkHttpClient(HttpEndpointOptions endpoint, DeliveryOptions delivery, TimeProvider clock, IEnumerable<Secret>? moreSecrets = null)
+    public SinkHttpClient(HttpEndpointOptions endpoint, TimeSpan timeout, TimeProvider clock, IEnumerable<Secret>? moreSecrets = null)
     {
         _clock = clock;
         _secrets = [.. endpoint.Secrets().Concat(moreSecrets ?? []).Select(s => s.Reveal()).Where(s => s.Length > 0)];
-        var pipeline = BuildPipeline(delivery, clock);
-        var handler = new ResilienceHandler(pipeline) { InnerHandler = CreateSocketsHandler(endpoint, delivery) };
+        var pipeline = BuildPipeline(timeout, clock);
+        var handler = new ResilienceHandler(pipeline) { InnerHandler = CreateSocketsHandler(endpoint, timeout) };
         _client = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
         // Every sink says who sends, with the version a backend's operator can match to a release.
@@ -80,8 +80,8 @@ internal sealed class SinkHttpClient : IDisposable
     /// Only the timeout of one attempt: retrying is the queue's (<see cref="DeliveryQueue{TBatch}"/>), one layer for
     /// every sink, so a failure is never retried twice over.
     /// </summary>
-    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(DeliveryOptions delivery, TimeProvider clock) =>
-        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }.AddTimeout(delivery.Timeout).Build();
+    private static ResiliencePipeline<HttpResponseMessage> BuildPipeline(TimeSpan timeout, TimeProvider clock) =>
+        new ResiliencePipelineBuilder<HttpResponseMessage> { TimeProvider = clock }.AddTimeout(timeout).Build();
 
     private static async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
@@ -100,11 +100,11 @@ internal sealed class SinkHttpClient : IDisposable
         }
     }
 
-    private static SocketsHttpHandler CreateSocketsHandler(HttpEndpointOptions endpoint, DeliveryOptions delivery)
+    private static SocketsHttpHandler CreateSocketsHandler(HttpEndpointOptions endpoint, TimeSpan timeout)
     {
         var handler = new SocketsHttpHandler
         {
-            ConnectTimeout = delivery.Timeout,
+            ConnectTimeout = timeout,
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AllowAutoRedirect = false,
             UseCookies = false,
@@ -116,6 +116,10 @@ internal sealed class SinkHttpClient : IDisposable
         return handler;
     }
 
+
+    /// <summary><paramref name="path"/> below the URL a user wrote, whether or not it ends with a slash.</summary>
+    public static Uri Below(Uri url, string path) =>
+        new(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), path);
 
     /// <summary>
     /// The POST every HTTP sink sends: the body (read while the request is sent, so a reused buffer is fine), its

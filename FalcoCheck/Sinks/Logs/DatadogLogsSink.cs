@@ -17,20 +17,19 @@ internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly SinkHttpClient _http;
-    private readonly Uri _endpoint;
+    private readonly HttpEndpointOptions _endpointOptions;
     private readonly Secret _apiKey;
 
     public DatadogLogsSink(DatadogLogsOptions options, TimeProvider? clock = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _apiKey = options.ApiKey;
-        _endpoint = new Uri(options.Url.AbsoluteUri.EndsWith('/') ? options.Url : new Uri(options.Url.AbsoluteUri + "/"), IntakePath);
-        string display = EndpointRedactor.Redact(_endpoint);
-        var endpoint = new HttpEndpointOptions { Url = _endpoint, DisplayName = display, Proxy = options.Proxy };
+        Uri url = SinkHttpClient.Below(options.Url, IntakePath);
+        string display = EndpointRedactor.Redact(url);
+        _endpointOptions = new HttpEndpointOptions { Url = url, DisplayName = display, Proxy = options.Proxy };
 
         // The queue in front retries; this client only sends, within the timeout.
-        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
-        _http = new SinkHttpClient(endpoint, delivery, clock ?? TimeProvider.System, [_apiKey]);
+        _http = new SinkHttpClient(_endpointOptions, options.Timeout, clock ?? TimeProvider.System, [_apiKey]);
         Name = "datadog_logs:" + display;
     }
 
@@ -46,12 +45,7 @@ internal sealed class DatadogLogsSink : IBatchSender<LogBatch>
 
         using var body = new MemoryStream();
         DatadogLogsEncoder.Encode(batch.RemainingEntries.Span[..count], body);
-        using var request = new HttpRequestMessage(HttpMethod.Post, _endpoint)
-        {
-            Content = new ByteArrayContent(body.GetBuffer(), 0, (int)body.Length),
-        };
-        request.Content.Headers.ContentType = Json;
-        request.Content.Headers.ContentEncoding.Add("gzip");
+        using var request = SinkHttpClient.Post(_endpointOptions, body.GetBuffer().AsMemory(0, (int)body.Length), Json, "gzip");
         request.Headers.TryAddWithoutValidation("DD-API-KEY", _apiKey.Reveal());
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return SendAttempt.Of(outcome, count);

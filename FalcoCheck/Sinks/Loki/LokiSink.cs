@@ -29,7 +29,7 @@ internal sealed class LokiSink : IBatchSender<LogBatch>
     {
         _options = options;
         // The queue in front retries; this client only sends, within the timeout.
-        _http = new SinkHttpClient(options.Endpoint, new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 }, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Timeout, clock);
         Name = "loki:" + options.Endpoint.DisplayName;
     }
 

@@ -24,7 +24,7 @@ internal sealed class OtlpSink : IBatchSender<Batch>
     public OtlpSink(OtlpOptions options, TimeProvider clock)
     {
         _options = options;
-        _http = new SinkHttpClient(options.Endpoint, options.Delivery, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock);
         _compressor = new PayloadCompressor(options.Compression);
         Name = $"otlp ({options.Endpoint.DisplayName})";
     }

@@ -33,7 +33,7 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
         _options = options;
         _clock = clock;
         // The queue in front retries; this client only sends, within the timeout.
-        _http = new SinkHttpClient(options.Endpoint, new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 }, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Timeout, clock);
         _compressor = new PayloadCompressor(options.Compression);
         Name = "otlp_logs:" + options.Endpoint.DisplayName;
     }

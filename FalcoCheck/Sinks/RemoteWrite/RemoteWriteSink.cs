@@ -23,7 +23,7 @@ internal sealed class RemoteWriteSink : IBatchSender<Batch>
     public RemoteWriteSink(RemoteWriteOptions options, TimeProvider clock)
     {
         _options = options;
-        _http = new SinkHttpClient(options.Endpoint, options.Delivery, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock);
         Name = $"prometheus_remote_write ({options.Endpoint.DisplayName})";
     }
 

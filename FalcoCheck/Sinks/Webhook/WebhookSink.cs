@@ -23,11 +23,10 @@ internal sealed class WebhookSink : IBatchSender<LogBatch>
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
         Uri url = options.Endpoint.Url;
-        var delivery = new DeliveryOptions { Timeout = options.Timeout, MaxRetries = 0 };
 
         // The whole URL and its path and query are secrets: a server quoting the request back must not reveal them.
         Secret[] urlSecrets = [new(url.AbsoluteUri), new(url.PathAndQuery.Length > 1 ? url.PathAndQuery : url.AbsoluteUri)];
-        _http = new SinkHttpClient(options.Endpoint, delivery, clock ?? TimeProvider.System, urlSecrets);
+        _http = new SinkHttpClient(options.Endpoint, options.Timeout, clock ?? TimeProvider.System, urlSecrets);
         Name = "webhook:" + options.Endpoint.DisplayName;
     }
 
