@@ -24,15 +24,16 @@ public class KubernetesConnectionTests
     /// <summary>The stand-in API with one Falco pod on node-1, served over TLS with a certificate from a throwaway CA.</summary>
     private sealed class TlsApi : IAsyncDisposable
     {
-        public TlsApi()
+        public TlsApi(string? serverDnsName = null)
         {
+            Certificates = new TestCertificates(serverDnsName);
             Api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
             TlsPort = Api.ServeTls(Certificates.Server);
         }
 
         public StandInKubernetesApi Api { get; } = new();
 
-        public TestCertificates Certificates { get; } = new();
+        public TestCertificates Certificates { get; }
 
         public TempDir Dir { get; } = new();
 
@@ -216,6 +217,37 @@ public class KubernetesConnectionTests
 
         await run.WaitForAsync(PodEndpoint);
         Assert.That(tls.Api.LastAuthorization, Is.EqualTo("Bearer file-token"), "tokenFile wins over token, as in client-go");
+    }
+
+    [Test]
+    public async Task Kubeconfig_tls_server_name_is_the_name_the_certificate_is_checked_against()
+    {
+        // The API is dialled at 127.0.0.1, but its certificate names only kube-api.test: as client-go, the
+        // cluster's tls-server-name is what the certificate must carry; without it the name does not match.
+        const string Token = "named-api-token";
+        await using var tls = new TlsApi("kube-api.test");
+        string ca = $"    certificate-authority-data: {Base64(File.ReadAllText(tls.Certificates.CaPath))}";
+        string named = tls.Dir.Write("named", Kubeconfig(tls.Server, ca + "\n    tls-server-name: kube-api.test", $"    token: {Token}"));
+        string plain = tls.Dir.Write("plain", Kubeconfig(tls.Server, ca, $"    token: {Token}"));
+        string other = tls.Dir.Write("other", Kubeconfig(tls.Server, ca + "\n    tls-server-name: elsewhere.test", $"    token: {Token}"));
+
+        await using (var run = WithKubeconfig(plain, tls.Dir.Path))
+        {
+            await Eventually.WaitAsync(() => run.Discovery.Report.Message.Contains("cannot reach the API", StringComparison.Ordinal), "the name mismatch is reported");
+            Assert.That(run.Discovery.Report.Message, Does.Contain("SSL"), run.Discovery.Report.Message);
+        }
+
+        await using (var run = WithKubeconfig(other, tls.Dir.Path))
+        {
+            await Eventually.WaitAsync(() => run.Discovery.Report.Message.Contains("cannot reach the API", StringComparison.Ordinal), "a wrong tls-server-name is refused");
+        }
+
+        Assert.That(tls.Api.Requests, Is.Empty, "nothing was sent while the name did not match");
+        await using (var run = WithKubeconfig(named, tls.Dir.Path))
+        {
+            await run.WaitForAsync(PodEndpoint);
+            Assert.That(tls.Api.LastAuthorization, Is.EqualTo($"Bearer {Token}"));
+        }
     }
 
     [Test]

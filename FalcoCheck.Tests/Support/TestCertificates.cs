@@ -3,10 +3,14 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace FalcoCheck.Tests.Support;
 
-/// <summary>A throwaway CA, a server certificate for 127.0.0.1 it signed, and a client certificate, as PEM files.</summary>
+/// <summary>
+/// A throwaway CA, a server certificate it signed, and a client certificate, as PEM files. The server certificate is
+/// for 127.0.0.1, or only for <paramref name="serverDnsName"/> when given (a certificate whose name is not the address
+/// dialled, as behind kubeconfig's <c>tls-server-name</c>).
+/// </summary>
 internal sealed class TestCertificates : IDisposable
 {
-    public TestCertificates()
+    public TestCertificates(string? serverDnsName = null)
     {
         Folder = Directory.CreateTempSubdirectory("falcocheck-tls-").FullName;
         using var caKey = RSA.Create(2048);
@@ -17,9 +21,17 @@ internal sealed class TestCertificates : IDisposable
         File.WriteAllText(CaPath, ca.ExportCertificatePem());
 
         using var serverKey = RSA.Create(2048);
-        var serverRequest = new CertificateRequest("CN=127.0.0.1", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var serverRequest = new CertificateRequest($"CN={serverDnsName ?? "127.0.0.1"}", serverKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(System.Net.IPAddress.Loopback);
+        if (serverDnsName is null)
+        {
+            names.AddIpAddress(System.Net.IPAddress.Loopback);
+        }
+        else
+        {
+            names.AddDnsName(serverDnsName);
+        }
+
         serverRequest.CertificateExtensions.Add(names.Build());
         serverRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var serverPublic = serverRequest.Create(ca, DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(29), [1, 2, 3, 4]);

@@ -101,17 +101,29 @@ internal sealed class KubernetesConnection : IDisposable
     /// <summary>The handler every request goes through: TLS as configured, one pooled connection set.</summary>
     public SocketsHttpHandler CreateHandler()
     {
-        var ssl = new SslClientAuthenticationOptions { TargetHost = TlsServerName };
+        var ssl = new SslClientAuthenticationOptions();
         if (InsecureSkipTlsVerify)
         {
             ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
         }
-        else if (CertificateAuthorities is { } roots)
+        else
         {
-            // The runtime still checks the name and the dates; only the roots are ours (cluster CAs have no CRL).
-            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-            policy.CustomTrustStore.AddRange(roots);
-            ssl.CertificateChainPolicy = policy;
+            if (CertificateAuthorities is { } roots)
+            {
+                // The runtime still checks the name and the dates; only the roots are ours (cluster CAs have no CRL).
+                var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+                policy.CustomTrustStore.AddRange(roots);
+                ssl.CertificateChainPolicy = policy;
+            }
+
+            if (TlsServerName is { } name)
+            {
+                // SocketsHttpHandler sets TargetHost from the URL, so the name check is ours: the chain and dates as
+                // the runtime found them, the name against tls-server-name instead of the host dialled.
+                ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
+                    && certificate is X509Certificate2 server && server.MatchesHostname(name);
+            }
         }
 
         if (ClientCertificate is { } certificate)
