@@ -18,7 +18,7 @@ namespace FalcoCheck.Runtime;
 /// (dotnet/corefx#35191: the first accept completes before the constructor has set the field it locks), so a liveness
 /// probe could take the daemon down. Kestrel, already in the binary for the alert receiver, costs ~4.5 MiB resident in
 /// a 100-instance daemon whose target is 40 MiB. Here nothing on a connection can reach the daemon: every failure is
-/// logged, a client gets <see cref="ReadTimeout"/> for its request, and at most <see cref="MaxConnections"/> are
+/// logged, a client gets <see cref="DefaultReadTimeout"/> for its request, and at most <see cref="MaxConnections"/> are
 /// served at once (more are closed).
 /// </remarks>
 internal sealed class StatusServer : IAsyncDisposable
@@ -29,8 +29,8 @@ internal sealed class StatusServer : IAsyncDisposable
     /// <summary>The request line and headers must fit in this, as Kestrel's default header limits (8 KiB per header).</summary>
     public const int MaxHeadBytes = 8 * 1024;
 
-    /// <summary>How long a client has for its request and for reading the answer.</summary>
-    public static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a client has for its request and for reading the answer, unless <c>Start</c> is given another.</summary>
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>How long a connection is drained after the answer, so unread request bytes do not reset it.</summary>
     private static readonly TimeSpan LingerTimeout = TimeSpan.FromSeconds(2);
@@ -42,14 +42,16 @@ internal sealed class StatusServer : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TimeSpan _readTimeout;
     private readonly Task _loop;
     private int _open;
 
-    private StatusServer(Socket listener, Func<StatusReport> report, ILogger logger)
+    private StatusServer(Socket listener, Func<StatusReport> report, ILogger logger, TimeSpan readTimeout)
     {
         _listener = listener;
         _report = report;
         _logger = logger;
+        _readTimeout = readTimeout;
         LocalEndPoint = (IPEndPoint)listener.LocalEndPoint!;
         _loop = Task.Run(AcceptAsync);
     }
@@ -58,7 +60,7 @@ internal sealed class StatusServer : IAsyncDisposable
     public IPEndPoint LocalEndPoint { get; }
 
     /// <exception cref="InvalidOperationException">The address cannot be bound (in use, not local, not allowed).</exception>
-    public static StatusServer Start(IPEndPoint listen, Func<StatusReport> report, ILogger logger)
+    public static StatusServer Start(IPEndPoint listen, Func<StatusReport> report, ILogger logger, TimeSpan? readTimeout = null)
     {
         var socket = new Socket(listen.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -84,7 +86,7 @@ internal sealed class StatusServer : IAsyncDisposable
             throw new InvalidOperationException($"status.listen {listen}: {e.Message} (set another status.listen, or status.enabled: false)", e);
         }
 
-        return new StatusServer(socket, report, logger);
+        return new StatusServer(socket, report, logger, readTimeout ?? DefaultReadTimeout);
     }
 
     public async ValueTask DisposeAsync()
@@ -151,7 +153,7 @@ internal sealed class StatusServer : IAsyncDisposable
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            deadline.CancelAfter(ReadTimeout);
+            deadline.CancelAfter(_readTimeout);
             var buffer = new byte[MaxHeadBytes];
             var (length, complete) = await ReadHeadAsync(client, buffer, deadline.Token).ConfigureAwait(false);
             if (length == 0)
@@ -169,7 +171,8 @@ internal sealed class StatusServer : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            DaemonLog.StatusServerProblem(_logger, $"a client took more than {ReadTimeout.TotalSeconds:0} s to send its request or read the answer; closed");
+            DaemonLog.StatusServerProblem(_logger, string.Create(CultureInfo.InvariantCulture,
+                $"a client took more than {_readTimeout.TotalSeconds:0.#} s to send its request or read the answer; closed"));
         }
 #pragma warning disable CA1031 // Nothing on one connection may reach the daemon; the failure is logged.
         catch (Exception e)
