@@ -13,7 +13,7 @@ namespace FalcoCheck.Runtime;
 /// loopback by default.
 /// </summary>
 /// <remarks>
-/// A few lines of HTTP/1.1 on a <see cref="Socket"/>, because both ready-made servers fail it. <c>HttpListener</c> on
+/// A small HTTP/1.1 server on a <see cref="Socket"/>, because both ready-made servers fail it. <c>HttpListener</c> on
 /// Linux can throw <see cref="ArgumentNullException"/> out of <c>Start()</c> when a client connects while it starts
 /// (dotnet/corefx#35191: the first accept completes before the constructor has set the field it locks), so a liveness
 /// probe could take the daemon down. Kestrel, already in the binary for the alert receiver, costs ~4.5 MiB resident in
@@ -26,7 +26,7 @@ internal sealed class StatusServer : IAsyncDisposable
     /// <summary>Connections served at once; a status endpoint is read by a person, a probe or a poller.</summary>
     public const int MaxConnections = 16;
 
-    /// <summary>The request line and headers must fit in this, as Kestrel's default header limits (8 KiB per header).</summary>
+    /// <summary>The request line and headers must fit in this (Kestrel's limit for the request line alone); a status request takes ~100 bytes.</summary>
     public const int MaxHeadBytes = 8 * 1024;
 
     /// <summary>How long a client has for its request and for reading the answer, unless <c>Start</c> is given another.</summary>
