@@ -128,5 +128,47 @@ internal sealed class DaemonProcessTests
         Assert.That(status.Errors, Does.Contain($"no daemon answers at http://127.0.0.1:{port}/status"));
     }
 
+    [Test]
+    public async Task Clients_connecting_to_the_status_port_while_the_daemon_starts_do_not_stop_it()
+    {
+        // The start-up race of HttpListener (dotnet/corefx#35191) once took the daemon down this way.
+        await using var replay = ReplayServer.StartEmbedded();
+        var statusPort = TestHttpServer.FreePort();
+        using var config = new TestConfig(Instance($"{replay.BaseUrl}/metrics"), $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n", "init_config:\n  timeout: 0.5\n");
+        using var stop = new CancellationTokenSource();
+        var connects = 0;
+        var storm = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    using var client = new System.Net.Sockets.TcpClient();
+                    await client.ConnectAsync(System.Net.IPAddress.Loopback, statusPort, stop.Token);
+                    Interlocked.Increment(ref connects);
+                }
+                catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
+                {
+                    // Refused until the daemon listens.
+                }
+            }
+        });
+
+        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort);
+        try
+        {
+            await daemon.WaitForAsync(s => s.Instances.Count == 1 && s.Instances[0].Runs >= 1, "one run");
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await storm;
+        }
+
+        Assert.That(connects, Is.GreaterThan(0), "the storm reached the daemon");
+        Assert.That(await daemon.StopAsync(), Is.Zero, daemon.Errors);
+        Assert.That(daemon.Errors, Does.Not.Contain("Unhandled").And.Not.Contain("Exception"));
+    }
+
     private static string Instance(string endpoint) => $"  - openmetrics_endpoint: {endpoint}\n    min_collection_interval: 1\n";
 }

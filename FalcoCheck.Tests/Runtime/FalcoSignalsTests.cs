@@ -249,7 +249,7 @@ internal sealed class FalcoSignalsTests
     [Test]
     public async Task Missing_families_name_the_falco_yaml_switch()
     {
-        await using var server = Demo.ReplayServer.StartEmbedded();
+        await using var server = FalcoCheck.Demo.ReplayServer.StartEmbedded();
         using var config = new TestConfig($"  - openmetrics_endpoint: {server.BaseUrl}/falco-0.41.0_prometheus_base/metrics\n");
 
         var run = await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using FalcoCheck.Configuration;
+using FalcoCheck.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -50,9 +51,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         });
         builder.Logging.ClearProviders();
 
-        // The receiver is hosted inside a command or the daemon, which own Ctrl+C and SIGTERM; the web host's
-        // default console lifetime would take those signals for itself and keep the process alive.
-        builder.Services.AddSingleton<IHostLifetime, InnerLifetime>();
+        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
         X509Certificate2? certificate = config.TlsCert is { } cert ? X509Certificate2.CreateFromPemFile(cert, config.TlsKey) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -265,13 +264,5 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
 
         buffer.Write("\n"u8);
         await http.Response.Body.WriteAsync(buffer.WrittenMemory, http.RequestAborted).ConfigureAwait(false);
-    }
-
-    /// <summary>A lifetime that leaves process signals to the caller.</summary>
-    private sealed class InnerLifetime : IHostLifetime
-    {
-        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

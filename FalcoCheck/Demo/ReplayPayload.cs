@@ -7,6 +7,7 @@ namespace FalcoCheck.Demo;
 /// <summary>
 /// A recorded Falco payload that moves like a live one: each rendering adds a little to every counter, and a
 /// simulated restart sets the start timestamp to now and the counters back to their recorded values.
+/// Safe to render from several requests at once.
 /// </summary>
 internal sealed class ReplayPayload
 {
@@ -14,6 +15,7 @@ internal sealed class ReplayPayload
     private readonly (int Line, string Prefix, decimal Value, bool Decimal)[] _counters;
     private readonly List<(int Line, string Prefix)> _startLines = [];
     private long? _startOverrideNs;
+    private readonly Lock _lock = new();
     private int _renders;
 
     public ReplayPayload(string text)
@@ -60,29 +62,36 @@ internal sealed class ReplayPayload
     /// <summary>Simulates a Falco restart: new start timestamp, counters back to their recorded values.</summary>
     public void Restart(long startNs)
     {
-        _startOverrideNs = startNs;
-        _renders = 0;
+        lock (_lock)
+        {
+            _startOverrideNs = startNs;
+            _renders = 0;
+        }
     }
 
     public string Render()
     {
-        var step = _renders++;
-        var lines = (string[])_lines.Clone();
-        for (var i = 0; i < _counters.Length; i++)
+        // Whole renderings in order: a later request never sees smaller counters than an earlier one.
+        lock (_lock)
         {
-            var (line, prefix, value, isDecimal) = _counters[i];
-            var moved = value + (step * ((i % 7) + 1));
-            lines[line] = prefix + " " + (isDecimal ? moved.ToString("F6", CultureInfo.InvariantCulture) : moved.ToString(CultureInfo.InvariantCulture));
-        }
-
-        if (_startOverrideNs is { } start)
-        {
-            foreach (var (line, prefix) in _startLines)
+            var step = _renders++;
+            var lines = (string[])_lines.Clone();
+            for (var i = 0; i < _counters.Length; i++)
             {
-                lines[line] = prefix + " " + start.ToString(CultureInfo.InvariantCulture);
+                var (line, prefix, value, isDecimal) = _counters[i];
+                var moved = value + (step * ((i % 7) + 1));
+                lines[line] = prefix + " " + (isDecimal ? moved.ToString("F6", CultureInfo.InvariantCulture) : moved.ToString(CultureInfo.InvariantCulture));
             }
-        }
 
-        return string.Join('\n', lines);
+            if (_startOverrideNs is { } start)
+            {
+                foreach (var (line, prefix) in _startLines)
+                {
+                    lines[line] = prefix + " " + start.ToString(CultureInfo.InvariantCulture);
+                }
+            }
+
+            return string.Join('\n', lines);
+        }
     }
 }

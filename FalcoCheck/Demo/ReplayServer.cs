@@ -1,6 +1,14 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
+using FalcoCheck.Runtime;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Demo;
 
@@ -9,34 +17,41 @@ namespace FalcoCheck.Demo;
 /// at <c>/metrics</c> (the default payload) and <c>/&lt;payload name&gt;/metrics</c>, plus <c>/healthz</c>.
 /// Used by the demo and by the tests; never binds anything but loopback.
 /// </summary>
+/// <remarks>
+/// Kestrel (through <c>WebApplication.CreateSlimBuilder</c>, as the alert receiver) rather than <c>HttpListener</c>,
+/// which on Linux can throw out of <c>Start()</c> when a client connects while it starts (dotnet/corefx#35191) and
+/// mishandles many idle kept-alive connections. Kestrel keeps connections alive, as Falco's own server does, which
+/// the daemon's pooled scrapes rely on.
+/// </remarks>
 internal sealed class ReplayServer : IAsyncDisposable
 {
     /// <summary>The payload served at <c>/metrics</c>: Falco 0.40.0 with two event sources (Datadog's fixture).</summary>
     public const string DefaultPayload = "falco-0.40.0_two-sources";
 
-    private readonly HttpListener _listener;
-    private readonly Dictionary<string, ReplayPayload> _payloads;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    /// <summary>Requests still being answered get this long when the server stops.</summary>
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(5);
 
-    private ReplayServer(HttpListener listener, string address, int port, Dictionary<string, ReplayPayload> payloads)
+    private readonly WebApplication _app;
+    private readonly Dictionary<string, ReplayPayload> _payloads;
+    private int _requests;
+
+    private ReplayServer(WebApplication app, string address, Dictionary<string, ReplayPayload> payloads)
     {
-        _listener = listener;
+        _app = app;
         Address = address;
-        Port = port;
         _payloads = payloads;
-        _loop = Task.Run(ServeAsync);
+        _app.Run(AnswerAsync);
     }
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
     /// <summary>The loopback address served on: 127.0.0.1, or another 127.x address to stand for a second host.</summary>
     public string Address { get; }
 
     public string BaseUrl => $"http://{Address}:{Port}";
 
-    /// <summary>Requests answered so far.</summary>
-    public int Requests { get; private set; }
+    /// <summary>Requests answered so far (counted as each arrives).</summary>
+    public int Requests => Volatile.Read(ref _requests);
 
     public ReplayPayload this[string name] => _payloads[name];
 
@@ -90,108 +105,75 @@ internal sealed class ReplayServer : IAsyncDisposable
             parsed[name] = new ReplayPayload(text);
         }
 
-        for (var attempt = 0; ; attempt++)
+        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            var candidate = port != 0 ? port : FreePort();
-            var listener = new HttpListener();
-            listener.Prefixes.Add($"http://{address}:{candidate}/");
-            try
-            {
-                listener.Start();
-                return new ReplayServer(listener, address, candidate, parsed);
-            }
-            catch (HttpListenerException) when (port == 0 && attempt < 5)
-            {
-                // Another process took the port between probing and binding: try another.
-                listener.Close();
-            }
+            // No watch of appsettings files (nothing is read from them): tests start many of these servers.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+            ApplicationName = "falcocheck",
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // Port 0: Kestrel binds a free port and reports it. Connections are kept alive, as Falco's web server does.
+            kestrel.Listen(ip, port);
+        });
+        var server = new ReplayServer(builder.Build(), address, parsed);
+        try
+        {
+            // Synchronous for its many callers (tests, the demo); Kestrel's start needs no context to come back to.
+            server._app.StartAsync().GetAwaiter().GetResult();
         }
+        catch
+        {
+            server.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            throw;
+        }
+
+        string bound = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        server.Port = new Uri(bound).Port;
+        return server;
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        _listener.Close();
-        try
+        using (var timeout = new CancellationTokenSource(StopTimeout))
         {
-            await _loop.ConfigureAwait(false);
-        }
-        catch (ObjectDisposedException)
-        {
+            await _app.StopAsync(timeout.Token).ConfigureAwait(false);
         }
 
-        _stop.Dispose();
+        await _app.DisposeAsync().ConfigureAwait(false);
     }
 
-    private static int FreePort()
+    private async Task AnswerAsync(HttpContext http)
     {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
-
-    private async Task ServeAsync()
-    {
-        while (!_stop.IsCancellationRequested)
+        Interlocked.Increment(ref _requests);
+        var path = http.Request.Path.Value ?? "/";
+        HttpResponse response = http.Response;
+        string? body = null;
+        if (path == "/healthz")
         {
-            HttpListenerContext context;
-            try
-            {
-                context = await _listener.GetContextAsync().ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            Requests++;
-            await AnswerAsync(context).ConfigureAwait(false);
+            response.ContentType = "application/json";
+            body = "{\"status\": \"ok\"}";
         }
-    }
-
-    private async Task AnswerAsync(HttpListenerContext context)
-    {
-        var response = context.Response;
-        try
+        else if (PayloadFor(path) is { } payload)
         {
-            var path = context.Request.Url?.AbsolutePath ?? "/";
-            string? body = null;
-            if (path == "/healthz")
-            {
-                response.ContentType = "application/json";
-                body = "{\"status\": \"ok\"}";
-            }
-            else if (PayloadFor(path) is { } payload)
-            {
-                // What Falco sends: Prometheus text 0.0.4.
-                response.ContentType = "text/plain; version=0.0.4";
-                body = payload.Render();
-            }
+            // What Falco sends: Prometheus text 0.0.4.
+            response.ContentType = "text/plain; version=0.0.4";
+            body = payload.Render();
+        }
 
-            if (body is null)
-            {
-                response.StatusCode = 404;
-                body = "not found";
-            }
+        if (body is null)
+        {
+            response.StatusCode = StatusCodes.Status404NotFound;
+            body = "not found";
+        }
 
-            var bytes = Encoding.UTF8.GetBytes(body);
-            response.ContentLength64 = bytes.Length;
-            await response.OutputStream.WriteAsync(bytes).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpListenerException or IOException or ObjectDisposedException)
-        {
-            // The client went away; nothing to answer.
-        }
-        finally
-        {
-            try
-            {
-                response.Close();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-            }
-        }
+        var bytes = Encoding.UTF8.GetBytes(body);
+        response.ContentLength = bytes.Length;
+        await response.Body.WriteAsync(bytes, http.RequestAborted).ConfigureAwait(false);
     }
 
     private ReplayPayload? PayloadFor(string path)
