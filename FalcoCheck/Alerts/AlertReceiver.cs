@@ -45,7 +45,8 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
-            Args = [],
+            // No watch of appsettings files (nothing is read from them): a watcher per receiver for nothing.
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
             ApplicationName = "falcocheck",
             ContentRootPath = AppContext.BaseDirectory,
         });
