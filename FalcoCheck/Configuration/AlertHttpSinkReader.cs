@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using FalcoCheck.Sinks.Alertmanager;
 using FalcoCheck.Sinks.Webhook;
 
@@ -8,7 +7,7 @@ namespace FalcoCheck.Configuration;
 /// The settings of the HTTP alert sinks that are not Datadog's: <c>alertmanager</c> and <c>webhook</c>. Both take
 /// the metrics sinks' auth and TLS keys (<see cref="NetworkSinkReader"/>); routing keys are read before, for every type.
 /// </summary>
-internal static partial class AlertHttpSinkReader
+internal static class AlertHttpSinkReader
 {
     public static IReadOnlyList<string> WebhookFormats { get; } = ["json", "slack", "mattermost", "teams"];
 
@@ -21,12 +20,14 @@ internal static partial class AlertHttpSinkReader
     private static readonly TextOption<Uri> WebhookUrl = Declare.Url("url", NetworkSinkReader.HttpSchemes,
         "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
     private static readonly TextOption<string> Format = Declare.OneOf("format", WebhookFormats, "json", "`json`, `slack`, `mattermost` or `teams`");
+    private static readonly ValueOption<TimeSpan> AlertmanagerTimeout = AlertsConfigReader.Timeout(AlertmanagerOptions.DefaultTimeout);
+    private static readonly ValueOption<TimeSpan> WebhookTimeout = AlertsConfigReader.Timeout(WebhookOptions.DefaultTimeout);
 
     public static OptionSection Alertmanager { get; } = AlertsConfigReader.Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
-        [AlertmanagerUrl, ExpiresAfter, ExtraLabels, AlertsConfigReader.Timeout(AlertmanagerOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        [AlertmanagerUrl, ExpiresAfter, ExtraLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Webhook { get; } = AlertsConfigReader.Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
-        [WebhookUrl, Format, AlertsConfigReader.Timeout(WebhookOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        [WebhookUrl, Format, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
@@ -36,19 +37,18 @@ internal static partial class AlertHttpSinkReader
         IReadOnlyDictionary<string, string>? labels = ExtraLabels.Read(map);
         foreach (string name in labels?.Keys ?? [])
         {
-            if (!LabelName().IsMatch(name))
+            if (!AlertsConfigReader.IsLabelName(name))
             {
-                map.Error("extra_labels", $"label name '{name}' is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+                map.Error(ExtraLabels.Name, $"label name '{name}' is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
             }
         }
 
-        TimeSpan timeout = map.Seconds("timeout") ?? AlertmanagerOptions.DefaultTimeout;
         return endpoint is null ? null : new AlertmanagerSinkConfig(map.Position, new AlertmanagerOptions
         {
             Endpoint = endpoint,
             ExpiresAfter = expires,
             ExtraLabels = labels ?? new Dictionary<string, string>(),
-            Timeout = timeout,
+            Timeout = AlertmanagerTimeout.Read(map),
         });
     }
 
@@ -64,10 +64,6 @@ internal static partial class AlertHttpSinkReader
             "teams" => WebhookFormat.Teams,
             _ => WebhookFormat.Json,
         };
-        TimeSpan timeout = map.Seconds("timeout") ?? WebhookOptions.DefaultTimeout;
-        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = timeout });
+        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = WebhookTimeout.Read(map) });
     }
-
-    [GeneratedRegex("^[a-zA-Z_][a-zA-Z0-9_]*$")]
-    private static partial Regex LabelName();
 }

@@ -12,13 +12,13 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static partial class AlertsConfigReader
 {
-    private static readonly TextOption<string> Listen = Text("listen", "ADDRESS:PORT; port 0 picks a free port", "127.0.0.1:2801", "`127.0.0.1:2801`");
+    private static readonly TextOption<IPEndPoint> Listen = Declare.Listen("listen", AlertsHttpConfig.DefaultPort, anyPort: true, "ADDRESS:PORT; port 0 picks a free port");
     private static readonly TextOption<Secret> Token = SecretText("token", "required of every request, as the URL's user or `token_header`; never printed",
         "\"%%env_FALCO_ALERTS_TOKEN%%\"");
     private static readonly TextOption<string> TokenHeader = Text("token_header", "the header that carries the token", AlertsHttpConfig.DefaultTokenHeader,
         @default: AlertsHttpConfig.DefaultTokenHeader);
     private static readonly TextOption<string> TlsCert = FilePath("tls_cert", "serve HTTPS with this certificate (PEM)", "<CERT_PATH>");
-    private static readonly TextOption<string> TlsKey = FilePath("tls_key", "the certificate's key (PEM); needs `tls_cert`", "<KEY_PATH>");
+    private static readonly TextOption<string> TlsKey = FilePath("tls_key", "the certificate's key (PEM); needs `tls_cert`", "<KEY_PATH>").Needing("tls_cert");
 
     /// <summary>Kestrel refuses larger bodies with 413 anyway; 64 MiB keeps a typo from allowing gigabytes in memory.</summary>
     private static readonly ValueOption<long> MaxBodySize = Bytes("max_body_size", AlertsHttpConfig.DefaultMaxBodyBytes, 1024, 64L * 1024 * 1024,
@@ -101,85 +101,38 @@ internal static partial class AlertsConfigReader
         };
     }
 
-    private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path)
-    {
-        ConfigMapping? map = HttpSection.Open(ctx, node, path, ctx.At(node));
-        if (map is null)
+    private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path) =>
+        HttpSection.Open(ctx, node, path, ctx.At(node)) is not { } map ? null : new AlertsHttpConfig
         {
-            return null;
-        }
-
-        var defaults = new AlertsHttpConfig();
-        IPEndPoint? listen = null;
-        if (Listen.Read(map) is { } text)
-        {
-            listen = ParseListen(text);
-            if (listen is null)
-            {
-                map.Error(Listen.Name, "expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
-            }
-        }
-
-        string? cert = TlsCert.Read(map);
-        string? key = TlsKey.Read(map);
-        if (key is not null && cert is null)
-        {
-            map.Error(TlsKey.Name, "tls_key needs tls_cert");
-        }
-
-        return new AlertsHttpConfig
-        {
-            Listen = listen ?? defaults.Listen,
+            Listen = Listen.Read(map)!,
             Token = Token.Read(map),
             TokenHeader = TokenHeader.Read(map)!,
-            TlsCert = cert,
-            TlsKey = key,
+            TlsCert = TlsCert.Read(map),
+            TlsKey = TlsKey.Read(map),
             MaxBodyBytes = MaxBodySize.Read(map),
         };
-    }
-
-    /// <summary><c>ADDRESS:PORT</c>; <c>localhost</c> means the IPv4 loopback, as Falco's libcurl resolves it first.</summary>
-    internal static IPEndPoint? ParseListen(string text)
-    {
-        text = text.Trim();
-        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
-        {
-            text = "127.0.0.1" + text["localhost".Length..];
-        }
-
-        // IPEndPoint.TryParse accepts a bare address (port 0); the port must be written.
-        bool hasPort = text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;
-        return hasPort && IPEndPoint.TryParse(text, out IPEndPoint? endpoint) ? endpoint : null;
-    }
 
     private static List<SinkConfig>? ReadSinks(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent) =>
         SinkListReader.ReadList(ctx, node, path, $"at least one sink is required (known types: {string.Join(", ", KnownSinkTypes)})", (entryNode, entryPath) =>
         {
             // Routing is read first, for every type alike, and taken out of the entry before its type's keys are checked.
             AlertRoute route = entryNode is YamlMappingNode entry ? AlertRouteReader.Take(ctx, entry, entryPath) : AlertRoute.All;
-            SinkConfig? sink = ReadSink(ctx, entryNode, entryPath, agent);
+            SinkConfig? sink = SinkListReader.Read(ctx, entryNode, entryPath, SinkTypes, "log sink type", (map, type) => ReadSink(map, type, agent));
             return sink is null || route.IsAll ? sink : sink with { Route = route };
         });
 
-    private static SinkConfig? ReadSink(ConfigReadContext ctx, YamlNode node, string path, AgentDefaults agent)
+    private static SinkConfig? ReadSink(ConfigMapping map, string type, AgentDefaults agent) => type switch
     {
-        // Each type's reader records its errors and may still build a record; one with errors is dropped here.
-        ConfigMapping? map = SinkListReader.Open(ctx, node, path, SinkTypes, "log sink type", out string type);
-        int errors = ctx.ErrorCount;
-        SinkConfig? sink = map is null ? null : type switch
-        {
-            DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
-            FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
-            AlertmanagerSinkConfig.TypeName => AlertHttpSinkReader.ReadAlertmanager(map),
-            WebhookSinkConfig.TypeName => AlertHttpSinkReader.ReadWebhook(map),
-            ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
-            SyslogSinkConfig.TypeName => ReadSyslog(map),
-            NatsSinkConfig.TypeName => ReadNats(map),
-            LokiSinkConfig.TypeName => ReadLoki(map),
-            _ => ReadOtlpLogs(map),
-        };
-        return ctx.ErrorCount == errors ? sink : null;
-    }
+        DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
+        FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
+        AlertmanagerSinkConfig.TypeName => AlertHttpSinkReader.ReadAlertmanager(map),
+        WebhookSinkConfig.TypeName => AlertHttpSinkReader.ReadWebhook(map),
+        ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
+        SyslogSinkConfig.TypeName => ReadSyslog(map),
+        NatsSinkConfig.TypeName => ReadNats(map),
+        LokiSinkConfig.TypeName => ReadLoki(map),
+        _ => ReadOtlpLogs(map),
+    };
 
     private static DatadogLogsSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults agent)
     {

@@ -16,8 +16,8 @@ internal static class DaemonConfigReader
     private static readonly ValueOption<bool> WatchConfig = Bool("watch_config", false,
         "reload when `falcocheck.yaml` or `conf.d/falco.d/conf.yaml` changes, as on SIGHUP");
     private static readonly ValueOption<bool> Enabled = Bool("enabled", true, "serve the status endpoint");
-    private static readonly TextOption<string> Listen = Text("listen",
-        "where: an IPv4 address, `[IPv6]` or `localhost`, and a port; loopback unless you write another address", "127.0.0.1:8766", "`127.0.0.1:8766`");
+    private static readonly TextOption<System.Net.IPEndPoint> Listen = Declare.Listen("listen", StatusConfig.DefaultPort, anyPort: false,
+        "where: an IPv4 address, `[IPv6]` or `localhost`, and a port; loopback unless you write another address");
 
     public static OptionSection StatusSection { get; } = new("status", "a mapping", [Enabled, Listen]);
 
@@ -33,31 +33,9 @@ internal static class DaemonConfigReader
     public static AgentConfig Read(ConfigMapping map, AgentConfig config) => config with
     {
         WatchConfig = WatchConfig.Read(map),
-        Status = ReadStatus(map) ?? new StatusConfig(),
+        Status = Status.Open(map) is { } status ? new StatusConfig { Enabled = Enabled.Read(status), Listen = Listen.Read(status)! } : new StatusConfig(),
         StateFlushInterval = StateFlushInterval.Read(map),
         ShutdownTimeout = ShutdownTimeout.Read(map),
         Kubernetes = KubernetesConfigReader.Read(map),
     };
-
-    private static StatusConfig? ReadStatus(ConfigMapping agent)
-    {
-        ConfigMapping? map = Status.Open(agent);
-        if (map is null)
-        {
-            return null;
-        }
-
-        var status = new StatusConfig { Enabled = Enabled.Read(map) };
-        if (Listen.Read(map) is { } listen)
-        {
-            if (StatusConfig.TryParseListen(listen, out var endpoint))
-            {
-                return status with { Listen = endpoint };
-            }
-
-            map.Error(Listen.Name, $"expected an IP address and port such as 127.0.0.1:{StatusConfig.DefaultPort} or [::1]:{StatusConfig.DefaultPort}, got {ValueReader.Quote(listen)}");
-        }
-
-        return status;
-    }
 }

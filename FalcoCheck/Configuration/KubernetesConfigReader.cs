@@ -10,7 +10,7 @@ internal static class KubernetesConfigReader
     private static readonly TextOption<string> Kubeconfig = Declare.FilePath("kubeconfig", "reach the API from outside the cluster with this file",
         "/path/to/kubeconfig", "in-cluster (service account token, `KUBERNETES_SERVICE_HOST`)");
     private static readonly TextOption<string> NodeName = Declare.Text("node_name", "only pods on this node (fieldSelector `spec.nodeName`)",
-        "\"%%env_NODE_NAME%%\"", "the whole cluster");
+        "\"%%env_NODE_NAME%%\"", "the whole cluster", allowEmpty: true);
     private static readonly TextOption<IReadOnlyList<string>> Namespaces = Declare.StringList("namespaces",
         "one namespace is watched alone, several as one filtered watch", "[falco]", "all");
     private static readonly TextOption<string> ClusterName = Declare.Text("cluster_name", "the `kube_cluster_name` tag", "my-cluster", "`DD_CLUSTER_NAME`");
@@ -43,7 +43,7 @@ internal static class KubernetesConfigReader
         {
             Enabled = Enabled.Read(map),
             Kubeconfig = Kubeconfig.Read(map),
-            NodeName = map.String(NodeName.Name, allowEmpty: true) is { Length: > 0 } node ? node : null,
+            NodeName = NodeName.Read(map) is { Length: > 0 } node ? node : null,
             Namespaces = Namespaces.Read(map) ?? [],
             ClusterName = ClusterName.Read(map) ?? (ctx.GetEnv("DD_CLUSTER_NAME") is { Length: > 0 } env ? env.Trim() : null),
             PodLabelsAsTags = PodLabelsAsTags.Read(map) ?? new Dictionary<string, string>(StringComparer.Ordinal),

@@ -50,7 +50,7 @@ internal static class MetricsSinkConfigReader
     public static OptionSection Otlp { get; } = SinkListReader.Section("sinks", OtlpSinkConfig.TypeName, "OTLP/HTTP metrics",
         [OtlpUrl, ServiceName, Temporality, OtlpCompression, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
 
-    public static DatadogSinkConfig? ReadDatadog(ConfigMapping map, SinkDefaults defaults)
+    public static DatadogSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults defaults)
     {
         Uri? url = null;
         string? site = Site.Read(map);
@@ -103,13 +103,7 @@ internal static class MetricsSinkConfigReader
         options = options with
         {
             MaxPacketSize = (int)(MaxPacketSize.Written(map) ?? (options.SocketPath is null ? DogStatsDOptions.DefaultUdpPacketSize : DogStatsDOptions.DefaultUdsPacketSize)),
-            Delivery = new DeliveryOptions
-            {
-                QueueSize = (int)Net.QueueSize.Read(map),
-                FlushTimeout = Net.FlushTimeout.Read(map),
-                RetryMaxBackoff = Net.RetryMaxBackoff.Read(map),
-                SpoolMaxBytes = Net.SpoolMaxSize.Read(map),
-            },
+            Delivery = Net.ReadDelivery(map), // the options its table lacks read as their defaults
         };
         return new DogStatsDSinkConfig(map.Position, options);
     }

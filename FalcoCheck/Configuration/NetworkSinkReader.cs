@@ -16,16 +16,19 @@ internal static class NetworkSinkReader
 
     public static readonly TextOption<Uri> Url = Declare.Url("url", HttpSchemes, "the backend's URL", "http://127.0.0.1:9090/api/v1/write", required: true);
 
-    public static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`");
-    public static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"");
+    // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
+    public static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`").Needing("password");
+    public static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"")
+        .Needing("username");
     public static readonly TextOption<Secret> BearerToken = SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"");
-    public static readonly SectionOption Headers = Nested("headers", "extra request headers (hosted backends' keys); values never printed",
-        "\n  X-Scope-OrgID: <TENANT>", kind: OptionKind.Map);
+    public static readonly TextOption<IReadOnlyDictionary<string, string>> Headers = Declare.Headers("headers",
+        "extra request headers (hosted backends' keys); values never printed", "\n  X-Scope-OrgID: <TENANT>");
 
     public static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
     public static readonly TextOption<string> TlsCaCert = FilePath("tls_ca_cert", "PEM file of the CA(s) to trust", "<CA_CERT_PATH>", "system roots");
     public static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
-    public static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>");
+    public static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>")
+        .Needing("tls_cert");
 
     // Defaults never make a config invalid: an unwritten backoff adapts to the written one (a written initial backoff
     // above 30 s raises the default maximum; a written maximum below 1 s lowers the default initial).
@@ -79,17 +82,13 @@ internal static class NetworkSinkReader
 
     public static HttpEndpointOptions Endpoint(ConfigMapping map, Uri url, bool withAuth)
     {
-        if (withAuth)
+        if (withAuth && map.Has(Password.Name) && map.Has(BearerToken.Name))
         {
-            RequireUserAndPassword(map);
-            if (map.Has(Password.Name) && map.Has(BearerToken.Name))
-            {
-                map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
-            }
+            map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
         }
 
         ClientTlsOptions tls = ReadTls(map);
-        var headers = withAuth ? map.StringMap(Headers.Name, comparer: StringComparer.OrdinalIgnoreCase) : null;
+        var headers = withAuth ? Headers.Read(map) : null;
         return new HttpEndpointOptions
         {
             Url = url,
@@ -106,30 +105,12 @@ internal static class NetworkSinkReader
         };
     }
 
-    /// <summary><c>username</c> and <c>password</c> come together or not at all.</summary>
-    public static void RequireUserAndPassword(ConfigMapping map)
-    {
-        if (map.Has(Username.Name) != map.Has(Password.Name))
-        {
-            string present = map.Has(Username.Name) ? Username.Name : Password.Name;
-            map.Error(present, $"{(present == Username.Name ? Password : Username)} is required when {present} is set");
-        }
-    }
-
     /// <summary>The <c>tls_*</c> options, for HTTP sinks and sinks that open their own connection alike.</summary>
-    public static ClientTlsOptions ReadTls(ConfigMapping map)
+    public static ClientTlsOptions ReadTls(ConfigMapping map) => new()
     {
-        if (map.Has(TlsPrivateKey.Name) && !map.Has(TlsCert.Name))
-        {
-            map.Error(TlsPrivateKey.Name, $"{TlsCert} is required when {TlsPrivateKey} is set");
-        }
-
-        return new ClientTlsOptions
-        {
-            Verify = TlsVerify.Read(map),
-            CaCert = TlsCaCert.Read(map),
-            Cert = TlsCert.Read(map),
-            PrivateKey = TlsPrivateKey.Read(map),
-        };
-    }
+        Verify = TlsVerify.Read(map),
+        CaCert = TlsCaCert.Read(map),
+        Cert = TlsCert.Read(map),
+        PrivateKey = TlsPrivateKey.Read(map),
+    };
 }

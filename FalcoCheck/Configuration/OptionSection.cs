@@ -31,7 +31,7 @@ internal sealed class OptionSection(string name, string what, IReadOnlyList<Conf
     public bool TopLevel { get; init; }
 
     public ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback) =>
-        ConfigMapping.Open(ctx, node, path, fallback, Keys, DatadogOnly, What);
+        ConfigMapping.Open(ctx, node, path, fallback, this);
 
     public ConfigOption? Find(string key) => Options.FirstOrDefault(o => string.Equals(o.Name, key, StringComparison.Ordinal));
 }

@@ -11,9 +11,8 @@ internal static class ProxyConfigReader
 
     private static readonly TextOption<Uri> Http = Declare.Url("http", Schemes, "proxy of http:// requests", "http://proxy:3128");
     private static readonly TextOption<Uri> Https = Declare.Url("https", Schemes, "proxy of https:// requests", "http://proxy:3128");
-    private static readonly ConfigOption NoProxy = Declare.Nested("no_proxy",
-        "hosts reached directly (a comma-separated string also works); `*` matches any run of characters",
-        "\n- localhost\n- 127.0.0.1", kind: OptionKind.List, typeWord: "list of strings");
+    private static readonly TextOption<IReadOnlyList<string>> NoProxy = Declare.StringList("no_proxy",
+        "hosts reached directly (a comma-separated string also works); `*` matches any run of characters", "\n- localhost\n- 127.0.0.1", commas: true);
 
     public static OptionSection Section { get; } = new("proxy", "a mapping with http, https and no_proxy", [Http, Https, NoProxy]);
 
@@ -37,7 +36,7 @@ internal static class ProxyConfigReader
 
         Uri? http = ReadUrl(map, Http);
         Uri? https = ReadUrl(map, Https);
-        IReadOnlyList<string> noProxy = map.CommaList(NoProxy.Name) ?? [];
+        IReadOnlyList<string> noProxy = NoProxy.Read(map) ?? [];
         return ctx.ErrorCount == errors ? new Scraping.OutboundProxy(http, https, noProxy) : null;
     }
 

@@ -25,26 +25,21 @@ internal static class SinkConfigReader
     /// Returns null when <c>sinks</c> is absent (the caller's default applies) or after errors. An explicit empty
     /// list means "no sinks": one-shot <c>check</c> runs that only print their result (and tests) use it.
     /// </summary>
-    public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, SinkDefaults? defaults = null)
+    public static IReadOnlyList<SinkConfig>? ReadList(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults defaults)
     {
         int errors = ctx.ErrorCount;
-        var sinks = SinkListReader.ReadList(ctx, node, path, emptyError: null, (entry, at) => Read(ctx, entry, at, defaults));
+        var sinks = SinkListReader.ReadList(ctx, node, path, emptyError: null,
+            (entry, at) => SinkListReader.Read(ctx, entry, at, Types, "sink type", (map, type) => Read(map, type, defaults)));
         return ctx.ErrorCount == errors ? sinks : null;
     }
 
-    public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path, SinkDefaults? defaults = null)
+    private static SinkConfig? Read(ConfigMapping map, string type, AgentDefaults defaults) => type switch
     {
-        ConfigMapping? map = SinkListReader.Open(ctx, node, path, Types, "sink type", out string type);
-        int errors = ctx.ErrorCount;
-        SinkConfig? sink = map is null ? null : type switch
-        {
-            ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, Format.Read(map) == "json" ? ConsoleFormat.Json : ConsoleFormat.Table),
-            FileSinkConfig.TypeName => Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
-            DatadogSinkConfig.TypeName => MetricsSinkConfigReader.ReadDatadog(map, defaults ?? new SinkDefaults(null, AgentConfig.DefaultSite)),
-            DogStatsDSinkConfig.TypeName => MetricsSinkConfigReader.ReadDogStatsD(map),
-            RemoteWriteSinkConfig.TypeName => MetricsSinkConfigReader.ReadRemoteWrite(map),
-            _ => MetricsSinkConfigReader.ReadOtlp(map),
-        };
-        return ctx.ErrorCount == errors ? sink : null;
-    }
+        ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, Format.Read(map) == "json" ? ConsoleFormat.Json : ConsoleFormat.Table),
+        FileSinkConfig.TypeName => Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
+        DatadogSinkConfig.TypeName => MetricsSinkConfigReader.ReadDatadog(map, defaults),
+        DogStatsDSinkConfig.TypeName => MetricsSinkConfigReader.ReadDogStatsD(map),
+        RemoteWriteSinkConfig.TypeName => MetricsSinkConfigReader.ReadRemoteWrite(map),
+        _ => MetricsSinkConfigReader.ReadOtlp(map),
+    };
 }

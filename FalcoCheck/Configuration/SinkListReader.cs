@@ -45,6 +45,19 @@ internal static class SinkListReader
     }
 
     /// <summary>
+    /// One entry: opened with its type's table (<see cref="Open"/>), then built by <paramref name="build"/>, a switch on
+    /// the type. Each type's reader records its errors and may still build a record; one with errors is dropped here.
+    /// </summary>
+    public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what,
+        Func<ConfigMapping, string, SinkConfig?> build)
+    {
+        ConfigMapping? map = Open(ctx, node, path, types, what, out string type);
+        int errors = ctx.ErrorCount;
+        SinkConfig? sink = map is null ? null : build(map, type);
+        return ctx.ErrorCount == errors ? sink : null;
+    }
+
+    /// <summary>
     /// Opens one entry with its type's keys and gives the type; null after an error (not a mapping, no type, or an
     /// unknown one, with a "did you mean").
     /// </summary>

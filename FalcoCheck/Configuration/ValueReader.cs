@@ -213,6 +213,12 @@ internal static class ValueReader
         return ctx.ErrorCount == errors ? items : null;
     }
 
+    /// <summary>A list of strings, or one comma-separated string, as NO_PROXY and the Agent's log <c>tags</c> take them.</summary>
+    public static IReadOnlyList<string>? CommaList(ConfigReadContext ctx, YamlNode? node, string path) =>
+        node is YamlScalarNode scalar && !YamlScalars.IsNull(scalar)
+            ? String(ctx, node, path)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : StringList(ctx, node, path);
+
     /// <summary>A mapping of string to string (headers, label renames). Duplicate keys are rejected by the YAML loader.</summary>
     public static IReadOnlyDictionary<string, string>? StringMap(ConfigReadContext ctx, YamlNode? node, string path,
         bool allowEmptyValues = false, IEqualityComparer<string>? comparer = null)
