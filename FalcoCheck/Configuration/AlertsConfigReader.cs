@@ -44,7 +44,7 @@ internal static partial class AlertsConfigReader
     private static readonly TextOption<Secret> DatadogApiKey = SecretText("api_key", "never printed", "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
     private static readonly TextOption<string> DatadogSite = Text("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
     private static readonly TextOption<Uri> DatadogUrl = Url("url", ["https", "http"], "the logs intake's base URL, instead of `site`", "https://http-intake.logs.datadoghq.eu");
-    private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(DatadogLogsSinkConfig.DefaultTimeout);
+    private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(Sinks.Logs.DatadogLogsOptions.DefaultTimeout);
 
     public static OptionSection Section { get; } = new("alerts", "a mapping of alert settings",
         [Http, Files, SinkList, Tags, Service, QueueSize, SpoolDir, SpoolMaxSize, MetricsInterval])
@@ -150,7 +150,7 @@ internal static partial class AlertsConfigReader
             map.Error(DatadogSite.Name, AgentConfigReader.SiteMessage);
         }
 
-        Uri url = DatadogUrl.Read(map) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
+        Uri url = DatadogUrl.Read(map) ?? Sinks.Logs.DatadogLogsOptions.SiteUrl(site ?? agent.Site);
         TimeSpan timeout = DatadogTimeout.Read(map);
         return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout, map.Context.OutboundProxy) : null;
     }

@@ -42,21 +42,7 @@ internal static class DatadogCompatibility
     public static IReadOnlyList<string> WithoutIgnoredTags(ConfigMapping map, IReadOnlyList<string> tags)
     {
         var patterns = Patterns(map, IgnoreTags);
-        if (patterns.Count == 0)
-        {
-            return tags;
-        }
-
-        var kept = new List<string>(tags.Count);
-        foreach (string tag in tags)
-        {
-            if (!patterns.Exists(p => p.IsMatch(tag)))
-            {
-                kept.Add(tag);
-            }
-        }
-
-        return kept;
+        return patterns.Count == 0 ? tags : [.. tags.Where(tag => !patterns.Exists(p => p.IsMatch(tag)))];
     }
 
     /// <summary>

@@ -149,7 +149,7 @@ internal static class InstanceConfigReader
         TimeSpan? writtenConnect = ConnectTimeout.Written(map);
         TimeSpan? writtenRead = ReadTimeout.Written(map);
         var (includeMetrics, excludeMetrics) = DatadogCompatibility.ReadMetricPatterns(map);
-        TimeSpan interval = Interval.Written(map) ?? Longest(Interval.DefaultValue.GetValueOrDefault(), writtenTimeout, writtenConnect, writtenRead);
+        TimeSpan interval = Interval.Written(map) ?? new[] { Interval.DefaultValue, writtenTimeout, writtenConnect, writtenRead }.Max()!.Value;
         TimeSpan timeout = writtenTimeout ?? (Timeout.DefaultValue < interval ? Timeout.DefaultValue.Value : interval);
         var tls = Net.ReadTls(map); // the sinks' tls_* and auth options, declared once
         var result = new InstanceConfig
@@ -261,20 +261,6 @@ internal static class InstanceConfigReader
                 map.Error(Interval.Name, $"{interval} s is shorter than init_config.timeout ({SecondsText(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
             }
         }
-    }
-
-    private static TimeSpan Longest(TimeSpan fallback, params ReadOnlySpan<TimeSpan?> written)
-    {
-        TimeSpan longest = fallback;
-        foreach (TimeSpan? value in written)
-        {
-            if (value > longest)
-            {
-                longest = value.Value;
-            }
-        }
-
-        return longest;
     }
 
     internal static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

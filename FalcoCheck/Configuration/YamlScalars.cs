@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -9,7 +10,7 @@ namespace FalcoCheck.Configuration;
 /// 1.2 rather than YAML 1.1 so that <c>yes</c>, <c>on</c> and <c>no</c> stay strings: Norway's country code is
 /// not a boolean. Quoted, literal and folded scalars are always strings.
 /// </summary>
-internal static class YamlScalars
+internal static partial class YamlScalars
 {
     private const string StrTag = "tag:yaml.org,2002:str";
 
@@ -33,8 +34,8 @@ internal static class YamlScalars
     {
         "" or "~" or "null" or "Null" or "NULL" => ScalarKind.Null,
         "true" or "True" or "TRUE" or "false" or "False" or "FALSE" => ScalarKind.Bool,
-        _ when IsInteger(text) => ScalarKind.Integer,
-        _ when IsFloat(text) => ScalarKind.Float,
+        _ when Integer().IsMatch(text) => ScalarKind.Integer,
+        _ when Float().IsMatch(text) => ScalarKind.Float,
         _ => ScalarKind.String,
     };
 
@@ -79,81 +80,11 @@ internal static class YamlScalars
         double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
             CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
-    private static bool IsInteger(string text)
-    {
-        // Core schema: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Octal and hex are ints too; we only need to know
-        // the kind here, and reject them later as "not a plain decimal".
-        ReadOnlySpan<char> s = text;
-        if (s.StartsWith("0o") || s.StartsWith("0x"))
-        {
-            return s.Length > 2;
-        }
+    // The core schema's own expressions (section 10.3.2); octal and hex are ints too: we only need to know the kind
+    // here, and reject them later as "not a plain decimal".
+    [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Integer();
 
-        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
-        {
-            s = s[1..];
-        }
-
-        return s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
-    }
-
-    private static bool IsFloat(string text)
-    {
-        if (text is ".inf" or ".Inf" or ".INF" or "+.inf" or "-.inf" or "+.Inf" or "-.Inf" or "+.INF" or "-.INF"
-            or ".nan" or ".NaN" or ".NAN")
-        {
-            return true;
-        }
-
-        // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-        ReadOnlySpan<char> s = text;
-        int i = 0;
-        if (i < s.Length && (s[i] == '-' || s[i] == '+'))
-        {
-            i++;
-        }
-
-        int digits = CountDigits(s, ref i);
-        int fraction = 0;
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            fraction = CountDigits(s, ref i);
-            if (digits == 0 && fraction == 0)
-            {
-                return false;
-            }
-        }
-        else if (digits == 0)
-        {
-            return false;
-        }
-
-        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
-        {
-            i++;
-            if (i < s.Length && (s[i] == '-' || s[i] == '+'))
-            {
-                i++;
-            }
-
-            if (CountDigits(s, ref i) == 0)
-            {
-                return false;
-            }
-        }
-
-        return i == s.Length;
-    }
-
-    private static int CountDigits(ReadOnlySpan<char> s, ref int i)
-    {
-        int start = i;
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
-        {
-            i++;
-        }
-
-        return i - start;
-    }
+    [GeneratedRegex(@"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\z", RegexOptions.CultureInvariant)]
+    private static partial Regex Float();
 }
