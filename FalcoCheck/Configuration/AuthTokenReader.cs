@@ -51,8 +51,9 @@ internal static class AuthTokenReader
         // Both are required; each is checked even when the other is missing, so one load reports both.
         bool hasReader = map.Require(Reader.Name);
         bool hasWriter = map.Require(Writer.Name);
-        ConfigMapping? reader = hasReader ? OpenTyped(map, Reader, "file", datadogOnly: "oauth") : null;
-        ConfigMapping? writer = hasWriter ? OpenTyped(map, Writer, "header") : null;
+        // Each opens by its type, as a sink does: the keys depend on it ("oauth" is Datadog's other reader).
+        ConfigMapping? reader = hasReader ? SinkListReader.Open(ctx, map.Get(Reader.Name)!, map.PathOf(Reader.Name), [ReaderSection], "reader type", out _, "oauth") : null;
+        ConfigMapping? writer = hasWriter ? SinkListReader.Open(ctx, map.Get(Writer.Name)!, map.PathOf(Writer.Name), [WriterSection], "writer type", out _) : null;
         string? path = reader is null ? null : TokenFile.Read(reader);
         string? pattern = reader is null ? null : Pattern.Read(reader);
         if (pattern is not null && RegexValidator.TryCompile(ctx, reader!.Get(Pattern.Name)!, reader.PathOf(Pattern.Name), pattern) is Regex regex
@@ -77,39 +78,5 @@ internal static class AuthTokenReader
         }
 
         return ctx.ErrorCount != errors || path is null || name is null ? null : new AuthTokenConfig(path, pattern, name, value, placeholder);
-    }
-
-    /// <summary>
-    /// Opens a reader or writer after checking its <c>type</c> first: the keys depend on it. Null after an error;
-    /// <paramref name="datadogOnly"/> is Datadog's other type, named so the message says "not supported", not "unknown".
-    /// </summary>
-    private static ConfigMapping? OpenTyped(ConfigMapping parent, SectionOption option, string supported, string? datadogOnly = null)
-    {
-        ConfigReadContext ctx = parent.Context;
-        YamlNode? node = parent.Get(option.Name);
-        string path = parent.PathOf(option.Name);
-        if (node is not YamlMappingNode)
-        {
-            ctx.Error(node!, path, $"expected a mapping with type: {supported}, got {YamlScalars.KindName(node!)}");
-            return null;
-        }
-
-        YamlNode? typeNode = ConfigMapping.Peek(node, "type");
-        string typePath = ValueReader.Child(path, "type");
-        if (YamlScalars.IsNull(typeNode))
-        {
-            ctx.Error(typeNode ?? node, typePath, $"required setting is missing (FalcoCheck supports type: {supported})");
-            return null;
-        }
-
-        string? type = ValueReader.String(ctx, typeNode, typePath);
-        if (type is not null && type != supported)
-        {
-            ctx.Error(typeNode!, typePath, type == datadogOnly
-                ? $"'{type}' is a Datadog option FalcoCheck does not support; FalcoCheck supports type: {supported}"
-                : $"expected '{supported}', got {ValueReader.Quote(type)}");
-        }
-
-        return type == supported ? option.Open(parent) : null;
     }
 }

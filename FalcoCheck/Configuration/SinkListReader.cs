@@ -58,10 +58,12 @@ internal static class SinkListReader
     }
 
     /// <summary>
-    /// Opens one entry with its type's keys and gives the type; null after an error (not a mapping, no type, or an
-    /// unknown one, with a "did you mean").
+    /// Opens one entry (or any mapping whose <c>type</c> chooses its table, such as auth_token's reader) with its type's
+    /// keys and gives the type; null after an error (not a mapping, no type, or an unknown one, with a "did you mean").
+    /// <paramref name="datadogOnly"/> is a type Datadog has and FalcoCheck does not, named as such rather than unknown.
     /// </summary>
-    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what, out string type)
+    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what, out string type,
+        string? datadogOnly = null)
     {
         type = string.Empty;
         if (node is not YamlMappingNode)
@@ -88,7 +90,8 @@ internal static class SinkListReader
         if (index < 0)
         {
             string? suggestion = KeySuggester.Suggest(name, known);
-            ctx.Error(typeNode!, typePath, $"unknown {what} {ValueReader.Quote(name)}; expected one of {string.Join(", ", known)}"
+            ctx.Error(typeNode!, typePath, (name == datadogOnly ? $"'{name}' is a Datadog option FalcoCheck does not support" : $"unknown {what} {ValueReader.Quote(name)}")
+                + $"; expected one of {string.Join(", ", known)}"
                 + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
             return null;
         }

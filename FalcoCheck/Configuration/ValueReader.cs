@@ -65,22 +65,10 @@ internal static class ValueReader
         return String(ctx, node, path, allowEmpty);
     }
 
-    public static bool? Bool(ConfigReadContext ctx, YamlNode? node, string path)
-    {
-        string? text = TypedText(ctx, node, path, "true or false");
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (YamlScalars.TryParseBool(text, out bool value))
-        {
-            return value;
-        }
-
-        ctx.Error(node!, path, $"expected true or false, got {Quote(text)} (YAML 1.2 booleans are only true and false)");
-        return null;
-    }
+    public static bool? Bool(ConfigReadContext ctx, YamlNode? node, string path) =>
+        TypedText(ctx, node, path, "true or false") is not { } text ? null
+        : YamlScalars.TryParseBool(text, out bool value) ? value
+        : Invalid<bool>(ctx, node!, path, $"expected true or false, got {Quote(text)} (YAML 1.2 booleans are only true and false)");
 
     public static TimeSpan? Seconds(ConfigReadContext ctx, YamlNode? node, string path)
     {
@@ -90,52 +78,25 @@ internal static class ValueReader
             return null;
         }
 
-        if (!YamlScalars.TryParseNumber(text, out double seconds))
-        {
-            ctx.Error(node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}");
-            return null;
-        }
-
-        string? problem = seconds switch
-        {
-            <= 0 => $"must be greater than 0 seconds, got {Quote(text)}",
-            < MinSeconds => $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}",
-            > MaxSeconds => $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}",
-            _ => null,
-        };
-        if (problem is not null)
-        {
-            ctx.Error(node!, path, problem);
-            return null;
-        }
-
-        return TimeSpan.FromSeconds(seconds);
+        return !YamlScalars.TryParseNumber(text, out double seconds)
+                ? Invalid<TimeSpan>(ctx, node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}")
+            : seconds switch
+            {
+                <= 0 => Invalid<TimeSpan>(ctx, node!, path, $"must be greater than 0 seconds, got {Quote(text)}"),
+                < MinSeconds => Invalid<TimeSpan>(ctx, node!, path, $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}"),
+                > MaxSeconds => Invalid<TimeSpan>(ctx, node!, path,
+                    $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}"),
+                _ => TimeSpan.FromSeconds(seconds),
+            };
     }
 
-    public static long? Integer(ConfigReadContext ctx, YamlNode? node, string path, long min, long max)
-    {
-        string? text = TypedText(ctx, node, path, "an integer");
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!YamlScalars.TryParseInteger(text, out long value))
-        {
-            ctx.Error(node!, path, YamlScalars.TryParseNumber(text, out _)
-                ? $"expected a whole number, got {Quote(text)}"
-                : $"expected an integer, got {Quote(text)}");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            ctx.Error(node!, path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, got {value}"));
-            return null;
-        }
-
-        return value;
-    }
+    public static long? Integer(ConfigReadContext ctx, YamlNode? node, string path, long min, long max) =>
+        TypedText(ctx, node, path, "an integer") is not { } text ? null
+        : !YamlScalars.TryParseInteger(text, out long value) ? Invalid<long>(ctx, node!, path, YamlScalars.TryParseNumber(text, out _)
+            ? $"expected a whole number, got {Quote(text)}"
+            : $"expected an integer, got {Quote(text)}")
+        : value < min || value > max ? Invalid<long>(ctx, node!, path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, got {value}"))
+        : value;
 
     /// <summary>One of a fixed set of words (log levels, formats, types), with a suggestion for near misses.</summary>
     public static string? OneOf(ConfigReadContext ctx, YamlNode? node, string path, IReadOnlyList<string> allowed)
@@ -279,6 +240,13 @@ internal static class ValueReader
     /// <summary>Quotes a non-secret value for a message, shortened so a pasted blob does not flood the output.</summary>
     public static string Quote(string text) =>
         text.Length <= MaxQuoted ? $"'{text}'" : $"'{text[..MaxQuoted]}…'";
+
+    /// <summary>Records an error and gives "no value".</summary>
+    private static T? Invalid<T>(ConfigReadContext ctx, YamlNode node, string path, string message) where T : struct
+    {
+        ctx.Error(node, path, message);
+        return null;
+    }
 
     /// <summary>
     /// The text of a number or boolean. A quoted scalar is rejected unless it holds an %%env_…%% reference,
