@@ -33,7 +33,7 @@ internal static class AgentConfigReader
     private static readonly ValueOption<long> MaxConcurrentScrapes = Integer("max_concurrent_scrapes", AgentConfig.DefaultMaxConcurrentScrapes, 1, 1024,
         "scrapes running at once (1–1024)");
     private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "Datadog API key of the datadog sinks; DD_API_KEY overrides; never printed", "\"%%env_DD_API_KEY%%\"");
-    private static readonly TextOption<string> Site = Text("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
+    private static readonly TextOption<string> Site = Declare.Site("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
     private static readonly SectionOption Proxy = Nested("proxy",
         "the proxy of every sink (metrics and alert logs); DD_PROXY_HTTP, DD_PROXY_HTTPS and DD_PROXY_NO_PROXY override it",
         "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", ProxyConfigReader.Section);
@@ -66,16 +66,11 @@ internal static class AgentConfigReader
         // First: the secret backend resolves the ENC[] values of the whole file, in place, so the map reads them.
         SecretBackendConfig? secrets = SecretReferences.ReadBackend(map);
         SecretReferences.Resolve(ctx, root, secrets);
+        string? site = Site.Read(map);
         string? hostname = Hostname.Read(map);
         if (hostname is not null && !IsValidHostname(hostname))
         {
             map.Error(Hostname.Name, HostnameMessage);
-        }
-
-        string? site = Site.Read(map);
-        if (site is not null && !IsValidSite(site))
-        {
-            map.Error(Site.Name, SiteMessage);
         }
 
         // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's; every HTTP

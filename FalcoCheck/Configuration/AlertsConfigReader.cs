@@ -42,7 +42,7 @@ internal static partial class AlertsConfigReader
         "seconds between the `falco.alerts.count` points");
 
     private static readonly TextOption<Secret> DatadogApiKey = SecretText("api_key", "never printed", "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
-    private static readonly TextOption<string> DatadogSite = Text("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
+    private static readonly TextOption<string> DatadogSite = Declare.Site("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
     private static readonly TextOption<Uri> DatadogUrl = Url("url", ["https", "http"], "the logs intake's base URL, instead of `site`", "https://http-intake.logs.datadoghq.eu");
     private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(Sinks.Logs.DatadogLogsOptions.DefaultTimeout);
 
@@ -145,11 +145,6 @@ internal static partial class AlertsConfigReader
         }
 
         string? site = DatadogSite.Read(map);
-        if (site is not null && !AgentConfigReader.IsValidSite(site))
-        {
-            map.Error(DatadogSite.Name, AgentConfigReader.SiteMessage);
-        }
-
         Uri url = DatadogUrl.Read(map) ?? Sinks.Logs.DatadogLogsOptions.SiteUrl(site ?? agent.Site);
         TimeSpan timeout = DatadogTimeout.Read(map);
         return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout, map.Context.OutboundProxy) : null;

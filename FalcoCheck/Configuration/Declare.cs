@@ -64,6 +64,21 @@ internal static class Declare
     public static TextOption<IReadOnlyDictionary<string, string>> StringMap(string name, string doc, string? example = null) =>
         new(name, OptionKind.Map, doc, static (c, n, p) => ValueReader.StringMap(c, n, p)) { Example = example };
 
+    /// <summary>A Datadog site (<c>datadoghq.eu</c>): a host name with a dot, no scheme or path.</summary>
+    public static TextOption<string> Site(string name, string doc, string? example, string rule) =>
+        new(name, OptionKind.String, doc, static (c, n, p) =>
+        {
+            string? site = ValueReader.String(c, n, p);
+            if (site is not null && !AgentConfigReader.IsValidSite(site))
+            {
+                c.Error(n!, p, AgentConfigReader.SiteMessage);
+                return null;
+            }
+
+            return site;
+        })
+        { Example = example, DefaultRule = rule };
+
     /// <summary>HTTP headers, checked by <see cref="HeaderRules"/>; names are case-insensitive.</summary>
     public static TextOption<IReadOnlyDictionary<string, string>> Headers(string name, string doc, string? example = null, string? rule = null) =>
         new(name, OptionKind.Map, doc, HeaderRules.Read) { Example = example, DefaultRule = rule };

@@ -16,7 +16,7 @@ internal static class MetricsSinkConfigReader
 {
     private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
         "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
-    private static readonly TextOption<string> Site = Text("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
+    private static readonly TextOption<string> Site = Declare.Site("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
         "datadoghq.eu", "agent's `site` (`datadoghq.com`)");
     private static readonly TextOption<Uri> DatadogUrl = Url("url", Net.HttpSchemes,
         "base URL of any server speaking Datadog's API, instead of `site`", "http://127.0.0.1:8428/datadog");
@@ -52,19 +52,11 @@ internal static class MetricsSinkConfigReader
 
     public static DatadogSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults defaults)
     {
-        Uri? url = null;
+        Uri? url = DatadogUrl.Read(map);
         string? site = Site.Read(map);
-        if (map.Has(DatadogUrl.Name))
+        if (map.Has(DatadogUrl.Name) && map.Has(Site.Name))
         {
-            url = DatadogUrl.Read(map);
-            if (site is not null)
-            {
-                map.Error(Site.Name, "site and url both say where to send; use one of them");
-            }
-        }
-        else if (site is not null && !AgentConfigReader.IsValidSite(site))
-        {
-            map.Error(Site.Name, AgentConfigReader.SiteMessage);
+            map.Error(Site.Name, "site and url both say where to send; use one of them");
         }
 
         var apiKey = ApiKey.Read(map) ?? defaults.ApiKey;

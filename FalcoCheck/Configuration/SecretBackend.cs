@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FalcoCheck.Configuration;
 
@@ -42,25 +43,8 @@ internal static class SecretBackend
         return error is null ? Parse(output, handles, out error) : null;
     }
 
-    private static byte[] Request(IReadOnlyCollection<string> handles)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("version", "1.0");
-            json.WriteStartArray("secrets");
-            foreach (string handle in handles)
-            {
-                json.WriteStringValue(handle);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    private static byte[] Request(IReadOnlyCollection<string> handles) => Encoding.UTF8.GetBytes(
+        new JsonObject { ["version"] = "1.0", ["secrets"] = new JsonArray([.. handles.Select(handle => JsonValue.Create(handle))]) }.ToJsonString());
 
     private static byte[] Run(SecretBackendConfig config, byte[] request, out string? error)
     {
