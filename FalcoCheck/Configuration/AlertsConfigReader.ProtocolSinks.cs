@@ -1,14 +1,33 @@
+using FalcoCheck.Sinks.Alertmanager;
 using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.Syslog;
+using FalcoCheck.Sinks.Webhook;
 using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
-/// <summary>The protocol log sinks of <c>alerts.sinks</c>: syslog, nats, loki and otlp_logs, one reader each.</summary>
+/// <summary>
+/// The log sinks of <c>alerts.sinks</c> that speak another system's protocol: alertmanager, webhook, syslog, nats, loki
+/// and otlp_logs, one reader each. The HTTP ones take the metrics sinks' auth and TLS keys (<see cref="NetworkSinkReader"/>).
+/// </summary>
 internal static partial class AlertsConfigReader
 {
+    public static IReadOnlyList<string> WebhookFormats { get; } = ["json", "slack", "mattermost", "teams"];
+
+    private static readonly TextOption<Uri> AlertmanagerUrl = Url("url", NetworkSinkReader.HttpSchemes,
+        "Alertmanager's base URL (with its route prefix if any); the sink appends `api/v2/alerts`", "http://127.0.0.1:9093", required: true);
+    private static readonly ValueOption<TimeSpan> ExpiresAfter = Seconds("expires_after", null,
+        "seconds (at most a day) until `endsAt`; Falcosidekick's `expiresafter`", "3600", "none");
+    private static readonly TextOption<IReadOnlyDictionary<string, string>> AlertmanagerLabels = StringMap("extra_labels",
+        "fixed labels (`cluster: prod-eu`); names `[a-zA-Z_][a-zA-Z0-9_]*`", "\n  cluster: prod-eu");
+    private static readonly TextOption<Uri> WebhookUrl = Url("url", NetworkSinkReader.HttpSchemes,
+        "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
+    private static readonly TextOption<string> PayloadFormat = OneOf("format", WebhookFormats, "json", "`json`, `slack`, `mattermost` or `teams`");
+    private static readonly ValueOption<TimeSpan> AlertmanagerTimeout = Timeout(AlertmanagerOptions.DefaultTimeout);
+    private static readonly ValueOption<TimeSpan> WebhookTimeout = Timeout(WebhookOptions.DefaultTimeout);
+
     private static readonly TextOption<string> SyslogHost = Text("host", "the syslog server", "127.0.0.1", required: true);
     private static readonly ValueOption<long> SyslogPort = Integer("port", 514, 1, 65535, "the server's port", rule: "514, 6514 with `protocol: tls`");
     private static readonly TextOption<string> SyslogProtocol = OneOf("protocol", ["udp", "tcp", "tls"], "udp", "`udp`, `tcp` or `tls` (RFC 5426, 6587, 5425)");
@@ -39,6 +58,12 @@ internal static partial class AlertsConfigReader
     private static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
     private static readonly ValueOption<TimeSpan> OtlpLogsTimeout = Timeout(OtlpLogsOptions.DefaultTimeout);
 
+    public static OptionSection Alertmanager => field ??= Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
+        [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    public static OptionSection Webhook => field ??= Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
+        [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
     public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
         [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
 
@@ -50,6 +75,44 @@ internal static partial class AlertsConfigReader
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
         [OtlpLogsUrl, ServiceName, OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    private static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
+    {
+        var endpoint = NetworkSinkReader.Endpoint(map, AlertmanagerUrl);
+        TimeSpan? expires = ExpiresAfter.Written(map);
+
+        IReadOnlyDictionary<string, string>? labels = AlertmanagerLabels.Read(map);
+        foreach (string name in labels?.Keys ?? [])
+        {
+            if (!IsLabelName(name))
+            {
+                map.Error(AlertmanagerLabels.Name, $"label name '{name}' is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+            }
+        }
+
+        return endpoint is null ? null : new AlertmanagerSinkConfig(map.Position, new AlertmanagerOptions
+        {
+            Endpoint = endpoint,
+            ExpiresAfter = expires,
+            ExtraLabels = labels ?? new Dictionary<string, string>(),
+            Timeout = AlertmanagerTimeout.Read(map),
+        });
+    }
+
+    private static WebhookSinkConfig? ReadWebhook(ConfigMapping map)
+    {
+        // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
+        Uri? url = WebhookUrl.Read(map);
+        var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
+        WebhookFormat format = PayloadFormat.Read(map) switch
+        {
+            "slack" => WebhookFormat.Slack,
+            "mattermost" => WebhookFormat.Mattermost,
+            "teams" => WebhookFormat.Teams,
+            _ => WebhookFormat.Json,
+        };
+        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = WebhookTimeout.Read(map) });
+    }
 
     private static SyslogSinkConfig ReadSyslog(ConfigMapping map)
     {

@@ -61,7 +61,7 @@ internal static partial class AlertsConfigReader
 
     // Computed on first use: the protocol sinks' tables are in the other part of this class, whose initializers may run later.
     public static IReadOnlyList<OptionSection> SinkTypes => field ??=
-        [DatadogLogs, FileSink, ConsoleSink, AlertHttpSinkReader.Alertmanager, AlertHttpSinkReader.Webhook, Syslog, Nats, Loki, OtlpLogs];
+        [DatadogLogs, FileSink, ConsoleSink, Alertmanager, Webhook, Syslog, Nats, Loki, OtlpLogs];
 
     public static IReadOnlyList<string> KnownSinkTypes => field ??= [.. SinkTypes.Select(SinkListReader.TypeOf)];
 
@@ -125,8 +125,8 @@ internal static partial class AlertsConfigReader
     {
         DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
         FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
-        AlertmanagerSinkConfig.TypeName => AlertHttpSinkReader.ReadAlertmanager(map),
-        WebhookSinkConfig.TypeName => AlertHttpSinkReader.ReadWebhook(map),
+        AlertmanagerSinkConfig.TypeName => ReadAlertmanager(map),
+        WebhookSinkConfig.TypeName => ReadWebhook(map),
         ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
         SyslogSinkConfig.TypeName => ReadSyslog(map),
         NatsSinkConfig.TypeName => ReadNats(map),

@@ -8,13 +8,12 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class CheckConfigReader
 {
-    private const string InitConfigKey = "init_config";
     private const string InstancesKey = "instances";
 
     /// <summary>conf.yaml's root.</summary>
     public static OptionSection Section { get; } = new("conf.yaml", "a mapping with init_config and instances",
     [
-        Declare.Nested(InitConfigKey, "options of every instance (see `init_config`)", "{}", InitConfigReader.Section),
+        Declare.Nested(InitConfigReader.Section.Name, "options of every instance (see `init_config`)", "{}", InitConfigReader.Section),
         Declare.Nested(InstancesKey, "the endpoints to scrape (see `instances`)", "\n  - openmetrics_endpoint: http://localhost:8765/metrics",
             InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
         Declare.Nested(LogInputReader.Key, "Falco's alert files, as the Datadog Agent's `logs:` (see `logs`)",
@@ -33,7 +32,7 @@ internal static class CheckConfigReader
             return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.NoticesInFileOrder() };
         }
 
-        InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigKey), map.Position, out YamlNode? initTimeout);
+        InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigReader.Section.Name), map.Position, out YamlNode? initTimeout);
         YamlNode? instancesNode = map.Get(InstancesKey);
         var instances = new List<InstanceConfig>();
         int declared = 0;

@@ -23,8 +23,14 @@ internal static class MetricFilterReader
     /// <summary><c>extra_metrics</c>, or another key of the same shape (V2's <c>metrics</c>).</summary>
     public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, ConfigOption option)
     {
-        if (!TryList(map, option.Name, "a list of metric names or mappings", out YamlSequenceNode? list))
+        YamlNode? node = map.Get(option.Name);
+        if (node is not YamlSequenceNode list)
         {
+            if (!YamlScalars.IsNull(node))
+            {
+                map.Context.Error(node!, map.PathOf(option.Name), $"expected a list of metric names or mappings, got {YamlScalars.KindName(node!)}");
+            }
+
             return null;
         }
 
@@ -182,17 +188,4 @@ internal static class MetricFilterReader
 
     private static bool RegexCheck(ConfigReadContext ctx, YamlNode node, string path, string pattern) =>
         !RegexValidator.LooksLikeRegex(pattern) || RegexValidator.TryCompile(ctx, node, path, pattern) is not null;
-
-    private static bool TryList(ConfigMapping map, string key, string expected, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out YamlSequenceNode? list)
-    {
-        YamlNode? node = map.Get(key);
-        list = node as YamlSequenceNode;
-        if (list is not null || YamlScalars.IsNull(node))
-        {
-            return list is not null;
-        }
-
-        map.Context.Error(node!, map.PathOf(key), $"expected {expected}, got {YamlScalars.KindName(node!)}");
-        return false;
-    }
 }

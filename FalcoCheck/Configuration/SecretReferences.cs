@@ -67,16 +67,7 @@ internal static class SecretReferences
             return;
         }
 
-        var handles = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, handle) in references)
-        {
-            if (seen.Add(handle))
-            {
-                handles.Add(handle);
-            }
-        }
-
+        List<string> handles = [.. references.Select(r => r.Handle).Distinct(StringComparer.Ordinal)];
         Dictionary<string, SecretBackend.Answer>? answers = SecretBackend.Fetch(backend, handles, out string? failure);
         foreach (var (node, handle) in references)
         {
