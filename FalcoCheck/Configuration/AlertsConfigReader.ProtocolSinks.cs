@@ -53,9 +53,6 @@ internal static partial class AlertsConfigReader
 
     private static readonly TextOption<Uri> OtlpLogsUrl = Url("url", NetworkSinkReader.HttpSchemes, "the collector; a bare address gets `/v1/logs`",
         "http://127.0.0.1:4318", required: true);
-    private static readonly TextOption<string> ServiceName = Text("service_name", "`service.name` of the resource", "falco",
-        @default: Sinks.Otlp.OtlpOptions.DefaultServiceName);
-    private static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
     private static readonly ValueOption<TimeSpan> OtlpLogsTimeout = Timeout(OtlpLogsOptions.DefaultTimeout);
 
     public static OptionSection Alertmanager => field ??= Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
@@ -74,7 +71,7 @@ internal static partial class AlertsConfigReader
         [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
-        [OtlpLogsUrl, ServiceName, OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     private static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
@@ -254,8 +251,8 @@ internal static partial class AlertsConfigReader
         var options = new OtlpLogsOptions
         {
             Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
-            ServiceName = ServiceName.Read(map)!,
-            Compression = OtlpCompression.Read(map) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
+            ServiceName = SinkConfigReader.ServiceName.Read(map)!,
+            Compression = SinkConfigReader.Compression(SinkConfigReader.OtlpCompression.Read(map)),
             Timeout = OtlpLogsTimeout.Read(map),
         };
         return new OtlpLogsSinkConfig(map.Position, options);
