@@ -72,20 +72,8 @@ internal static partial class AlertsConfigReader
     internal static ValueOption<TimeSpan> Timeout(TimeSpan @default) => Seconds("timeout", @default.TotalSeconds, "seconds per request");
 
     /// <summary>Null when the section is absent. <paramref name="agent"/> gives the defaults it inherits.</summary>
-    public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        ConfigMapping? map = Section.Open(ctx, node, path, ctx.At(node));
-        if (map is null)
-        {
-            return null;
-        }
-
-        return new AlertsConfig
+    public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent) =>
+        node is null || Section.Open(ctx, node, path, ctx.At(node)) is not { } map ? null : new AlertsConfig
         {
             Position = map.Position,
             Http = map.Get(Http.Name) is { } http ? ReadHttp(ctx, http, map.PathOf(Http.Name)) : null,
@@ -99,7 +87,6 @@ internal static partial class AlertsConfigReader
             FileStateDir = Path.Combine(agent.StateDir, "alerts", "files"),
             MetricsInterval = MetricsInterval.Read(map),
         };
-    }
 
     private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path) =>
         HttpSection.Open(ctx, node, path, ctx.At(node)) is not { } map ? null : new AlertsHttpConfig

@@ -82,21 +82,8 @@ internal sealed class ConfigMapping
     /// The value under <paramref name="key"/> in a raw mapping, before the mapping is opened: a section whose key
     /// list depends on its <c>type</c> reads the type first.
     /// </summary>
-    public static YamlNode? Peek(YamlNode? node, string key)
-    {
-        if (node is YamlMappingNode mapping)
-        {
-            foreach ((YamlNode k, YamlNode v) in mapping.Children)
-            {
-                if (k is YamlScalarNode { Value: { } name } && string.Equals(name, key, StringComparison.Ordinal))
-                {
-                    return v;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static YamlNode? Peek(YamlNode? node, string key) => (node as YamlMappingNode)?.Children
+        .FirstOrDefault(entry => entry.Key is YamlScalarNode { Value: { } name } && string.Equals(name, key, StringComparison.Ordinal)).Value;
 
     public string PathOf(string key) => ValueReader.Child(Path, key);
 
@@ -152,10 +139,9 @@ internal sealed class ConfigMapping
             return "YAML merge keys ('<<') are not supported; repeat the settings, or use %%env_NAME%% for shared values";
         }
 
-        string? suggestion = KeySuggester.Suggest(key, knownKeys);
-        if (suggestion is not null)
+        if (KeySuggester.DidYouMean(key, knownKeys) is { Length: > 0 } didYouMean)
         {
-            return $"unknown setting '{key}'; did you mean '{suggestion}'?";
+            return $"unknown setting '{key}'{didYouMean}";
         }
 
         // Short key lists (a sink, a proxy) are worth printing; an instance's forty keys are not.

@@ -58,17 +58,8 @@ internal static class DatadogCompatibility
 
         return (List("include"), List("exclude"));
 
-        List<string> List(string key)
-        {
-            var result = new List<string>();
-            foreach (Regex pattern in Patterns(patterns, key))
-            {
-                string text = pattern.ToString();
-                result.Add(RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")");
-            }
-
-            return result;
-        }
+        List<string> List(string key) =>
+            [.. Patterns(patterns, key).Select(p => p.ToString()).Select(text => RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")")];
     }
 
     public static SslProtocols ReadTlsProtocols(ConfigMapping map)
@@ -82,21 +73,20 @@ internal static class DatadogCompatibility
         bool unknown = false;
         foreach ((string name, YamlNode node, string itemPath) in names)
         {
-            switch (name)
+            protocols |= name switch
             {
-                case "TLSv1.2":
-                    protocols |= SslProtocols.Tls12;
-                    break;
-                case "TLSv1.3":
-                    protocols |= SslProtocols.Tls13;
-                    break;
-                case "SSLv3" or "TLSv1" or "TLSv1.1":
-                    map.Context.Notice(node, itemPath, $"{name} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
-                    break;
-                default:
-                    map.Context.Error(node, itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(name)}");
-                    unknown = true;
-                    break;
+                "TLSv1.2" => SslProtocols.Tls12,
+                "TLSv1.3" => SslProtocols.Tls13,
+                _ => SslProtocols.None,
+            };
+            if (name is "SSLv3" or "TLSv1" or "TLSv1.1")
+            {
+                map.Context.Notice(node, itemPath, $"{name} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
+            }
+            else if (name is not ("TLSv1.2" or "TLSv1.3"))
+            {
+                map.Context.Error(node, itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(name)}");
+                unknown = true;
             }
         }
 

@@ -49,17 +49,13 @@ internal static class SecretBackend
     private static byte[] Run(SecretBackendConfig config, byte[] request, out string? error)
     {
         error = null;
-        var start = new ProcessStartInfo(config.Command)
+        var start = new ProcessStartInfo(config.Command, config.Arguments)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in config.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the process did not start");
         // Standard error is read (so a chatty backend cannot block on a full pipe) and dropped: it may hold secrets.

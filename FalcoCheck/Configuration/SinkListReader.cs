@@ -89,10 +89,8 @@ internal static class SinkListReader
         int index = known.IndexOf(name);
         if (index < 0)
         {
-            string? suggestion = KeySuggester.Suggest(name, known);
             ctx.Error(typeNode!, typePath, (name == datadogOnly ? $"'{name}' is a Datadog option FalcoCheck does not support" : $"unknown {what} {ValueReader.Quote(name)}")
-                + $"; expected one of {string.Join(", ", known)}"
-                + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+                + $"; expected one of {string.Join(", ", known)}{KeySuggester.DidYouMean(name, known)}");
             return null;
         }
 

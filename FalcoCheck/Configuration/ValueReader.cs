@@ -102,19 +102,12 @@ internal static class ValueReader
     public static string? OneOf(ConfigReadContext ctx, YamlNode? node, string path, IReadOnlyList<string> allowed)
     {
         string? text = String(ctx, node, path);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (allowed.Contains(text, StringComparer.Ordinal))
+        if (text is null || allowed.Contains(text, StringComparer.Ordinal))
         {
             return text;
         }
 
-        string? suggestion = KeySuggester.Suggest(text, allowed);
-        ctx.Error(node!, path, $"expected one of {string.Join(", ", allowed)}, got {Quote(text)}"
-            + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+        ctx.Error(node!, path, $"expected one of {string.Join(", ", allowed)}, got {Quote(text)}{KeySuggester.DidYouMean(text, allowed)}");
         return null;
     }
 
@@ -130,11 +123,10 @@ internal static class ValueReader
             return null;
         }
 
-        string example = $"{schemes[0]}://host:port/";
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host)
             || uri.Scheme.Length == 0 || uri.IsFile || uri.IsUnc)
         {
-            ctx.Error(node!, path, $"expected an absolute URL such as {example}");
+            ctx.Error(node!, path, $"expected an absolute URL such as {schemes[0]}://host:port/");
             return null;
         }
 
@@ -147,7 +139,7 @@ internal static class ValueReader
         return uri;
     }
 
-    public static IReadOnlyList<string>? StringList(ConfigReadContext ctx, YamlNode? node, string path, bool allowEmptyItems = false)
+    public static IReadOnlyList<string>? StringList(ConfigReadContext ctx, YamlNode? node, string path)
     {
         if (YamlScalars.IsNull(node))
         {
@@ -164,7 +156,7 @@ internal static class ValueReader
         int errors = ctx.ErrorCount;
         for (int i = 0; i < sequence.Children.Count; i++)
         {
-            string? item = RequiredString(ctx, sequence.Children[i], Index(path, i), allowEmpty: allowEmptyItems);
+            string? item = RequiredString(ctx, sequence.Children[i], Index(path, i));
             if (item is not null)
             {
                 items.Add(item);

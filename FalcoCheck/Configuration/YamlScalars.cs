@@ -59,18 +59,8 @@ internal static partial class YamlScalars
 
     public static bool TryParseBool(string text, out bool value)
     {
-        switch (text)
-        {
-            case "true" or "True" or "TRUE":
-                value = true;
-                return true;
-            case "false" or "False" or "FALSE":
-                value = false;
-                return true;
-            default:
-                value = false;
-                return false;
-        }
+        value = text is "true" or "True" or "TRUE";
+        return value || text is "false" or "False" or "FALSE";
     }
 
     public static bool TryParseInteger(string text, out long value) =>
