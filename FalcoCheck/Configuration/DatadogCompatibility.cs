@@ -12,11 +12,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class DatadogCompatibility
 {
-    // The instance table's names, looked up when read: that table's initializers use PatternSection below.
-    private static string IgnoreTags => InstanceConfigReader.IgnoreTags.Name;
-    private static string TlsProtocolsAllowed => InstanceConfigReader.TlsProtocols.Name;
-    private static string TlsCiphers => InstanceConfigReader.TlsCiphers.Name;
-
     /// <summary>The keys of <c>metric_patterns</c>.</summary>
     public static OptionSection PatternSection { get; } = new("metric_patterns", "a mapping with include and/or exclude",
     [
@@ -41,7 +36,7 @@ internal static class DatadogCompatibility
     /// <summary><c>tags</c> without the entries an <c>ignore_tags</c> regular expression finds (Python's re.search).</summary>
     public static IReadOnlyList<string> WithoutIgnoredTags(ConfigMapping map, IReadOnlyList<string> tags)
     {
-        var patterns = Patterns(map, IgnoreTags);
+        var patterns = Patterns(map, InstanceConfigReader.IgnoreTags.Name);
         return patterns.Count == 0 ? tags : [.. tags.Where(tag => !patterns.Exists(p => p.IsMatch(tag)))];
     }
 
@@ -64,7 +59,7 @@ internal static class DatadogCompatibility
 
     public static SslProtocols ReadTlsProtocols(ConfigMapping map)
     {
-        if (map.StringItems(TlsProtocolsAllowed) is not { } names)
+        if (map.StringItems(InstanceConfigReader.TlsProtocols.Name) is not { } names)
         {
             return SslProtocols.None;
         }
@@ -92,7 +87,7 @@ internal static class DatadogCompatibility
 
         if (protocols == SslProtocols.None && !unknown && names.Count > 0)
         {
-            map.Error(TlsProtocolsAllowed, "none of these can be offered; add TLSv1.2 or TLSv1.3");
+            map.Error(InstanceConfigReader.TlsProtocols.Name, "none of these can be offered; add TLSv1.2 or TLSv1.3");
         }
 
         return protocols;
@@ -101,7 +96,7 @@ internal static class DatadogCompatibility
     /// <summary>IANA names (TLS_AES_128_GCM_SHA256), the usual OpenSSL names, or ALL (the system's list: null).</summary>
     public static IReadOnlyList<TlsCipherSuite>? ReadTlsCiphers(ConfigMapping map)
     {
-        if (map.StringItems(TlsCiphers) is not { } names)
+        if (map.StringItems(InstanceConfigReader.TlsCiphers.Name) is not { } names)
         {
             return null;
         }
