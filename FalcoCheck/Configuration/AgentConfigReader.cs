@@ -36,13 +36,13 @@ internal static class AgentConfigReader
     private static readonly TextOption<string> Site = Declare.Site("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
     private static readonly SectionOption Proxy = Nested("proxy",
         "the proxy of every sink (metrics and alert logs); DD_PROXY_HTTP, DD_PROXY_HTTPS and DD_PROXY_NO_PROXY override it",
-        "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", ProxyConfigReader.Section);
+        "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", () => ProxyConfigReader.Section);
     private static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "the sinks connect directly, ignoring HTTP(S)_PROXY too");
     private static readonly SectionOption Sinks = Nested("sinks", "where metrics go; each entry is one sink (see `sinks.*`)",
         "\n  - type: console\n    format: table\n  - type: file\n    path: out/falco-metrics.jsonl", kind: OptionKind.List, typeWord: "list of mappings",
         rule: "one console sink");
     private static readonly SectionOption Alerts = Nested("alerts", "Falco's alerts as logs (see `alerts`)",
-        "\n  http:\n    listen: 127.0.0.1:2801\n  sinks:\n    - type: file\n      path: out/falco-alerts.jsonl", AlertsConfigReader.Section);
+        "\n  http:\n    listen: 127.0.0.1:2801\n  sinks:\n    - type: file\n      path: out/falco-alerts.jsonl", () => AlertsConfigReader.Section);
 
     public static OptionSection Section { get; } = new("agent", "a mapping of agent settings",
     [

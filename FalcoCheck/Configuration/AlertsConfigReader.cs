@@ -26,7 +26,7 @@ internal static partial class AlertsConfigReader
 
     public static OptionSection HttpSection { get; } = new("alerts.http", "a mapping of receiver settings", [Listen, Token, TokenHeader, TlsCert, TlsKey, MaxBodySize]);
 
-    private static readonly SectionOption Http = Nested("http", "the receiver for Falco's `http_output`", "\n  listen: 127.0.0.1:2801", HttpSection);
+    private static readonly SectionOption Http = Nested("http", "the receiver for Falco's `http_output`", "\n  listen: 127.0.0.1:2801", () => HttpSection);
     private static readonly TextOption<IReadOnlyList<string>> Files = StringList("files", "Falco's `file_output` files to follow across rotation",
         "[/var/log/falco/events.json]");
     private static readonly SectionOption SinkList = Nested("sinks", "where alerts go; each entry is one log sink (see `alerts.sinks.*`)",

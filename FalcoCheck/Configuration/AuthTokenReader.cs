@@ -28,9 +28,9 @@ internal static class AuthTokenReader
     public static OptionSection WriterSection { get; } = new("auth_token.writer", "a mapping", [WriterType, HeaderName, Value, Placeholder]);
 
     private static readonly SectionOption Reader = Declare.Nested("reader", "where the token comes from",
-        "\n  type: file\n  path: /var/run/secrets/kubernetes.io/serviceaccount/token", ReaderSection, required: true);
+        "\n  type: file\n  path: /var/run/secrets/kubernetes.io/serviceaccount/token", () => ReaderSection, required: true);
     private static readonly SectionOption Writer = Declare.Nested("writer", "where the token goes",
-        "\n  type: header\n  name: Authorization\n  value: Bearer <TOKEN>", WriterSection, required: true);
+        "\n  type: header\n  name: Authorization\n  value: Bearer <TOKEN>", () => WriterSection, required: true);
 
     public static OptionSection Section { get; } = new(Key, "a mapping with reader and writer", [Reader, Writer]);
 

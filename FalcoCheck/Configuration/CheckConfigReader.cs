@@ -13,11 +13,11 @@ internal static class CheckConfigReader
     /// <summary>conf.yaml's root.</summary>
     public static OptionSection Section { get; } = new("conf.yaml", "a mapping with init_config and instances",
     [
-        Declare.Nested(InitConfigReader.Section.Name, "options of every instance (see `init_config`)", "{}", InitConfigReader.Section),
+        Declare.Nested(InitConfigReader.Section.Name, "options of every instance (see `init_config`)", "{}", () => InitConfigReader.Section),
         Declare.Nested(InstancesKey, "the endpoints to scrape (see `instances`)", "\n  - openmetrics_endpoint: http://localhost:8765/metrics",
-            InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
+            () => InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
         Declare.Nested(LogInputReader.Key, "Falco's alert files, as the Datadog Agent's `logs:` (see `logs`)",
-            "\n  - type: file\n    path: /var/log/falco/events.json", LogInputReader.Section, OptionKind.List, "list of mappings"),
+            "\n  - type: file\n    path: /var/log/falco/events.json", () => LogInputReader.Section, OptionKind.List, "list of mappings"),
     ])
     {
         DatadogOnly = DatadogOnlyOptions.CheckFile,

@@ -22,10 +22,13 @@ internal static class DaemonConfigReader
     public static OptionSection StatusSection { get; } = new("status", "a mapping", [Enabled, Listen]);
 
     private static readonly SectionOption Status = Nested("status", "the endpoint `falcocheck status` reads", "\n  enabled: true\n  listen: 127.0.0.1:8766",
-        StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
+        () => StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
+
+    private static readonly SectionOption Kubernetes = Nested("kubernetes", "Kubernetes discovery of Falco pods (see `kubernetes`)",
+        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", () => KubernetesConfigReader.Section);
 
     /// <summary>The daemon's settings, in falcocheck.yaml's order; the README's table is made from them.</summary>
-    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, KubernetesConfigReader.Option];
+    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, Kubernetes];
 
     public static OptionSection Section { get; } = new("daemon", "a mapping", Options) { TopLevel = true };
 
@@ -36,6 +39,6 @@ internal static class DaemonConfigReader
         Status = Status.Open(map) is { } status ? new StatusConfig { Enabled = Enabled.Read(status), Listen = Listen.Read(status)! } : new StatusConfig(),
         StateFlushInterval = StateFlushInterval.Read(map),
         ShutdownTimeout = ShutdownTimeout.Read(map),
-        Kubernetes = KubernetesConfigReader.Read(map),
+        Kubernetes = map.Get(Kubernetes.Name) is null ? null : KubernetesConfigReader.Read(Kubernetes.Open(map)),
     };
 }

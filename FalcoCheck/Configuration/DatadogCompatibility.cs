@@ -46,7 +46,8 @@ internal static class DatadogCompatibility
     /// </summary>
     public static (IReadOnlyList<string> Include, IReadOnlyList<string> Exclude) ReadMetricPatterns(ConfigMapping map)
     {
-        if (InstanceConfigReader.MetricPatterns.Open(map) is not { } patterns)
+        // Opened only when written: a file without it never builds its table.
+        if (map.Get(InstanceConfigReader.MetricPatterns.Name) is null || InstanceConfigReader.MetricPatterns.Open(map) is not { } patterns)
         {
             return ([], []);
         }

@@ -110,7 +110,7 @@ internal static class Declare
         };
 
     /// <summary>A value with a shape of its own, read by its own code (a nested mapping, a list of entries).</summary>
-    public static SectionOption Nested(string name, string doc, string? example = null, OptionSection? section = null,
+    public static SectionOption Nested(string name, string doc, string? example = null, Func<OptionSection>? section = null,
         OptionKind kind = OptionKind.Section, string? typeWord = null, string? rule = null, bool required = false) =>
         new(name, doc, section, kind) { Example = example, TypeWord = typeWord, DefaultRule = rule, Required = required };
 

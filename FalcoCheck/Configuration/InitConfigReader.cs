@@ -6,7 +6,7 @@ namespace FalcoCheck.Configuration;
 internal static class InitConfigReader
 {
     private static readonly SectionOption Proxy = Declare.Nested("proxy", "the proxy of every instance without its own",
-        ProxyConfigReader.Example, ProxyConfigReader.Section);
+        ProxyConfigReader.Example, () => ProxyConfigReader.Section);
 
     private static readonly ValueOption<bool> SkipProxy = Declare.Bool("skip_proxy", false, "instances connect directly, ignoring any proxy");
 

@@ -36,7 +36,7 @@ internal static class InstanceConfigReader
         "OpenMetrics V2's name for the same list as `extra_metrics` (both are read)", "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
     internal static readonly SectionOption MetricPatterns = Nested("metric_patterns",
         "`include:` / `exclude:` regular expressions searched in raw names; with `include`, only matches are sent; `exclude` wins",
-        "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", DatadogCompatibility.PatternSection);
+        "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", () => DatadogCompatibility.PatternSection);
     internal static readonly SectionOption ExcludeMetricsByLabels = Nested("exclude_metrics_by_labels",
         "`label: true` (any value) or `label: [values]` drops matching series", "{}");
     internal static readonly TextOption<IReadOnlyList<string>> ExcludeLabels = StringList("exclude_labels", "labels that never become tags", "[]");
@@ -75,7 +75,7 @@ internal static class InstanceConfigReader
         "samples past this many in one payload are not submitted, and counted" + Limit);
     internal static readonly ValueOption<long> MaxCounterContexts = Integer("max_counter_contexts", CounterStateOptions.DefaultMaxContexts, 1, CountLimit,
         "distinct counters kept for counts; new ones past it are not counted" + Limit);
-    internal static readonly SectionOption Proxy = Nested("proxy", "this instance's proxy", ProxyConfigReader.Example, ProxyConfigReader.Section, rule: "`init_config.proxy`");
+    internal static readonly SectionOption Proxy = Nested("proxy", "this instance's proxy", ProxyConfigReader.Example, () => ProxyConfigReader.Section, rule: "`init_config.proxy`");
     internal static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "connect directly, ignoring any proxy");
     internal static readonly TextOption<string> AuthType = Text("auth_type",
         "`basic` only (Datadog's `digest`, `ntlm`, `kerberos` and `aws` are refused)", "basic", @default: "basic");

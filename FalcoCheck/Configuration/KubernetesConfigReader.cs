@@ -22,22 +22,18 @@ internal static class KubernetesConfigReader
     public static OptionSection Section { get; } = new("kubernetes", "a mapping of Kubernetes discovery settings",
         [Enabled, Kubeconfig, NodeName, Namespaces, ClusterName, PodLabelsAsTags, ResyncPeriod]);
 
-    /// <summary>The agent file's key, declared with the daemon's options.</summary>
-    public static SectionOption Option { get; } = Declare.Nested(Section.Name, "Kubernetes discovery of Falco pods (see `kubernetes`)",
-        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", Section);
-
     /// <summary>Kubernetes names (RFC 1123 subdomains) are at most 253 characters.</summary>
     private const int MaxNameLength = 253;
 
-    public static KubernetesConfig? Read(ConfigMapping agent)
+    /// <summary>The opened <c>kubernetes:</c> mapping; null (after an error, or when absent) gives null.</summary>
+    public static KubernetesConfig? Read(ConfigMapping? map)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ConfigReadContext ctx = agent.Context;
-        ConfigMapping? map = Option.Open(agent);
-        if (map is null || agent.Get(Option.Name) is null)
+        if (map is null)
         {
             return null;
         }
+
+        ConfigReadContext ctx = map.Context;
 
         var config = new KubernetesConfig
         {
