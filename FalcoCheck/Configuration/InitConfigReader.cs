@@ -35,10 +35,7 @@ internal static class InitConfigReader
         }
 
         TimeSpan? timeout = Timeout.Written(map);
-        if (timeout is not null)
-        {
-            timeoutNode = map.Get(Timeout.Name);
-        }
+        timeoutNode = timeout is null ? null : map.Get(Timeout.Name);
 
         return new InitConfig
         {

@@ -52,8 +52,6 @@ internal static class NetworkSinkReader
 
     public static readonly ConfigOption[] Delivery = [Timeout, MaxRetries, RetryInitialBackoff, RetryMaxBackoff, QueueSize, FlushTimeout, SpoolMaxSize];
 
-    private static string SecondsText(TimeSpan value) => InstanceConfigReader.SecondsText(value);
-
     public static DeliveryOptions ReadDelivery(ConfigMapping map)
     {
         TimeSpan? initial = RetryInitialBackoff.Written(map);
@@ -70,7 +68,8 @@ internal static class NetworkSinkReader
         };
         if (initial > max)
         {
-            map.Error(RetryInitialBackoff.Name, $"{SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} ({SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
+            map.Error(RetryInitialBackoff.Name, $"{InstanceConfigReader.SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} "
+                + $"({InstanceConfigReader.SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
         }
 
         return delivery;

@@ -22,14 +22,8 @@ internal static class ProxyConfigReader
     /// <summary>Returns null when the proxy is absent or after recording errors.</summary>
     public static Scraping.OutboundProxy? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
     {
-        if (YamlScalars.IsNull(node))
-        {
-            return null;
-        }
-
         int errors = ctx.ErrorCount;
-        ConfigMapping? map = Section.Open(ctx, node, path, fallback);
-        if (map is null)
+        if (YamlScalars.IsNull(node) || Section.Open(ctx, node, path, fallback) is not { } map)
         {
             return null;
         }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -10,7 +9,7 @@ namespace FalcoCheck.Configuration;
 /// 1.2 rather than YAML 1.1 so that <c>yes</c>, <c>on</c> and <c>no</c> stay strings: Norway's country code is
 /// not a boolean. Quoted, literal and folded scalars are always strings.
 /// </summary>
-internal static partial class YamlScalars
+internal static class YamlScalars
 {
     private const string StrTag = "tag:yaml.org,2002:str";
 
@@ -34,8 +33,8 @@ internal static partial class YamlScalars
     {
         "" or "~" or "null" or "Null" or "NULL" => ScalarKind.Null,
         "true" or "True" or "TRUE" or "false" or "False" or "FALSE" => ScalarKind.Bool,
-        _ when Integer().IsMatch(text) => ScalarKind.Integer,
-        _ when Float().IsMatch(text) => ScalarKind.Float,
+        _ when IsInteger(text) => ScalarKind.Integer,
+        _ when IsFloat(text) => ScalarKind.Float,
         _ => ScalarKind.String,
     };
 
@@ -70,11 +69,27 @@ internal static partial class YamlScalars
         double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
             CultureInfo.InvariantCulture, out value) && double.IsFinite(value);
 
-    // The core schema's own expressions (section 10.3.2); octal and hex are ints too: we only need to know the kind
-    // here, and reject them later as "not a plain decimal".
-    [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Integer();
+    private static bool IsInteger(string text)
+    {
+        // Core schema: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Octal and hex are ints too; we only need to know the
+        // kind here, and reject them later as "not a plain decimal".
+        ReadOnlySpan<char> s = text;
+        if (s.StartsWith("0o") || s.StartsWith("0x"))
+        {
+            return s.Length > 2;
+        }
 
-    [GeneratedRegex(@"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\z", RegexOptions.CultureInvariant)]
-    private static partial Regex Float();
+        s = s.StartsWith('-') || s.StartsWith('+') ? s[1..] : s;
+        return s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
+    }
+
+    /// <summary>
+    /// Core schema: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, which is what double.TryParse takes with these
+    /// styles once words such as "Infinity" (a string in YAML) are ruled out by the last character; and .inf, .nan.
+    /// </summary>
+    private static bool IsFloat(string text) =>
+        text is ".inf" or ".Inf" or ".INF" or "+.inf" or "-.inf" or "+.Inf" or "-.Inf" or "+.INF" or "-.INF" or ".nan" or ".NaN" or ".NAN"
+        || (text.Length > 0 && (char.IsAsciiDigit(text[^1]) || text[^1] == '.')
+            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out _));
 }
