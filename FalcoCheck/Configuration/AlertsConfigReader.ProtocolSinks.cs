@@ -56,22 +56,22 @@ internal static partial class AlertsConfigReader
     private static readonly ValueOption<TimeSpan> OtlpLogsTimeout = Timeout(OtlpLogsOptions.DefaultTimeout);
 
     public static OptionSection Alertmanager => field ??= Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
-        [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Webhook => field ??= Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
-        [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
-        [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
+        () => [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Nats => field ??= Sink(NatsSinkConfig.TypeName, "NATS messages",
-        [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, NatsTimeout, .. NetworkSinkReader.Tls]);
+        () => [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, NatsTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Loki => field ??= Sink(LokiSinkConfig.TypeName, "Grafana Loki's push API",
-        [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
-        [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     private static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {

@@ -53,11 +53,11 @@ internal static partial class AlertsConfigReader
     };
 
     public static OptionSection DatadogLogs { get; } = Sink(DatadogLogsSinkConfig.TypeName, "Datadog's logs intake",
-        [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
+        () => [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
 
-    public static OptionSection FileSink { get; } = Sink(FileSinkConfig.TypeName, "one alert document per line, appended", [SinkConfigReader.Path]);
+    public static OptionSection FileSink { get; } = Sink(FileSinkConfig.TypeName, "one alert document per line, appended", () => [SinkConfigReader.Path]);
 
-    public static OptionSection ConsoleSink { get; } = Sink(ConsoleSinkConfig.TypeName, "one alert document per line on standard output", []);
+    public static OptionSection ConsoleSink { get; } = Sink(ConsoleSinkConfig.TypeName, "one alert document per line on standard output", () => []);
 
     // Computed on first use: the protocol sinks' tables are in the other part of this class, whose initializers may run later.
     public static IReadOnlyList<OptionSection> SinkTypes => field ??=
@@ -66,7 +66,7 @@ internal static partial class AlertsConfigReader
     public static IReadOnlyList<string> KnownSinkTypes => field ??= [.. SinkTypes.Select(SinkListReader.TypeOf)];
 
     /// <summary>A log sink type's table; the routing keys (<see cref="AlertRouteReader"/>) come on top of it.</summary>
-    internal static OptionSection Sink(string type, string doc, IReadOnlyList<ConfigOption> options) =>
+    internal static OptionSection Sink(string type, string doc, Func<IReadOnlyList<ConfigOption>> options) =>
         SinkListReader.Section("alerts.sinks", type, doc, options);
 
     internal static ValueOption<TimeSpan> Timeout(TimeSpan @default) => Seconds("timeout", @default.TotalSeconds, "seconds per request");

@@ -23,9 +23,9 @@ internal static class AuthTokenReader
     private static readonly TextOption<string> Placeholder = Declare.Text("placeholder", "what `value` marks the token with", "<TOKEN>",
         @default: AuthTokenConfig.DefaultPlaceholder);
 
-    public static OptionSection ReaderSection { get; } = new("auth_token.reader", "a mapping", [ReaderType, TokenFile, Pattern]);
+    public static OptionSection ReaderSection { get; } = new("auth_token.reader", "a mapping", [ReaderType, TokenFile, Pattern]) { Type = "file" };
 
-    public static OptionSection WriterSection { get; } = new("auth_token.writer", "a mapping", [WriterType, HeaderName, Value, Placeholder]);
+    public static OptionSection WriterSection { get; } = new("auth_token.writer", "a mapping", [WriterType, HeaderName, Value, Placeholder]) { Type = "header" };
 
     private static readonly SectionOption Reader = Declare.Nested("reader", "where the token comes from",
         "\n  type: file\n  path: /var/run/secrets/kubernetes.io/serviceaccount/token", () => ReaderSection, required: true);

@@ -4,8 +4,8 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// One YAML mapping being bound to a record: checks every key against the section's key list when opened
-/// (unknown keys get a "did you mean", Datadog-only keys say so), then hands out typed values by key with the
-/// full setting path for messages. Null or missing mappings read as empty, so <c>init_config:</c> with nothing
+/// (unknown keys get a "did you mean", Datadog-only keys say so), then hands out value nodes by key, with the
+/// full setting path and place for messages; options read their values through it. Null or missing mappings read as empty, so <c>init_config:</c> with nothing
 /// after it is fine.
 /// </summary>
 internal sealed class ConfigMapping
@@ -97,15 +97,8 @@ internal sealed class ConfigMapping
     /// Where a message about <paramref name="key"/> points: its value; its key when the value is empty (an empty
     /// value's mark is just past the colon, where there is nothing to see); the mapping when the key is absent.
     /// </summary>
-    public SourcePosition PositionOf(string key)
-    {
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            return Position;
-        }
-
-        return Context.At(IsEmpty(entry.Value) ? entry.Key : entry.Value);
-    }
+    public SourcePosition PositionOf(string key) =>
+        _entries.TryGetValue(key, out var entry) ? Context.At(IsEmpty(entry.Value) ? entry.Key : entry.Value) : Position;
 
     /// <summary>True for a value written as nothing at all (<c>key:</c>), as opposed to <c>~</c> or <c>null</c>.</summary>
     public static bool IsEmpty(YamlNode node) =>

@@ -16,51 +16,51 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class SinkConfigReader
 {
-    private static readonly TextOption<string> Format = OneOf("format", ["table", "json"], "table", "`table` (for people) or `json` (one object per line)");
+    private static TextOption<string> Format => field ??= OneOf("format", ["table", "json"], "table", "`table` (for people) or `json` (one object per line)");
 
     /// <summary>The file of a file sink, metrics and alert logs alike.</summary>
-    public static readonly TextOption<string> Path = FilePath("path", "the file, appended to; relative to falcocheck.yaml", "out/falco.jsonl", required: true);
+    public static TextOption<string> Path => field ??= FilePath("path", "the file, appended to; relative to falcocheck.yaml", "out/falco.jsonl", required: true);
 
-    public static OptionSection Console { get; } = SinkListReader.Section("sinks", ConsoleSinkConfig.TypeName, "print each batch", [Format]);
+    public static OptionSection Console { get; } = SinkListReader.Section("sinks", ConsoleSinkConfig.TypeName, "print each batch", () => [Format]);
 
-    public static OptionSection File { get; } = SinkListReader.Section("sinks", FileSinkConfig.TypeName, "append each batch to a file, as JSON lines", [Path]);
+    public static OptionSection File { get; } = SinkListReader.Section("sinks", FileSinkConfig.TypeName, "append each batch to a file, as JSON lines", () => [Path]);
 
-    private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
+    private static TextOption<Secret> ApiKey => field ??= SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
         "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
-    private static readonly TextOption<string> Site = Declare.Site("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
+    private static TextOption<string> Site => field ??= Declare.Site("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
         "datadoghq.eu", "agent's `site` (`datadoghq.com`)");
-    private static readonly TextOption<Uri> DatadogUrl = Url("url", Net.HttpSchemes,
+    private static TextOption<Uri> DatadogUrl => field ??= Url("url", Net.HttpSchemes,
         "base URL of any server speaking Datadog's API, instead of `site`", "http://127.0.0.1:8428/datadog");
-    private static readonly TextOption<string> ApiVersion = OneOf("api_version", ["v2", "v1"], "v2", "`v2` or `v1` (the legacy series format)");
-    private static readonly TextOption<string> DatadogCompression = OneOf("compression", ["gzip", "deflate", "zstd", "none"], "gzip",
+    private static TextOption<string> ApiVersion => field ??= OneOf("api_version", ["v2", "v1"], "v2", "`v2` or `v1` (the legacy series format)");
+    private static TextOption<string> DatadogCompression => field ??= OneOf("compression", ["gzip", "deflate", "zstd", "none"], "gzip",
         "`gzip`, `deflate` (zlib), `zstd` (v2 only), `none`");
-    private static readonly ValueOption<bool> SendServiceChecks = Bool("send_service_checks", true, "post `falco.openmetrics.health` to `/api/v1/check_run`");
+    private static ValueOption<bool> SendServiceChecks => field ??= Bool("send_service_checks", true, "post `falco.openmetrics.health` to `/api/v1/check_run`");
 
-    private static readonly TextOption<string> Address = Text("address", "`udp://HOST:PORT` or `unix:///PATH` (a Unix datagram socket)",
+    private static TextOption<string> Address => field ??= Text("address", "`udp://HOST:PORT` or `unix:///PATH` (a Unix datagram socket)",
         "udp://127.0.0.1:8125", "`udp://127.0.0.1:8125`");
 
     /// <summary>From the smallest useful datagram (one short line) to the largest UDP payload over IPv4 (65535 − 8 − 20).</summary>
-    private static readonly ValueOption<long> MaxPacketSize = Bytes("max_packet_size", DogStatsDOptions.DefaultUdpPacketSize, 64, 65_507,
+    private static ValueOption<long> MaxPacketSize => field ??= Bytes("max_packet_size", DogStatsDOptions.DefaultUdpPacketSize, 64, 65_507,
         "bytes per datagram", rule: "1432 (UDP), 8192 (Unix)");
 
-    private static readonly TextOption<Uri> OtlpUrl = Url("url", Net.HttpSchemes, "the full URL of the OTLP/HTTP metrics intake",
+    private static TextOption<Uri> OtlpUrl => field ??= Url("url", Net.HttpSchemes, "the full URL of the OTLP/HTTP metrics intake",
         "http://127.0.0.1:4318/v1/metrics", required: true);
     /// <summary>OTLP's options, metrics and logs alike.</summary>
-    internal static readonly TextOption<string> ServiceName = Text("service_name", "`service.name` of the resource", "falco", @default: OtlpOptions.DefaultServiceName);
-    private static readonly TextOption<string> Temporality = OneOf("temporality", ["cumulative", "delta"], "cumulative", "counts as cumulative or delta sums");
-    internal static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
+    internal static TextOption<string> ServiceName => field ??= Text("service_name", "`service.name` of the resource", "falco", @default: OtlpOptions.DefaultServiceName);
+    private static TextOption<string> Temporality => field ??= OneOf("temporality", ["cumulative", "delta"], "cumulative", "counts as cumulative or delta sums");
+    internal static TextOption<string> OtlpCompression => field ??= OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
 
     public static OptionSection Datadog { get; } = SinkListReader.Section("sinks", DatadogSinkConfig.TypeName, "Datadog's metrics intake (or any server speaking it)",
-        [ApiKey, Site, DatadogUrl, ApiVersion, DatadogCompression, SendServiceChecks, Net.TlsVerify, Net.TlsCaCert, .. Net.Delivery]);
+        () => [ApiKey, Site, DatadogUrl, ApiVersion, DatadogCompression, SendServiceChecks, Net.TlsVerify, Net.TlsCaCert, .. Net.Delivery]);
 
     public static OptionSection DogStatsD { get; } = SinkListReader.Section("sinks", DogStatsDSinkConfig.TypeName, "DogStatsD datagrams",
-        [Address, MaxPacketSize, Net.QueueSize, Net.FlushTimeout, Net.RetryMaxBackoff, Net.SpoolMaxSize]);
+        () => [Address, MaxPacketSize, Net.QueueSize, Net.FlushTimeout, Net.RetryMaxBackoff, Net.SpoolMaxSize]);
 
     public static OptionSection RemoteWrite { get; } = SinkListReader.Section("sinks", RemoteWriteSinkConfig.TypeName, "Prometheus Remote Write 1.0",
-        [Net.Url, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
+        () => [Net.Url, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
 
     public static OptionSection Otlp { get; } = SinkListReader.Section("sinks", OtlpSinkConfig.TypeName, "OTLP/HTTP metrics",
-        [OtlpUrl, ServiceName, Temporality, OtlpCompression, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
+        () => [OtlpUrl, ServiceName, Temporality, OtlpCompression, .. Net.Auth, .. Net.Tls, .. Net.Delivery]);
 
     public static IReadOnlyList<OptionSection> Types { get; } = [Console, File, Datadog, DogStatsD, RemoteWrite, Otlp];
 

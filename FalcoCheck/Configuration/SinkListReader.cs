@@ -10,10 +10,14 @@ namespace FalcoCheck.Configuration;
 internal static class SinkListReader
 {
     /// <summary>A sink type's table: its required <c>type</c> first, then its options.</summary>
-    public static OptionSection Section(string list, string type, string doc, IReadOnlyList<ConfigOption> options) =>
-        new($"{list}.{type}", "a mapping with type", [Declare.Text("type", doc, type, required: true), .. options]) { IsList = true };
+    public static OptionSection Section(string list, string type, string doc, Func<IReadOnlyList<ConfigOption>> options) =>
+        new($"{list}.{type}", "a mapping with type", () => [Declare.Text("type", doc, type, required: true), .. options()])
+        {
+            IsList = true,
+            Type = type,
+        };
 
-    public static string TypeOf(OptionSection section) => section.Options[0].Example!;
+    public static string TypeOf(OptionSection section) => section.Type!;
 
     /// <summary>
     /// The entries <paramref name="read"/> gives for a <c>sinks:</c> list; null when absent, or after an error when it is

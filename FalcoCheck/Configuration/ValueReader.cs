@@ -39,18 +39,13 @@ internal static class ValueReader
         }
 
         string? text = EnvExpander.Expand(ctx, scalar, path, out bool usedEnv);
-        if (text is null)
+        if (text is null || allowEmpty || !string.IsNullOrWhiteSpace(text))
         {
-            return null;
+            return text;
         }
 
-        if (!allowEmpty && string.IsNullOrWhiteSpace(text))
-        {
-            ctx.Error(scalar, path, usedEnv ? "must not be empty (the environment variable is empty)" : "must not be empty");
-            return null;
-        }
-
-        return text;
+        ctx.Error(scalar, path, usedEnv ? "must not be empty (the environment variable is empty)" : "must not be empty");
+        return null;
     }
 
     /// <summary>A list item or map value: null is an error here, not "use the default".</summary>
@@ -70,25 +65,18 @@ internal static class ValueReader
         : YamlScalars.TryParseBool(text, out bool value) ? value
         : Invalid<bool>(ctx, node!, path, $"expected true or false, got {Quote(text)} (YAML 1.2 booleans are only true and false)");
 
-    public static TimeSpan? Seconds(ConfigReadContext ctx, YamlNode? node, string path)
-    {
-        string? text = TypedText(ctx, node, path, "a number of seconds");
-        if (text is null)
+    public static TimeSpan? Seconds(ConfigReadContext ctx, YamlNode? node, string path) =>
+        TypedText(ctx, node, path, "a number of seconds") is not { } text ? null
+        : !YamlScalars.TryParseNumber(text, out double seconds)
+            ? Invalid<TimeSpan>(ctx, node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}")
+        : seconds switch
         {
-            return null;
-        }
-
-        return !YamlScalars.TryParseNumber(text, out double seconds)
-                ? Invalid<TimeSpan>(ctx, node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}")
-            : seconds switch
-            {
-                <= 0 => Invalid<TimeSpan>(ctx, node!, path, $"must be greater than 0 seconds, got {Quote(text)}"),
-                < MinSeconds => Invalid<TimeSpan>(ctx, node!, path, $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}"),
-                > MaxSeconds => Invalid<TimeSpan>(ctx, node!, path,
-                    $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}"),
-                _ => TimeSpan.FromSeconds(seconds),
-            };
-    }
+            <= 0 => Invalid<TimeSpan>(ctx, node!, path, $"must be greater than 0 seconds, got {Quote(text)}"),
+            < MinSeconds => Invalid<TimeSpan>(ctx, node!, path, $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}"),
+            > MaxSeconds => Invalid<TimeSpan>(ctx, node!, path,
+                $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}"),
+            _ => TimeSpan.FromSeconds(seconds),
+        };
 
     public static long? Integer(ConfigReadContext ctx, YamlNode? node, string path, long min, long max) =>
         TypedText(ctx, node, path, "an integer") is not { } text ? null
@@ -117,8 +105,7 @@ internal static class ValueReader
     /// </summary>
     public static Uri? Url(ConfigReadContext ctx, YamlNode? node, string path, IReadOnlyList<string> schemes)
     {
-        string? text = String(ctx, node, path);
-        if (text is null)
+        if (String(ctx, node, path) is not { } text)
         {
             return null;
         }
