@@ -56,11 +56,10 @@ internal static class AgentConfigReader
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
-        var defaults = new AgentConfig();
         ConfigMapping? map = Section.Open(ctx, root, string.Empty, ctx.At(1, 1));
         if (map is null)
         {
-            return defaults;
+            return new AgentConfig();
         }
 
         // First: the secret backend resolves the ENC[] values of the whole file, in place, so the map reads them.
@@ -84,7 +83,7 @@ internal static class AgentConfigReader
         var config = new AgentConfig
         {
             SourceFile = sourceFile,
-            Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
+            Hostname = hostnameOverride ?? hostname ?? Environment.MachineName,
             Tags = Tags.Read(map) ?? [],
             Sinks = SinkConfigReader.ReadList(ctx, map.Get(Sinks.Name), Sinks.Name, inherited) ?? [new ConsoleSinkConfig(map.Position)],
             StateDir = stateDir,

@@ -5,8 +5,8 @@ namespace FalcoCheck.Configuration;
 /// <summary>
 /// One YAML mapping being bound to a record: checks every key against the section's key list when opened
 /// (unknown keys get a "did you mean", Datadog-only keys say so), then hands out value nodes by key, with the
-/// full setting path and place for messages; options read their values through it. Null or missing mappings read as empty, so <c>init_config:</c> with nothing
-/// after it is fine.
+/// full setting path and place for messages; options read their values through it. Null or missing mappings read
+/// as empty, so <c>init_config:</c> with nothing after it is fine.
 /// </summary>
 internal sealed class ConfigMapping
 {

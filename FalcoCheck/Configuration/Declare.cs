@@ -41,11 +41,17 @@ internal static class Declare
 
     /// <summary>Never printed: the value becomes a <see cref="Configuration.Secret"/>.</summary>
     public static TextOption<Secret> SecretText(string name, string doc, string? example = null, string? rule = null) =>
-        new(name, OptionKind.Secret, doc, static (c, n, p) => ValueReader.String(c, n, p) is { } text ? new Secret(text) : null) { Example = example, DefaultRule = rule };
+        new(name, OptionKind.Secret, doc, static (c, n, p) => ValueReader.String(c, n, p) is { } text ? new Secret(text) : null)
+        {
+            Example = example, DefaultRule = rule,
+        };
 
     /// <summary>A file path; a relative path resolves against the config file's directory.</summary>
     public static TextOption<string> FilePath(string name, string doc, string? example = null, string? rule = null, bool required = false) =>
-        new(name, OptionKind.Path, doc, static (c, n, p) => ValueReader.String(c, n, p) is { } path ? c.ResolvePath(path) : null) { Example = example, DefaultRule = rule, Required = required };
+        new(name, OptionKind.Path, doc, static (c, n, p) => ValueReader.String(c, n, p) is { } path ? c.ResolvePath(path) : null)
+        {
+            Example = example, DefaultRule = rule, Required = required,
+        };
 
     /// <summary>One word of <paramref name="values"/>; a near miss gets a "did you mean".</summary>
     public static TextOption<string> OneOf(string name, IReadOnlyList<string> values, string? @default, string doc, string? example = null) =>
@@ -59,7 +65,10 @@ internal static class Declare
 
     /// <summary>A list of strings; <paramref name="commas"/> also takes one comma-separated string, as NO_PROXY does.</summary>
     public static TextOption<IReadOnlyList<string>> StringList(string name, string doc, string? example = null, string? rule = null, bool commas = false) =>
-        new(name, OptionKind.List, doc, commas ? ValueReader.CommaList : static (c, n, p) => ValueReader.StringList(c, n, p)) { Example = example, DefaultRule = rule };
+        new(name, OptionKind.List, doc, commas ? ValueReader.CommaList : static (c, n, p) => ValueReader.StringList(c, n, p))
+        {
+            Example = example, DefaultRule = rule,
+        };
 
     public static TextOption<IReadOnlyDictionary<string, string>> StringMap(string name, string doc, string? example = null) =>
         new(name, OptionKind.Map, doc, static (c, n, p) => ValueReader.StringMap(c, n, p)) { Example = example };

@@ -36,11 +36,10 @@ internal static class ProxyConfigReader
 
     private static Uri? ReadUrl(ConfigMapping map, TextOption<Uri> option)
     {
-        string key = option.Name;
-        if (map.Get(key) is YamlScalarNode { Value: { } text }
+        if (map.Get(option.Name) is YamlScalarNode { Value: { } text }
             && text.StartsWith("socks5h://", StringComparison.OrdinalIgnoreCase))
         {
-            map.Error(key, "scheme 'socks5h' is not supported; use socks5, which lets the proxy resolve host names");
+            map.Error(option.Name, "scheme 'socks5h' is not supported; use socks5, which lets the proxy resolve host names");
             return null;
         }
 

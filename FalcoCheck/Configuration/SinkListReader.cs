@@ -13,8 +13,7 @@ internal static class SinkListReader
     public static OptionSection Section(string list, string type, string doc, Func<IReadOnlyList<ConfigOption>> options) =>
         new($"{list}.{type}", "a mapping with type", () => [Declare.Text("type", doc, type, required: true), .. options()])
         {
-            IsList = true,
-            Type = type,
+            IsList = true, Type = type,
         };
 
     public static string TypeOf(OptionSection section) => section.Type!;
