@@ -113,11 +113,11 @@ internal sealed class AlertsConfigTests
         yield return Case("unknown key suggests", "alerts:\n  file: [x]\n", "falcocheck.yaml:2:3: alerts.file: unknown setting 'file'; did you mean 'files'?");
         yield return Case("section a list", "alerts: [x]\n", "falcocheck.yaml:1:9: alerts: expected a mapping of alert settings, got a list");
         yield return Case("listen without port", "alerts:\n  http:\n    listen: 127.0.0.1\n",
-            "falcocheck.yaml:3:13: alerts.http.listen: expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
+            "falcocheck.yaml:3:13: alerts.http.listen: expected an IP address and port such as 127.0.0.1:2801 or [::1]:2801 (port 0 picks a free port), got '127.0.0.1'");
         yield return Case("listen a host name", "alerts:\n  http:\n    listen: falco.local:2801\n",
-            "falcocheck.yaml:3:13: alerts.http.listen: expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
+            "falcocheck.yaml:3:13: alerts.http.listen: expected an IP address and port such as 127.0.0.1:2801 or [::1]:2801 (port 0 picks a free port), got 'falco.local:2801'");
         yield return Case("http unknown key", "alerts:\n  http:\n    tokn: x\n", "falcocheck.yaml:3:5: alerts.http.tokn: unknown setting 'tokn'; did you mean 'token'?");
-        yield return Case("tls_key alone", "alerts:\n  http:\n    tls_key: k.pem\n", "falcocheck.yaml:3:14: alerts.http.tls_key: tls_key needs tls_cert");
+        yield return Case("tls_key alone", "alerts:\n  http:\n    tls_key: k.pem\n", "falcocheck.yaml:3:14: alerts.http.tls_key: tls_cert is required when tls_key is set");
         yield return Case("body limit too small", "alerts:\n  http:\n    max_body_size: 10\n",
             "falcocheck.yaml:3:20: alerts.http.max_body_size: must be between 1024 and 67108864, got 10");
         yield return Case("sink type unknown", "alerts:\n  sinks:\n    - type: datadog\n",

@@ -14,19 +14,19 @@ internal sealed class AuthTokenTests
         // "auth_token:" is line 3, reader: 4, its type and path 5-6, writer: 7, its type 8, name 9, value 10.
         yield return Case("reader oauth is Datadog-only",
             Block("  reader:\n        type: oauth\n        url: https://idp/token", Writer),
-            "conf.yaml:5:15: instances[0].auth_token.reader.type: 'oauth' is a Datadog option FalcoCheck does not support; FalcoCheck supports type: file");
+            "conf.yaml:5:15: instances[0].auth_token.reader.type: 'oauth' is a Datadog option FalcoCheck does not support; expected one of file");
         yield return Case("writer missing", Block(Reader),
             "conf.yaml:4:7: instances[0].auth_token.writer: required setting is missing");
         yield return Case("reader path missing", Block("  reader:\n        type: file", Writer),
             "conf.yaml:5:9: instances[0].auth_token.reader.path: required setting is missing");
         yield return Case("reader type missing", Block("  reader:\n        path: /t", Writer),
-            "conf.yaml:5:9: instances[0].auth_token.reader.type: required setting is missing (FalcoCheck supports type: file)");
+            "conf.yaml:5:9: instances[0].auth_token.reader.type: required setting is missing; expected one of file");
         yield return Case("pattern with two groups", Block(Reader + "\n        pattern: (a)(b)", Writer),
             "conf.yaml:7:18: instances[0].auth_token.reader.pattern: must have exactly one capture group (the token), found 2");
         yield return Case("pattern that does not compile", Block(Reader + "\n        pattern: (a", Writer),
             "conf.yaml:7:18: instances[0].auth_token.reader.pattern: invalid regular expression: Invalid pattern '(a' at offset 2. Not enough )'s.");
         yield return Case("writer type body", Block(Reader, "  writer:\n        type: body\n        name: X"),
-            "conf.yaml:8:15: instances[0].auth_token.writer.type: expected 'header', got 'body'");
+            "conf.yaml:8:15: instances[0].auth_token.writer.type: unknown writer type 'body'; expected one of header");
         yield return Case("writer value without placeholder", Block(Reader, Writer + "\n        value: Bearer TOKEN"),
             "conf.yaml:10:16: instances[0].auth_token.writer.value: must contain the placeholder '<TOKEN>' where the token goes");
         yield return Case("writer name not a header", Block(Reader, "  writer:\n        type: header\n        name: 'Auth: x'"),

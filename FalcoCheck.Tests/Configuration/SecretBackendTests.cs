@@ -137,7 +137,7 @@ internal sealed class SecretBackendTests
         Assert.Multiple(() =>
         {
             Assert.That(encError!.Errors.Select(x => x.Message), Has.Some.EqualTo("ENC[] cannot be used in the secret_backend_* settings"));
-            Assert.That(Render(orphanError!.Errors, dir), Is.EqualTo(new[] { "b.yaml:1:25: secret_backend_timeout: secret_backend_timeout needs secret_backend_command" }));
+            Assert.That(Render(orphanError!.Errors, dir), Is.EqualTo(new[] { "b.yaml:1:25: secret_backend_timeout: secret_backend_command is required when secret_backend_timeout is set" }));
         });
     }
 

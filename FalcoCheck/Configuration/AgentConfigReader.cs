@@ -16,6 +16,9 @@ internal static class AgentConfigReader
     private const string HostnameMessage =
         "expected a host name of at most 255 letters, digits, '-', '_' and '.'";
 
+    // Never quotes the value back: a proxy URL may carry a password.
+    private const string ProxyMessage = "expected an absolute URL such as http://proxy:3128/";
+
     internal const string SiteMessage =
         "expected a Datadog site such as datadoghq.com or datadoghq.eu, without https:// or a path";
 
@@ -30,16 +33,16 @@ internal static class AgentConfigReader
     private static readonly ValueOption<long> MaxConcurrentScrapes = Integer("max_concurrent_scrapes", AgentConfig.DefaultMaxConcurrentScrapes, 1, 1024,
         "scrapes running at once (1–1024)");
     private static readonly TextOption<Secret> ApiKey = SecretText("api_key", "Datadog API key of the datadog sinks; DD_API_KEY overrides; never printed", "\"%%env_DD_API_KEY%%\"");
-    private static readonly TextOption<string> Site = Text("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
+    private static readonly TextOption<string> Site = Declare.Site("site", "Datadog site of the datadog sinks; DD_SITE overrides", AgentConfig.DefaultSite, "`datadoghq.com`");
     private static readonly SectionOption Proxy = Nested("proxy",
         "the proxy of every sink (metrics and alert logs); DD_PROXY_HTTP, DD_PROXY_HTTPS and DD_PROXY_NO_PROXY override it",
-        "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", ProxyConfigReader.Section);
+        "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy: [localhost]", () => ProxyConfigReader.Section);
     private static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "the sinks connect directly, ignoring HTTP(S)_PROXY too");
     private static readonly SectionOption Sinks = Nested("sinks", "where metrics go; each entry is one sink (see `sinks.*`)",
         "\n  - type: console\n    format: table\n  - type: file\n    path: out/falco-metrics.jsonl", kind: OptionKind.List, typeWord: "list of mappings",
         rule: "one console sink");
     private static readonly SectionOption Alerts = Nested("alerts", "Falco's alerts as logs (see `alerts`)",
-        "\n  http:\n    listen: 127.0.0.1:2801\n  sinks:\n    - type: file\n      path: out/falco-alerts.jsonl", AlertsConfigReader.Section);
+        "\n  http:\n    listen: 127.0.0.1:2801\n  sinks:\n    - type: file\n      path: out/falco-alerts.jsonl", () => AlertsConfigReader.Section);
 
     public static OptionSection Section { get; } = new("agent", "a mapping of agent settings",
     [
@@ -53,23 +56,20 @@ internal static class AgentConfigReader
 
     public static AgentConfig Read(ConfigReadContext ctx, YamlNode? root, string sourceFile)
     {
-        var defaults = new AgentConfig();
         ConfigMapping? map = Section.Open(ctx, root, string.Empty, ctx.At(1, 1));
         if (map is null)
         {
-            return defaults;
+            return new AgentConfig();
         }
 
+        // First: the secret backend resolves the ENC[] values of the whole file, in place, so the map reads them.
+        SecretBackendConfig? secrets = SecretReferences.ReadBackend(map);
+        SecretReferences.Resolve(ctx, root, secrets);
+        string? site = Site.Read(map);
         string? hostname = Hostname.Read(map);
         if (hostname is not null && !IsValidHostname(hostname))
         {
             map.Error(Hostname.Name, HostnameMessage);
-        }
-
-        string? site = Site.Read(map);
-        if (site is not null && !IsValidSite(site))
-        {
-            map.Error(Site.Name, SiteMessage);
         }
 
         // Read before the sinks, which inherit them (a datadog sink without api_key uses the agent's; every HTTP
@@ -78,27 +78,25 @@ internal static class AgentConfigReader
         string? hostnameOverride = Override(ctx, "DD_HOSTNAME", Hostname.Name, IsValidHostname, HostnameMessage);
         Secret? apiKey = Override(ctx, "DD_API_KEY", ApiKey.Name, static _ => true, string.Empty) is { } key ? new Secret(key) : ApiKey.Read(map);
         string siteOrDefault = Override(ctx, "DD_SITE", Site.Name, IsValidSite, SiteMessage) ?? site ?? AgentConfig.DefaultSite;
+        string stateDir = StateDir.Read(map) ?? ctx.ResolvePath(AgentConfig.DefaultStateDir);
+        var inherited = new AgentDefaults(apiKey, siteOrDefault, stateDir);
         var config = new AgentConfig
         {
             SourceFile = sourceFile,
-            Hostname = hostnameOverride ?? hostname ?? defaults.Hostname,
+            Hostname = hostnameOverride ?? hostname ?? Environment.MachineName,
             Tags = Tags.Read(map) ?? [],
-            Sinks = SinkConfigReader.ReadList(ctx, map.Get(Sinks.Name), Sinks.Name, new SinkDefaults(apiKey, siteOrDefault))
-                ?? [new ConsoleSinkConfig(map.Position)],
-            StateDir = StateDir.Read(map) ?? ctx.ResolvePath(AgentConfig.DefaultStateDir),
+            Sinks = SinkConfigReader.ReadList(ctx, map.Get(Sinks.Name), Sinks.Name, inherited) ?? [new ConsoleSinkConfig(map.Position)],
+            StateDir = stateDir,
             LogLevel = LogLevel.Read(map)!,
             ConfdPath = ConfdPath.Read(map) ?? ctx.ResolvePath(AgentConfig.DefaultConfdPath),
             ApiKey = apiKey,
             Site = siteOrDefault,
             MaxConcurrentScrapes = (int)MaxConcurrentScrapes.Read(map),
             Proxy = ctx.OutboundProxy,
+            SecretBackend = secrets,
+            Alerts = AlertsConfigReader.Read(ctx, map.Get(Alerts.Name), Alerts.Name, inherited),
         };
-
-        // Read last: the alert sinks inherit the resolved api_key, site and state_dir.
-        return DaemonConfigReader.Read(map, config) with
-        {
-            Alerts = AlertsConfigReader.Read(ctx, map.Get(Alerts.Name), Alerts.Name, new AgentDefaults(config.ApiKey, config.Site, config.StateDir)),
-        };
+        return DaemonConfigReader.Read(map, config);
     }
 
     /// <summary>
@@ -108,8 +106,8 @@ internal static class AgentConfigReader
     private static Scraping.OutboundProxy? ReadProxy(ConfigReadContext ctx, ConfigMapping map)
     {
         Scraping.OutboundProxy? file = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position);
-        Uri? http = ProxyOverride(ctx, "DD_PROXY_HTTP") ?? file?.Http;
-        Uri? https = ProxyOverride(ctx, "DD_PROXY_HTTPS") ?? file?.Https;
+        Uri? http = Override(ctx, "DD_PROXY_HTTP", Proxy.Name, IsProxyUrl, ProxyMessage) is { } httpProxy ? new Uri(httpProxy) : file?.Http;
+        Uri? https = Override(ctx, "DD_PROXY_HTTPS", Proxy.Name, IsProxyUrl, ProxyMessage) is { } httpsProxy ? new Uri(httpsProxy) : file?.Https;
         IReadOnlyList<string> noProxy = ctx.GetEnv("DD_PROXY_NO_PROXY") is { Length: > 0 } hosts
             ? hosts.Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : file?.NoProxy ?? [];
@@ -117,23 +115,8 @@ internal static class AgentConfigReader
         return http is null && https is null && !skip ? null : new Scraping.OutboundProxy(http, https, noProxy, skip);
     }
 
-    private static Uri? ProxyOverride(ConfigReadContext ctx, string variable)
-    {
-        string? value = ctx.GetEnv(variable)?.Trim();
-        if (string.IsNullOrEmpty(value))
-        {
-            return null;
-        }
-
-        if (Uri.TryCreate(value, UriKind.Absolute, out Uri? url) && url.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5")
-        {
-            return url;
-        }
-
-        // Never quoted back: a proxy URL may carry a password.
-        ctx.Error(new SourcePosition("$" + variable, 1, 1), Proxy.Name, "expected an absolute URL such as http://proxy:3128/");
-        return null;
-    }
+    private static bool IsProxyUrl(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out Uri? url) && url.Scheme is "http" or "https" or "socks4" or "socks4a" or "socks5";
 
     /// <summary>
     /// An environment override, or null when the variable is unset or empty. A bad value is reported at

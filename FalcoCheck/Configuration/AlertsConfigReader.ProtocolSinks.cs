@@ -1,24 +1,45 @@
+using FalcoCheck.Sinks.Alertmanager;
 using FalcoCheck.Sinks.Loki;
 using FalcoCheck.Sinks.Nats;
 using FalcoCheck.Sinks.OtlpLogs;
 using FalcoCheck.Sinks.Syslog;
+using FalcoCheck.Sinks.Webhook;
 using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;
 
-/// <summary>The protocol log sinks of <c>alerts.sinks</c>: syslog, nats, loki and otlp_logs, one reader each.</summary>
+/// <summary>
+/// The log sinks of <c>alerts.sinks</c> that speak another system's protocol: alertmanager, webhook, syslog, nats, loki
+/// and otlp_logs, one reader each. The HTTP ones take the metrics sinks' auth and TLS keys (<see cref="NetworkSinkReader"/>).
+/// </summary>
 internal static partial class AlertsConfigReader
 {
+    public static IReadOnlyList<string> WebhookFormats { get; } = ["json", "slack", "mattermost", "teams"];
+
+    private static readonly TextOption<Uri> AlertmanagerUrl = Url("url", NetworkSinkReader.HttpSchemes,
+        "Alertmanager's base URL (with its route prefix if any); the sink appends `api/v2/alerts`", "http://127.0.0.1:9093", required: true);
+    private static readonly ValueOption<TimeSpan> ExpiresAfter = Seconds("expires_after", null,
+        "seconds (at most a day) until `endsAt`; Falcosidekick's `expiresafter`", "3600", "none");
+    private static readonly TextOption<IReadOnlyDictionary<string, string>> AlertmanagerLabels = StringMap("extra_labels",
+        "fixed labels (`cluster: prod-eu`); names `[a-zA-Z_][a-zA-Z0-9_]*`", "\n  cluster: prod-eu");
+    private static readonly TextOption<Uri> WebhookUrl = Url("url", NetworkSinkReader.HttpSchemes,
+        "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
+    private static readonly TextOption<string> PayloadFormat = OneOf("format", WebhookFormats, "json", "`json`, `slack`, `mattermost` or `teams`");
+    private static readonly ValueOption<TimeSpan> AlertmanagerTimeout = Timeout(AlertmanagerOptions.DefaultTimeout);
+    private static readonly ValueOption<TimeSpan> WebhookTimeout = Timeout(WebhookOptions.DefaultTimeout);
+
     private static readonly TextOption<string> SyslogHost = Text("host", "the syslog server", "127.0.0.1", required: true);
     private static readonly ValueOption<long> SyslogPort = Integer("port", 514, 1, 65535, "the server's port", rule: "514, 6514 with `protocol: tls`");
     private static readonly TextOption<string> SyslogProtocol = OneOf("protocol", ["udp", "tcp", "tls"], "udp", "`udp`, `tcp` or `tls` (RFC 5426, 6587, 5425)");
     private static readonly TextOption<string> MessageFormat = OneOf("format", ["json", "text"], "json", "`json` (the alert document) or `text` (Falco's output line)");
     private static readonly TextOption<string> Facility = OneOf("facility", SyslogOptions.Facilities, "user", "the syslog facility");
+    private static readonly ValueOption<TimeSpan> SyslogTimeout = Timeout(SyslogOptions.DefaultTimeout);
 
     private static readonly TextOption<Uri> NatsUrl = Url("url", ["nats", "tls"], "`nats://HOST:PORT`, or `tls://` for TLS", "nats://127.0.0.1:4222", required: true);
     private static readonly TextOption<string> Subject = Text("subject", "the subject; `<priority>` and `<rule>` are replaced",
         NatsOptions.DefaultSubject, @default: NatsOptions.DefaultSubject);
     private static readonly TextOption<Secret> NatsToken = SecretText("token", "log in with a token instead of username and password; never printed", "\"%%env_NATS_TOKEN%%\"");
+    private static readonly ValueOption<TimeSpan> NatsTimeout = Timeout(NatsOptions.DefaultTimeout);
 
     private static readonly TextOption<Uri> LokiUrl = Url("url", NetworkSinkReader.HttpSchemes, "Loki's base URL; the sink appends `loki/api/v1/push`",
         "http://127.0.0.1:3100", required: true);
@@ -28,24 +49,67 @@ internal static partial class AlertsConfigReader
         "stream labels, some of `priority`, `rule`, `source`, `hostname`, `k8s_ns_name`", "[priority, rule]", "`priority`, `rule`, `source`, `hostname`");
     private static readonly TextOption<IReadOnlyDictionary<string, string>> ExtraLabels = StringMap("extra_labels", "fixed labels of every stream",
         "\n  cluster: prod-eu");
+    private static readonly ValueOption<TimeSpan> LokiTimeout = Timeout(LokiOptions.DefaultTimeout);
 
     private static readonly TextOption<Uri> OtlpLogsUrl = Url("url", NetworkSinkReader.HttpSchemes, "the collector; a bare address gets `/v1/logs`",
         "http://127.0.0.1:4318", required: true);
-    private static readonly TextOption<string> ServiceName = Text("service_name", "`service.name` of the resource", "falco",
-        @default: Sinks.Otlp.OtlpOptions.DefaultServiceName);
-    private static readonly TextOption<string> OtlpCompression = OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
+    private static readonly ValueOption<TimeSpan> OtlpLogsTimeout = Timeout(OtlpLogsOptions.DefaultTimeout);
+
+    public static OptionSection Alertmanager => field ??= Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
+        () => [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    public static OptionSection Webhook => field ??= Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
+        () => [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
-        [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, Timeout(SyslogOptions.DefaultTimeout), .. NetworkSinkReader.Tls]);
+        () => [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Nats => field ??= Sink(NatsSinkConfig.TypeName, "NATS messages",
-        [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, Timeout(NatsOptions.DefaultTimeout), .. NetworkSinkReader.Tls]);
+        () => [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, NatsTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Loki => field ??= Sink(LokiSinkConfig.TypeName, "Grafana Loki's push API",
-        [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, Timeout(LokiOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
-        [OtlpLogsUrl, ServiceName, OtlpCompression, Timeout(OtlpLogsOptions.DefaultTimeout), .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+
+    private static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
+    {
+        var endpoint = NetworkSinkReader.Endpoint(map, AlertmanagerUrl);
+        TimeSpan? expires = ExpiresAfter.Written(map);
+
+        IReadOnlyDictionary<string, string>? labels = AlertmanagerLabels.Read(map);
+        foreach (string name in labels?.Keys ?? [])
+        {
+            if (!IsLabelName(name))
+            {
+                map.Error(AlertmanagerLabels.Name, $"label name '{name}' is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
+            }
+        }
+
+        return endpoint is null ? null : new AlertmanagerSinkConfig(map.Position, new AlertmanagerOptions
+        {
+            Endpoint = endpoint,
+            ExpiresAfter = expires,
+            ExtraLabels = labels ?? new Dictionary<string, string>(),
+            Timeout = AlertmanagerTimeout.Read(map),
+        });
+    }
+
+    private static WebhookSinkConfig? ReadWebhook(ConfigMapping map)
+    {
+        // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
+        Uri? url = WebhookUrl.Read(map);
+        var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
+        WebhookFormat format = PayloadFormat.Read(map) switch
+        {
+            "slack" => WebhookFormat.Slack,
+            "mattermost" => WebhookFormat.Mattermost,
+            "teams" => WebhookFormat.Teams,
+            _ => WebhookFormat.Json,
+        };
+        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = WebhookTimeout.Read(map) });
+    }
 
     private static SyslogSinkConfig ReadSyslog(ConfigMapping map)
     {
@@ -78,7 +142,7 @@ internal static partial class AlertsConfigReader
             Transport = transport,
             Format = MessageFormat.Read(map) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
             Facility = SyslogOptions.FacilityCode(facility),
-            Timeout = map.Seconds("timeout") ?? SyslogOptions.DefaultTimeout,
+            Timeout = SyslogTimeout.Read(map),
             Tls = NetworkSinkReader.ReadTls(map),
         };
         return new SyslogSinkConfig(map.Position, options);
@@ -90,10 +154,9 @@ internal static partial class AlertsConfigReader
         string subject = Subject.Read(map)!;
         if (NatsSubject.Problem(subject) is { } problem)
         {
-            map.Error("subject", $"not a NATS subject: it {problem}");
+            map.Error(Subject.Name, $"not a NATS subject: it {problem}");
         }
 
-        NetworkSinkReader.RequireUserAndPassword(map);
         if (map.Has(NatsToken.Name) && map.Has(NetworkSinkReader.Username.Name))
         {
             map.Error(NatsToken.Name, "token and username/password are two ways to log in; use one of them");
@@ -106,7 +169,7 @@ internal static partial class AlertsConfigReader
             Username = NetworkSinkReader.Username.Read(map),
             Password = NetworkSinkReader.Password.Read(map),
             Token = NatsToken.Read(map),
-            Timeout = map.Seconds("timeout") ?? NatsOptions.DefaultTimeout,
+            Timeout = NatsTimeout.Read(map),
             Tls = NetworkSinkReader.ReadTls(map),
         };
         return new NatsSinkConfig(map.Position, options);
@@ -131,10 +194,10 @@ internal static partial class AlertsConfigReader
         {
             foreach (string name in names)
             {
-                int index = IndexOf(LokiOptions.LabelNames, name);
+                int index = LabelIndex(name);
                 if (index < 0)
                 {
-                    map.Error("labels", $"unknown label {ValueReader.Quote(name)}; expected some of {string.Join(", ", LokiOptions.LabelNames)} "
+                    map.Error(LokiLabels.Name, $"unknown label {ValueReader.Quote(name)}; expected some of {string.Join(", ", LokiOptions.LabelNames)} "
                         + "(the output text and per-event fields would make a stream per alert)");
                 }
                 else if (!labels.Contains((LokiLabel)index))
@@ -149,17 +212,17 @@ internal static partial class AlertsConfigReader
         {
             if (!IsLabelName(name))
             {
-                map.Error("extra_labels", $"{ValueReader.Quote(name)} is not a label name (letters, digits and '_', not starting with a digit)");
+                map.Error(ExtraLabels.Name, $"{ValueReader.Quote(name)} is not a label name (letters, digits and '_', not starting with a digit)");
             }
-            else if (IndexOf(LokiOptions.LabelNames, name) is int index and >= 0 && (map.Has("labels") ? labels : LokiOptions.DefaultLabels).Contains((LokiLabel)index))
+            else if (LabelIndex(name) is int index and >= 0 && (map.Has(LokiLabels.Name) ? labels : LokiOptions.DefaultLabels).Contains((LokiLabel)index))
             {
-                map.Error("extra_labels", $"{ValueReader.Quote(name)} is already a label of the alert");
+                map.Error(ExtraLabels.Name, $"{ValueReader.Quote(name)} is already a label of the alert");
             }
         }
 
-        if (map.Has("labels") && labels.Count == 0 && extra.Count == 0 && map.Context.ErrorCount == errors)
+        if (map.Has(LokiLabels.Name) && labels.Count == 0 && extra.Count == 0 && map.Context.ErrorCount == errors)
         {
-            map.Error("labels", "Loki needs at least one label: give labels or extra_labels");
+            map.Error(LokiLabels.Name, "Loki needs at least one label: give labels or extra_labels");
         }
 
         var options = new LokiOptions
@@ -168,9 +231,9 @@ internal static partial class AlertsConfigReader
             Tenant = Tenant.Read(map),
             Encoding = LokiEncoding.Read(map) == "json" ? Sinks.Loki.LokiEncoding.Json : Sinks.Loki.LokiEncoding.Protobuf,
             TextLines = MessageFormat.Read(map) == "text",
-            Labels = map.Has("labels") ? labels : LokiOptions.DefaultLabels,
+            Labels = map.Has(LokiLabels.Name) ? labels : LokiOptions.DefaultLabels,
             ExtraLabels = extra,
-            Timeout = map.Seconds("timeout") ?? LokiOptions.DefaultTimeout,
+            Timeout = LokiTimeout.Read(map),
         };
         return new LokiSinkConfig(map.Position, options);
     }
@@ -188,28 +251,17 @@ internal static partial class AlertsConfigReader
         var options = new OtlpLogsOptions
         {
             Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
-            ServiceName = ServiceName.Read(map)!,
-            Compression = OtlpCompression.Read(map) == "gzip" ? Sinks.Delivery.Compression.Gzip : Sinks.Delivery.Compression.None,
-            Timeout = map.Seconds("timeout") ?? OtlpLogsOptions.DefaultTimeout,
+            ServiceName = SinkConfigReader.ServiceName.Read(map)!,
+            Compression = SinkConfigReader.Compression(SinkConfigReader.OtlpCompression.Read(map)),
+            Timeout = OtlpLogsTimeout.Read(map),
         };
         return new OtlpLogsSinkConfig(map.Position, options);
     }
 
-    private static int IndexOf(IReadOnlyList<string> names, string name)
-    {
-        for (int i = 0; i < names.Count; i++)
-        {
-            if (string.Equals(names[i], name, StringComparison.Ordinal))
-            {
-                return i;
-            }
-        }
+    private static int LabelIndex(string name) => LokiOptions.LabelNames.ToList().IndexOf(name);
 
-        return -1;
-    }
-
-    /// <summary>Prometheus' label name rule, which Loki applies: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
-    private static bool IsLabelName(string name) =>
+    /// <summary>Prometheus' label name rule, which Loki and Alertmanager apply: <c>[a-zA-Z_][a-zA-Z0-9_]*</c>.</summary>
+    internal static bool IsLabelName(string name) =>
         name.Length > 0 && !char.IsAsciiDigit(name[0]) && !name.AsSpan().ContainsAnyExcept(LabelNameChars);
 
     private static readonly System.Buffers.SearchValues<char> LabelNameChars =

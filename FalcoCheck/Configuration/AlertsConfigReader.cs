@@ -12,13 +12,13 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static partial class AlertsConfigReader
 {
-    private static readonly TextOption<string> Listen = Text("listen", "ADDRESS:PORT; port 0 picks a free port", "127.0.0.1:2801", "`127.0.0.1:2801`");
+    private static readonly TextOption<IPEndPoint> Listen = Declare.Listen("listen", AlertsHttpConfig.DefaultPort, anyPort: true, "ADDRESS:PORT; port 0 picks a free port");
     private static readonly TextOption<Secret> Token = SecretText("token", "required of every request, as the URL's user or `token_header`; never printed",
         "\"%%env_FALCO_ALERTS_TOKEN%%\"");
     private static readonly TextOption<string> TokenHeader = Text("token_header", "the header that carries the token", AlertsHttpConfig.DefaultTokenHeader,
         @default: AlertsHttpConfig.DefaultTokenHeader);
     private static readonly TextOption<string> TlsCert = FilePath("tls_cert", "serve HTTPS with this certificate (PEM)", "<CERT_PATH>");
-    private static readonly TextOption<string> TlsKey = FilePath("tls_key", "the certificate's key (PEM); needs `tls_cert`", "<KEY_PATH>");
+    private static readonly TextOption<string> TlsKey = FilePath("tls_key", "the certificate's key (PEM); needs `tls_cert`", "<KEY_PATH>").Needing("tls_cert");
 
     /// <summary>Kestrel refuses larger bodies with 413 anyway; 64 MiB keeps a typo from allowing gigabytes in memory.</summary>
     private static readonly ValueOption<long> MaxBodySize = Bytes("max_body_size", AlertsHttpConfig.DefaultMaxBodyBytes, 1024, 64L * 1024 * 1024,
@@ -26,7 +26,7 @@ internal static partial class AlertsConfigReader
 
     public static OptionSection HttpSection { get; } = new("alerts.http", "a mapping of receiver settings", [Listen, Token, TokenHeader, TlsCert, TlsKey, MaxBodySize]);
 
-    private static readonly SectionOption Http = Nested("http", "the receiver for Falco's `http_output`", "\n  listen: 127.0.0.1:2801", HttpSection);
+    private static readonly SectionOption Http = Nested("http", "the receiver for Falco's `http_output`", "\n  listen: 127.0.0.1:2801", () => HttpSection);
     private static readonly TextOption<IReadOnlyList<string>> Files = StringList("files", "Falco's `file_output` files to follow across rotation",
         "[/var/log/falco/events.json]");
     private static readonly SectionOption SinkList = Nested("sinks", "where alerts go; each entry is one log sink (see `alerts.sinks.*`)",
@@ -42,9 +42,9 @@ internal static partial class AlertsConfigReader
         "seconds between the `falco.alerts.count` points");
 
     private static readonly TextOption<Secret> DatadogApiKey = SecretText("api_key", "never printed", "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
-    private static readonly TextOption<string> DatadogSite = Text("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
+    private static readonly TextOption<string> DatadogSite = Declare.Site("site", "sends to `https://http-intake.logs.<site>`", "datadoghq.eu", "agent's `site`");
     private static readonly TextOption<Uri> DatadogUrl = Url("url", ["https", "http"], "the logs intake's base URL, instead of `site`", "https://http-intake.logs.datadoghq.eu");
-    private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(DatadogLogsSinkConfig.DefaultTimeout);
+    private static readonly ValueOption<TimeSpan> DatadogTimeout = Timeout(Sinks.Logs.DatadogLogsOptions.DefaultTimeout);
 
     public static OptionSection Section { get; } = new("alerts", "a mapping of alert settings",
         [Http, Files, SinkList, Tags, Service, QueueSize, SpoolDir, SpoolMaxSize, MetricsInterval])
@@ -53,39 +53,27 @@ internal static partial class AlertsConfigReader
     };
 
     public static OptionSection DatadogLogs { get; } = Sink(DatadogLogsSinkConfig.TypeName, "Datadog's logs intake",
-        [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
+        () => [DatadogApiKey, DatadogSite, DatadogUrl, DatadogTimeout]);
 
-    public static OptionSection FileSink { get; } = Sink(FileSinkConfig.TypeName, "one alert document per line, appended", [SinkConfigReader.Path]);
+    public static OptionSection FileSink { get; } = Sink(FileSinkConfig.TypeName, "one alert document per line, appended", () => [SinkConfigReader.Path]);
 
-    public static OptionSection ConsoleSink { get; } = Sink(ConsoleSinkConfig.TypeName, "one alert document per line on standard output", []);
+    public static OptionSection ConsoleSink { get; } = Sink(ConsoleSinkConfig.TypeName, "one alert document per line on standard output", () => []);
 
     // Computed on first use: the protocol sinks' tables are in the other part of this class, whose initializers may run later.
     public static IReadOnlyList<OptionSection> SinkTypes => field ??=
-        [DatadogLogs, FileSink, ConsoleSink, AlertHttpSinkReader.Alertmanager, AlertHttpSinkReader.Webhook, Syslog, Nats, Loki, OtlpLogs];
+        [DatadogLogs, FileSink, ConsoleSink, Alertmanager, Webhook, Syslog, Nats, Loki, OtlpLogs];
 
     public static IReadOnlyList<string> KnownSinkTypes => field ??= [.. SinkTypes.Select(SinkListReader.TypeOf)];
 
     /// <summary>A log sink type's table; the routing keys (<see cref="AlertRouteReader"/>) come on top of it.</summary>
-    internal static OptionSection Sink(string type, string doc, IReadOnlyList<ConfigOption> options) =>
+    internal static OptionSection Sink(string type, string doc, Func<IReadOnlyList<ConfigOption>> options) =>
         SinkListReader.Section("alerts.sinks", type, doc, options);
 
     internal static ValueOption<TimeSpan> Timeout(TimeSpan @default) => Seconds("timeout", @default.TotalSeconds, "seconds per request");
 
     /// <summary>Null when the section is absent. <paramref name="agent"/> gives the defaults it inherits.</summary>
-    public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent)
-    {
-        if (node is null)
-        {
-            return null;
-        }
-
-        ConfigMapping? map = Section.Open(ctx, node, path, ctx.At(node));
-        if (map is null)
-        {
-            return null;
-        }
-
-        return new AlertsConfig
+    public static AlertsConfig? Read(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent) =>
+        node is null || Section.Open(ctx, node, path, ctx.At(node)) is not { } map ? null : new AlertsConfig
         {
             Position = map.Position,
             Http = map.Get(Http.Name) is { } http ? ReadHttp(ctx, http, map.PathOf(Http.Name)) : null,
@@ -99,87 +87,39 @@ internal static partial class AlertsConfigReader
             FileStateDir = Path.Combine(agent.StateDir, "alerts", "files"),
             MetricsInterval = MetricsInterval.Read(map),
         };
-    }
 
-    private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path)
-    {
-        ConfigMapping? map = HttpSection.Open(ctx, node, path, ctx.At(node));
-        if (map is null)
+    private static AlertsHttpConfig? ReadHttp(ConfigReadContext ctx, YamlNode node, string path) =>
+        HttpSection.Open(ctx, node, path, ctx.At(node)) is not { } map ? null : new AlertsHttpConfig
         {
-            return null;
-        }
-
-        var defaults = new AlertsHttpConfig();
-        IPEndPoint? listen = null;
-        if (Listen.Read(map) is { } text)
-        {
-            listen = ParseListen(text);
-            if (listen is null)
-            {
-                map.Error(Listen.Name, "expected ADDRESS:PORT such as 127.0.0.1:2801, 0.0.0.0:2801 or [::1]:2801 (port 0 picks a free port)");
-            }
-        }
-
-        string? cert = TlsCert.Read(map);
-        string? key = TlsKey.Read(map);
-        if (key is not null && cert is null)
-        {
-            map.Error(TlsKey.Name, "tls_key needs tls_cert");
-        }
-
-        return new AlertsHttpConfig
-        {
-            Listen = listen ?? defaults.Listen,
+            Listen = Listen.Read(map)!,
             Token = Token.Read(map),
             TokenHeader = TokenHeader.Read(map)!,
-            TlsCert = cert,
-            TlsKey = key,
+            TlsCert = TlsCert.Read(map),
+            TlsKey = TlsKey.Read(map),
             MaxBodyBytes = MaxBodySize.Read(map),
         };
-    }
-
-    /// <summary><c>ADDRESS:PORT</c>; <c>localhost</c> means the IPv4 loopback, as Falco's libcurl resolves it first.</summary>
-    internal static IPEndPoint? ParseListen(string text)
-    {
-        text = text.Trim();
-        if (text.StartsWith("localhost:", StringComparison.OrdinalIgnoreCase))
-        {
-            text = "127.0.0.1" + text["localhost".Length..];
-        }
-
-        // IPEndPoint.TryParse accepts a bare address (port 0); the port must be written.
-        bool hasPort = text.StartsWith('[') ? text.Contains("]:", StringComparison.Ordinal) : text.Count(c => c == ':') == 1;
-        return hasPort && IPEndPoint.TryParse(text, out IPEndPoint? endpoint) ? endpoint : null;
-    }
 
     private static List<SinkConfig>? ReadSinks(ConfigReadContext ctx, YamlNode? node, string path, AgentDefaults agent) =>
         SinkListReader.ReadList(ctx, node, path, $"at least one sink is required (known types: {string.Join(", ", KnownSinkTypes)})", (entryNode, entryPath) =>
         {
             // Routing is read first, for every type alike, and taken out of the entry before its type's keys are checked.
             AlertRoute route = entryNode is YamlMappingNode entry ? AlertRouteReader.Take(ctx, entry, entryPath) : AlertRoute.All;
-            SinkConfig? sink = ReadSink(ctx, entryNode, entryPath, agent);
+            SinkConfig? sink = SinkListReader.Read(ctx, entryNode, entryPath, SinkTypes, "log sink type", (map, type) => ReadSink(map, type, agent));
             return sink is null || route.IsAll ? sink : sink with { Route = route };
         });
 
-    private static SinkConfig? ReadSink(ConfigReadContext ctx, YamlNode node, string path, AgentDefaults agent)
+    private static SinkConfig? ReadSink(ConfigMapping map, string type, AgentDefaults agent) => type switch
     {
-        // Each type's reader records its errors and may still build a record; one with errors is dropped here.
-        ConfigMapping? map = SinkListReader.Open(ctx, node, path, SinkTypes, "log sink type", out string type);
-        int errors = ctx.ErrorCount;
-        SinkConfig? sink = map is null ? null : type switch
-        {
-            DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
-            FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
-            AlertmanagerSinkConfig.TypeName => AlertHttpSinkReader.ReadAlertmanager(map),
-            WebhookSinkConfig.TypeName => AlertHttpSinkReader.ReadWebhook(map),
-            ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
-            SyslogSinkConfig.TypeName => ReadSyslog(map),
-            NatsSinkConfig.TypeName => ReadNats(map),
-            LokiSinkConfig.TypeName => ReadLoki(map),
-            _ => ReadOtlpLogs(map),
-        };
-        return ctx.ErrorCount == errors ? sink : null;
-    }
+        DatadogLogsSinkConfig.TypeName => ReadDatadog(map, agent),
+        FileSinkConfig.TypeName => SinkConfigReader.Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
+        AlertmanagerSinkConfig.TypeName => ReadAlertmanager(map),
+        WebhookSinkConfig.TypeName => ReadWebhook(map),
+        ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, ConsoleFormat.Json),
+        SyslogSinkConfig.TypeName => ReadSyslog(map),
+        NatsSinkConfig.TypeName => ReadNats(map),
+        LokiSinkConfig.TypeName => ReadLoki(map),
+        _ => ReadOtlpLogs(map),
+    };
 
     private static DatadogLogsSinkConfig? ReadDatadog(ConfigMapping map, AgentDefaults agent)
     {
@@ -192,12 +132,7 @@ internal static partial class AlertsConfigReader
         }
 
         string? site = DatadogSite.Read(map);
-        if (site is not null && !AgentConfigReader.IsValidSite(site))
-        {
-            map.Error(DatadogSite.Name, AgentConfigReader.SiteMessage);
-        }
-
-        Uri url = DatadogUrl.Read(map) ?? DatadogLogsSinkConfig.SiteUrl(site ?? agent.Site);
+        Uri url = DatadogUrl.Read(map) ?? Sinks.Logs.DatadogLogsOptions.SiteUrl(site ?? agent.Site);
         TimeSpan timeout = DatadogTimeout.Read(map);
         return map.Context.ErrorCount == errors && key is not null ? new DatadogLogsSinkConfig(map.Position, key, url, timeout, map.Context.OutboundProxy) : null;
     }

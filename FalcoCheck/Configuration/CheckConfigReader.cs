@@ -8,17 +8,14 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class CheckConfigReader
 {
-    private const string InitConfigKey = "init_config";
-    private const string InstancesKey = "instances";
-
     /// <summary>conf.yaml's root.</summary>
     public static OptionSection Section { get; } = new("conf.yaml", "a mapping with init_config and instances",
     [
-        Declare.Nested(InitConfigKey, "options of every instance (see `init_config`)", "{}", InitConfigReader.Section),
-        Declare.Nested(InstancesKey, "the endpoints to scrape (see `instances`)", "\n  - openmetrics_endpoint: http://localhost:8765/metrics",
-            InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
+        Declare.Nested(InitConfigReader.Section.Name, "options of every instance (see `init_config`)", "{}", () => InitConfigReader.Section),
+        Declare.Nested(InstanceConfigReader.Section.Name, "the endpoints to scrape (see `instances`)", "\n  - openmetrics_endpoint: http://localhost:8765/metrics",
+            () => InstanceConfigReader.Section, OptionKind.List, "list of mappings"),
         Declare.Nested(LogInputReader.Key, "Falco's alert files, as the Datadog Agent's `logs:` (see `logs`)",
-            "\n  - type: file\n    path: /var/log/falco/events.json", LogInputReader.Section, OptionKind.List, "list of mappings"),
+            "\n  - type: file\n    path: /var/log/falco/events.json", () => LogInputReader.Section, OptionKind.List, "list of mappings"),
     ])
     {
         DatadogOnly = DatadogOnlyOptions.CheckFile,
@@ -33,8 +30,8 @@ internal static class CheckConfigReader
             return new CheckConfig(ctx.File, InitConfig.Default, [], ctx.ErrorsInFileOrder(), 0) { Notices = ctx.NoticesInFileOrder() };
         }
 
-        InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigKey), map.Position, out YamlNode? initTimeout);
-        YamlNode? instancesNode = map.Get(InstancesKey);
+        InitConfig init = InitConfigReader.Read(ctx, map.Get(InitConfigReader.Section.Name), map.Position, out YamlNode? initTimeout);
+        YamlNode? instancesNode = map.Get(InstanceConfigReader.Section.Name);
         var instances = new List<InstanceConfig>();
         int declared = 0;
         switch (instancesNode)
@@ -52,11 +49,11 @@ internal static class CheckConfigReader
                 break;
             case YamlSequenceNode or null:
             case YamlScalarNode when YamlScalars.IsNull(instancesNode):
-                ctx.Error(map.PositionOf(InstancesKey), InstancesKey,
+                ctx.Error(map.PositionOf(InstanceConfigReader.Section.Name), InstanceConfigReader.Section.Name,
                     "no instances; add at least one with openmetrics_endpoint: http://localhost:8765/metrics");
                 break;
             default:
-                ctx.Error(instancesNode, InstancesKey, $"expected a list of instances, got {YamlScalars.KindName(instancesNode)}");
+                ctx.Error(instancesNode, InstanceConfigReader.Section.Name, $"expected a list of instances, got {YamlScalars.KindName(instancesNode)}");
                 break;
         }
 

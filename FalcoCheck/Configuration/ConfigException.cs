@@ -6,23 +6,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal sealed class ConfigException : Exception
 {
-    public ConfigException()
-        : this([])
-    {
-    }
-
-    public ConfigException(string message)
-        : base(message)
-    {
-        Errors = [];
-    }
-
-    public ConfigException(string message, Exception innerException)
-        : base(message, innerException)
-    {
-        Errors = [];
-    }
-
     public ConfigException(IReadOnlyList<ConfigError> errors)
         : base(Render(errors))
     {

@@ -35,9 +35,7 @@ internal static class ConfigLoader
         var ctx = new ConfigReadContext(path, getEnv);
         if (TryReadText(ctx, path, out string text) && YamlDocumentLoader.TryLoad(ctx, text, out var root))
         {
-            SecretBackendConfig? secrets = SecretReferences.ReadBackend(ctx, root);
-            SecretReferences.Resolve(ctx, root, secrets);
-            AgentConfig config = AgentConfigReader.Read(ctx, root, path) with { SecretBackend = secrets };
+            AgentConfig config = AgentConfigReader.Read(ctx, root, path);
             if (ctx.ErrorCount == 0)
             {
                 return config;

@@ -4,9 +4,9 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// One YAML mapping being bound to a record: checks every key against the section's key list when opened
-/// (unknown keys get a "did you mean", Datadog-only keys say so), then hands out typed values by key with the
-/// full setting path for messages. Null or missing mappings read as empty, so <c>init_config:</c> with nothing
-/// after it is fine.
+/// (unknown keys get a "did you mean", Datadog-only keys say so), then hands out value nodes by key, with the
+/// full setting path and place for messages; options read their values through it. Null or missing mappings read
+/// as empty, so <c>init_config:</c> with nothing after it is fine.
 /// </summary>
 internal sealed class ConfigMapping
 {
@@ -26,15 +26,12 @@ internal sealed class ConfigMapping
     /// <summary>Where the mapping starts (its first key), or where it would have been when it is absent.</summary>
     public SourcePosition Position { get; }
 
-    public IEnumerable<string> Keys => _entries.Keys;
-
     /// <summary>
-    /// Opens <paramref name="node"/> as a mapping with the given keys (a section's table: <see cref="OptionSection.Open"/>). Returns null after an error if it is a list
-    /// or a scalar. <paramref name="datadogOnly"/> maps keys Datadog accepts there that have no effect here to what
-    /// FalcoCheck does instead: they become notices, not errors.
+    /// Opens <paramref name="node"/> as a mapping with <paramref name="section"/>'s keys. Returns null after an error if
+    /// it is a list or a scalar. The section's Datadog-only keys (accepted there, no effect here) become notices, not
+    /// errors; its options' <see cref="ConfigOption.Needs"/> are checked.
     /// </summary>
-    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback,
-        IReadOnlyCollection<string> knownKeys, IReadOnlyDictionary<string, string>? datadogOnly = null, string what = "a mapping")
+    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback, OptionSection section)
     {
         if (YamlScalars.IsNull(node))
         {
@@ -43,7 +40,7 @@ internal sealed class ConfigMapping
 
         if (node is not YamlMappingNode mapping)
         {
-            ctx.Error(node!, path, $"expected {what}, got {YamlScalars.KindName(node!)}");
+            ctx.Error(node!, path, $"expected {section.What}, got {YamlScalars.KindName(node!)}");
             return null;
         }
 
@@ -56,17 +53,25 @@ internal sealed class ConfigMapping
                 continue;
             }
 
-            if (knownKeys.Contains(key))
+            if (section.Keys.Contains(key))
             {
                 result._entries[key] = ((YamlScalarNode)keyNode, value);
             }
-            else if (datadogOnly is not null && datadogOnly.TryGetValue(key, out string? instead))
+            else if (section.DatadogOnly is not null && section.DatadogOnly.TryGetValue(key, out string? instead))
             {
                 ctx.Notice(keyNode, ValueReader.Child(path, key), $"Datadog option accepted, not used: {instead}");
             }
             else
             {
-                ctx.Error(keyNode, ValueReader.Child(path, key), UnknownKeyMessage(key, knownKeys));
+                ctx.Error(keyNode, ValueReader.Child(path, key), UnknownKeyMessage(key, section.Keys));
+            }
+        }
+
+        foreach (ConfigOption option in section.Options)
+        {
+            if (option.Needs is { } other && result.Has(option.Name) && !result.Has(other))
+            {
+                result.Error(option.Name, $"{other} is required when {option} is set");
             }
         }
 
@@ -77,21 +82,8 @@ internal sealed class ConfigMapping
     /// The value under <paramref name="key"/> in a raw mapping, before the mapping is opened: a section whose key
     /// list depends on its <c>type</c> reads the type first.
     /// </summary>
-    public static YamlNode? Peek(YamlNode? node, string key)
-    {
-        if (node is YamlMappingNode mapping)
-        {
-            foreach ((YamlNode k, YamlNode v) in mapping.Children)
-            {
-                if (k is YamlScalarNode { Value: { } name } && string.Equals(name, key, StringComparison.Ordinal))
-                {
-                    return v;
-                }
-            }
-        }
-
-        return null;
-    }
+    public static YamlNode? Peek(YamlNode? node, string key) => (node as YamlMappingNode)?.Children
+        .FirstOrDefault(entry => entry.Key is YamlScalarNode { Value: { } name } && string.Equals(name, key, StringComparison.Ordinal)).Value;
 
     public string PathOf(string key) => ValueReader.Child(Path, key);
 
@@ -105,15 +97,8 @@ internal sealed class ConfigMapping
     /// Where a message about <paramref name="key"/> points: its value; its key when the value is empty (an empty
     /// value's mark is just past the colon, where there is nothing to see); the mapping when the key is absent.
     /// </summary>
-    public SourcePosition PositionOf(string key)
-    {
-        if (!_entries.TryGetValue(key, out var entry))
-        {
-            return Position;
-        }
-
-        return Context.At(IsEmpty(entry.Value) ? entry.Key : entry.Value);
-    }
+    public SourcePosition PositionOf(string key) =>
+        _entries.TryGetValue(key, out var entry) ? Context.At(IsEmpty(entry.Value) ? entry.Key : entry.Value) : Position;
 
     /// <summary>True for a value written as nothing at all (<c>key:</c>), as opposed to <c>~</c> or <c>null</c>.</summary>
     public static bool IsEmpty(YamlNode node) =>
@@ -133,44 +118,11 @@ internal sealed class ConfigMapping
         return false;
     }
 
-    public string? String(string key, bool allowEmpty = false) => ValueReader.String(Context, Get(key), PathOf(key), allowEmpty);
-
-    public string? RequiredString(string key) => Require(key) ? String(key) : null;
-
-    public Secret? Secret(string key)
-    {
-        string? text = String(key);
-        return text is null ? null : new Secret(text);
-    }
-
-    public bool? Bool(string key) => ValueReader.Bool(Context, Get(key), PathOf(key));
-
-    public TimeSpan? Seconds(string key) => ValueReader.Seconds(Context, Get(key), PathOf(key));
-
-    public long? Integer(string key, long min, long max) => ValueReader.Integer(Context, Get(key), PathOf(key), min, max);
-
-    public string? OneOf(string key, IReadOnlyList<string> allowed) => ValueReader.OneOf(Context, Get(key), PathOf(key), allowed);
-
-    public Uri? Url(string key, IReadOnlyList<string> schemes) => ValueReader.Url(Context, Get(key), PathOf(key), schemes);
-
-    public IReadOnlyList<string>? StringList(string key) => ValueReader.StringList(Context, Get(key), PathOf(key));
-
-    public IReadOnlyDictionary<string, string>? StringMap(string key, bool allowEmptyValues = false, IEqualityComparer<string>? comparer = null) =>
-        ValueReader.StringMap(Context, Get(key), PathOf(key), allowEmptyValues, comparer);
-
     /// <summary>A list of strings, each with its node and path for checks of its own; null when absent or after an error.</summary>
     public IReadOnlyList<(string Text, YamlNode Node, string Path)>? StringItems(string key) =>
-        StringList(key) is { } texts && Get(key) is YamlSequenceNode list
+        ValueReader.StringList(Context, Get(key), PathOf(key)) is { } texts && Get(key) is YamlSequenceNode list
             ? [.. texts.Select((text, i) => (text, list.Children[i], ValueReader.Index(PathOf(key), i)))]
             : null;
-
-    /// <summary>A list of strings, or one comma-separated string, as NO_PROXY and the Agent's log <c>tags</c> take them.</summary>
-    public IReadOnlyList<string>? CommaList(string key) => Get(key) is YamlScalarNode scalar && !YamlScalars.IsNull(scalar)
-        ? String(key)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-        : StringList(key);
-
-    /// <summary>A file path; relative paths resolve against the config file's directory.</summary>
-    public string? FilePath(string key) => String(key) is { } path ? Context.ResolvePath(path) : null;
 
     private static string UnknownKeyMessage(string key, IReadOnlyCollection<string> knownKeys)
     {
@@ -180,10 +132,9 @@ internal sealed class ConfigMapping
             return "YAML merge keys ('<<') are not supported; repeat the settings, or use %%env_NAME%% for shared values";
         }
 
-        string? suggestion = KeySuggester.Suggest(key, knownKeys);
-        if (suggestion is not null)
+        if (KeySuggester.DidYouMean(key, knownKeys) is { Length: > 0 } didYouMean)
         {
-            return $"unknown setting '{key}'; did you mean '{suggestion}'?";
+            return $"unknown setting '{key}'{didYouMean}";
         }
 
         // Short key lists (a sink, a proxy) are worth printing; an instance's forty keys are not.

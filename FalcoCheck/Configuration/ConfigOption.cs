@@ -16,6 +16,12 @@ internal abstract class ConfigOption(string name, OptionKind kind, string doc)
 
     public bool Required { get; init; }
 
+    /// <summary>
+    /// The option of the same section this one is useless without (<c>username</c> needs <c>password</c>): checked when
+    /// the section is opened, "X is required when Y is set". Set by <see cref="Declare.Needing"/>.
+    /// </summary>
+    public string? Needs { get; internal set; }
+
     /// <summary>The constant default as YAML text ("10", "true"), or null when there is none.</summary>
     public string? Default { get; init; }
 

@@ -44,8 +44,6 @@ internal sealed class ConfigReadContext
     /// </summary>
     public Scraping.OutboundProxy? OutboundProxy { get; set; }
 
-    public IReadOnlyList<ConfigError> Errors => _errors;
-
     public int ErrorCount => _errors.Count;
 
     /// <summary>
@@ -67,8 +65,6 @@ internal sealed class ConfigReadContext
 
     /// <summary>Not an error: a Datadog option accepted without effect, and what FalcoCheck does instead.</summary>
     public void Notice(YamlNode node, string path, string message) => _notices.Add(new ConfigError(At(node), path, message));
-
-    public IReadOnlyList<ConfigError> Notices => _notices;
 
     public ConfigError[] NoticesInFileOrder() => [.. _notices.OrderBy(n => n.Position.Line).ThenBy(n => n.Position.Column)];
 

@@ -16,16 +16,19 @@ internal static class DaemonConfigReader
     private static readonly ValueOption<bool> WatchConfig = Bool("watch_config", false,
         "reload when `falcocheck.yaml` or `conf.d/falco.d/conf.yaml` changes, as on SIGHUP");
     private static readonly ValueOption<bool> Enabled = Bool("enabled", true, "serve the status endpoint");
-    private static readonly TextOption<string> Listen = Text("listen",
-        "where: an IPv4 address, `[IPv6]` or `localhost`, and a port; loopback unless you write another address", "127.0.0.1:8766", "`127.0.0.1:8766`");
+    private static readonly TextOption<System.Net.IPEndPoint> Listen = Declare.Listen("listen", StatusConfig.DefaultPort, anyPort: false,
+        "where: an IPv4 address, `[IPv6]` or `localhost`, and a port; loopback unless you write another address");
 
     public static OptionSection StatusSection { get; } = new("status", "a mapping", [Enabled, Listen]);
 
     private static readonly SectionOption Status = Nested("status", "the endpoint `falcocheck status` reads", "\n  enabled: true\n  listen: 127.0.0.1:8766",
-        StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
+        () => StatusSection, rule: "enabled, on 127.0.0.1:8766 (loopback only)");
+
+    private static readonly SectionOption Kubernetes = Nested("kubernetes", "Kubernetes discovery of Falco pods (see `kubernetes`)",
+        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", () => KubernetesConfigReader.Section);
 
     /// <summary>The daemon's settings, in falcocheck.yaml's order; the README's table is made from them.</summary>
-    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, KubernetesConfigReader.Option];
+    public static IReadOnlyList<ConfigOption> Options { get; } = [StateFlushInterval, ShutdownTimeout, WatchConfig, Status, Kubernetes];
 
     public static OptionSection Section { get; } = new("daemon", "a mapping", Options) { TopLevel = true };
 
@@ -33,31 +36,9 @@ internal static class DaemonConfigReader
     public static AgentConfig Read(ConfigMapping map, AgentConfig config) => config with
     {
         WatchConfig = WatchConfig.Read(map),
-        Status = ReadStatus(map) ?? new StatusConfig(),
+        Status = Status.Open(map) is { } status ? new StatusConfig { Enabled = Enabled.Read(status), Listen = Listen.Read(status)! } : new StatusConfig(),
         StateFlushInterval = StateFlushInterval.Read(map),
         ShutdownTimeout = ShutdownTimeout.Read(map),
-        Kubernetes = KubernetesConfigReader.Read(map),
+        Kubernetes = map.Get(Kubernetes.Name) is null ? null : KubernetesConfigReader.Read(Kubernetes.Open(map)),
     };
-
-    private static StatusConfig? ReadStatus(ConfigMapping agent)
-    {
-        ConfigMapping? map = Status.Open(agent);
-        if (map is null)
-        {
-            return null;
-        }
-
-        var status = new StatusConfig { Enabled = Enabled.Read(map) };
-        if (Listen.Read(map) is { } listen)
-        {
-            if (StatusConfig.TryParseListen(listen, out var endpoint))
-            {
-                return status with { Listen = endpoint };
-            }
-
-            map.Error(Listen.Name, $"expected an IP address and port such as 127.0.0.1:{StatusConfig.DefaultPort} or [::1]:{StatusConfig.DefaultPort}, got {ValueReader.Quote(listen)}");
-        }
-
-        return status;
-    }
 }

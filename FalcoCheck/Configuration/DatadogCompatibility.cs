@@ -12,11 +12,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class DatadogCompatibility
 {
-    // The instance table's names, looked up when read: that table's initializers use PatternSection below.
-    private static string IgnoreTags => InstanceConfigReader.IgnoreTags.Name;
-    private static string TlsProtocolsAllowed => InstanceConfigReader.TlsProtocols.Name;
-    private static string TlsCiphers => InstanceConfigReader.TlsCiphers.Name;
-
     /// <summary>The keys of <c>metric_patterns</c>.</summary>
     public static OptionSection PatternSection { get; } = new("metric_patterns", "a mapping with include and/or exclude",
     [
@@ -41,22 +36,8 @@ internal static class DatadogCompatibility
     /// <summary><c>tags</c> without the entries an <c>ignore_tags</c> regular expression finds (Python's re.search).</summary>
     public static IReadOnlyList<string> WithoutIgnoredTags(ConfigMapping map, IReadOnlyList<string> tags)
     {
-        var patterns = Patterns(map, IgnoreTags);
-        if (patterns.Count == 0)
-        {
-            return tags;
-        }
-
-        var kept = new List<string>(tags.Count);
-        foreach (string tag in tags)
-        {
-            if (!patterns.Exists(p => p.IsMatch(tag)))
-            {
-                kept.Add(tag);
-            }
-        }
-
-        return kept;
+        var patterns = Patterns(map, InstanceConfigReader.IgnoreTags.Name);
+        return patterns.Count == 0 ? tags : [.. tags.Where(tag => !patterns.Exists(p => p.IsMatch(tag)))];
     }
 
     /// <summary>
@@ -65,29 +46,21 @@ internal static class DatadogCompatibility
     /// </summary>
     public static (IReadOnlyList<string> Include, IReadOnlyList<string> Exclude) ReadMetricPatterns(ConfigMapping map)
     {
-        if (InstanceConfigReader.MetricPatterns.Open(map) is not { } patterns)
+        // Opened only when written: a file without it never builds its table.
+        if (map.Get(InstanceConfigReader.MetricPatterns.Name) is null || InstanceConfigReader.MetricPatterns.Open(map) is not { } patterns)
         {
             return ([], []);
         }
 
         return (List("include"), List("exclude"));
 
-        List<string> List(string key)
-        {
-            var result = new List<string>();
-            foreach (Regex pattern in Patterns(patterns, key))
-            {
-                string text = pattern.ToString();
-                result.Add(RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")");
-            }
-
-            return result;
-        }
+        List<string> List(string key) =>
+            [.. Patterns(patterns, key).Select(p => p.ToString()).Select(text => RegexValidator.LooksLikeRegex(text) ? text : "(?:" + text + ")")];
     }
 
     public static SslProtocols ReadTlsProtocols(ConfigMapping map)
     {
-        if (map.StringItems(TlsProtocolsAllowed) is not { } names)
+        if (map.StringItems(InstanceConfigReader.TlsProtocols.Name) is not { } names)
         {
             return SslProtocols.None;
         }
@@ -96,27 +69,26 @@ internal static class DatadogCompatibility
         bool unknown = false;
         foreach ((string name, YamlNode node, string itemPath) in names)
         {
-            switch (name)
+            protocols |= name switch
             {
-                case "TLSv1.2":
-                    protocols |= SslProtocols.Tls12;
-                    break;
-                case "TLSv1.3":
-                    protocols |= SslProtocols.Tls13;
-                    break;
-                case "SSLv3" or "TLSv1" or "TLSv1.1":
-                    map.Context.Notice(node, itemPath, $"{name} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
-                    break;
-                default:
-                    map.Context.Error(node, itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(name)}");
-                    unknown = true;
-                    break;
+                "TLSv1.2" => SslProtocols.Tls12,
+                "TLSv1.3" => SslProtocols.Tls13,
+                _ => SslProtocols.None,
+            };
+            if (name is "SSLv3" or "TLSv1" or "TLSv1.1")
+            {
+                map.Context.Notice(node, itemPath, $"{name} is never offered (the system's TLS refuses it); TLSv1.2 and TLSv1.3 are used");
+            }
+            else if (name is not ("TLSv1.2" or "TLSv1.3"))
+            {
+                map.Context.Error(node, itemPath, $"expected one of {string.Join(", ", Protocols)}, got {ValueReader.Quote(name)}");
+                unknown = true;
             }
         }
 
         if (protocols == SslProtocols.None && !unknown && names.Count > 0)
         {
-            map.Error(TlsProtocolsAllowed, "none of these can be offered; add TLSv1.2 or TLSv1.3");
+            map.Error(InstanceConfigReader.TlsProtocols.Name, "none of these can be offered; add TLSv1.2 or TLSv1.3");
         }
 
         return protocols;
@@ -125,7 +97,7 @@ internal static class DatadogCompatibility
     /// <summary>IANA names (TLS_AES_128_GCM_SHA256), the usual OpenSSL names, or ALL (the system's list: null).</summary>
     public static IReadOnlyList<TlsCipherSuite>? ReadTlsCiphers(ConfigMapping map)
     {
-        if (map.StringItems(TlsCiphers) is not { } names)
+        if (map.StringItems(InstanceConfigReader.TlsCiphers.Name) is not { } names)
         {
             return null;
         }
@@ -156,9 +128,9 @@ internal static class DatadogCompatibility
     public static void WarnInsecure(ConfigMapping map, bool tlsVerify)
     {
         bool ignore = InstanceConfigReader.TlsIgnoreWarning.Read(map);
-        if (!tlsVerify && !ignore && map.Get(InstanceConfigReader.TlsVerify.Name) is { } node)
+        if (!tlsVerify && !ignore && map.Get(NetworkSinkReader.TlsVerify.Name) is { } node)
         {
-            map.Context.Notice(node, map.PathOf(InstanceConfigReader.TlsVerify.Name),
+            map.Context.Notice(node, map.PathOf(NetworkSinkReader.TlsVerify.Name),
                 "the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice");
         }
     }

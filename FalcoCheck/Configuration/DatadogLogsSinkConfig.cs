@@ -11,10 +11,6 @@ internal sealed record DatadogLogsSinkConfig(SourcePosition Position, Secret Api
 {
     public const string TypeName = "datadog_logs";
 
-    public static readonly TimeSpan DefaultTimeout = DatadogLogsOptions.DefaultTimeout;
-
-    public static Uri SiteUrl(string site) => DatadogLogsOptions.SiteUrl(site);
-
     /// <summary>What the sink takes (the sinks know nothing of the config file).</summary>
     public DatadogLogsOptions Options => new() { Url = Url, ApiKey = ApiKey, Timeout = Timeout, Proxy = Proxy };
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
@@ -32,20 +31,17 @@ internal static partial class EnvExpander
             return text;
         }
 
-        var result = new StringBuilder(text.Length);
-        int last = 0;
         bool ok = true;
-        foreach (Match match in Reference().Matches(text))
+        bool used = false;
+        string result = Reference().Replace(text, match =>
         {
-            result.Append(text, last, match.Index - last);
-            last = match.Index + match.Length;
             string name = match.Groups[1].Value;
             if (!name.StartsWith(EnvPrefix, StringComparison.Ordinal) || name.Length == EnvPrefix.Length)
             {
                 ctx.Error(node, path,
                     $"'%%{name}%%' is an Autodiscovery template variable, which FalcoCheck does not resolve; only %%env_NAME%% is supported");
                 ok = false;
-                continue;
+                return match.Value;
             }
 
             string variable = name[EnvPrefix.Length..];
@@ -54,15 +50,14 @@ internal static partial class EnvExpander
             {
                 ctx.Error(node, path, $"environment variable '{variable}' is not set (used as %%{name}%%)");
                 ok = false;
-                continue;
+                return match.Value;
             }
 
-            usedEnv = true;
-            result.Append(value);
-        }
-
-        result.Append(text, last, text.Length - last);
-        return ok ? result.ToString() : null;
+            used = true;
+            return value;
+        });
+        usedEnv = used;
+        return ok ? result : null;
     }
 
     // Environment variable names: letters, digits and underscores, as POSIX shells accept them.

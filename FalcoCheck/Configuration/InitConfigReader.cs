@@ -6,7 +6,7 @@ namespace FalcoCheck.Configuration;
 internal static class InitConfigReader
 {
     private static readonly SectionOption Proxy = Declare.Nested("proxy", "the proxy of every instance without its own",
-        ProxyConfigReader.Example, ProxyConfigReader.Section);
+        ProxyConfigReader.Example, () => ProxyConfigReader.Section);
 
     private static readonly ValueOption<bool> SkipProxy = Declare.Bool("skip_proxy", false, "instances connect directly, ignoring any proxy");
 
@@ -35,10 +35,7 @@ internal static class InitConfigReader
         }
 
         TimeSpan? timeout = Timeout.Written(map);
-        if (timeout is not null)
-        {
-            timeoutNode = map.Get(Timeout.Name);
-        }
+        timeoutNode = timeout is null ? null : map.Get(Timeout.Name);
 
         return new InitConfig
         {

@@ -4,6 +4,7 @@ using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
 using YamlDotNet.RepresentationModel;
 using static FalcoCheck.Configuration.Declare;
+using Net = FalcoCheck.Configuration.NetworkSinkReader;
 
 namespace FalcoCheck.Configuration;
 
@@ -35,7 +36,7 @@ internal static class InstanceConfigReader
         "OpenMetrics V2's name for the same list as `extra_metrics` (both are read)", "[]", kind: OptionKind.List, typeWord: "(list of string or mapping)");
     internal static readonly SectionOption MetricPatterns = Nested("metric_patterns",
         "`include:` / `exclude:` regular expressions searched in raw names; with `include`, only matches are sent; `exclude` wins",
-        "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", DatadogCompatibility.PatternSection);
+        "\n  include:\n  - ^falcosecurity_\n  exclude:\n  - jemalloc", () => DatadogCompatibility.PatternSection);
     internal static readonly SectionOption ExcludeMetricsByLabels = Nested("exclude_metrics_by_labels",
         "`label: true` (any value) or `label: [values]` drops matching series", "{}");
     internal static readonly TextOption<IReadOnlyList<string>> ExcludeLabels = StringList("exclude_labels", "labels that never become tags", "[]");
@@ -74,16 +75,15 @@ internal static class InstanceConfigReader
         "samples past this many in one payload are not submitted, and counted" + Limit);
     internal static readonly ValueOption<long> MaxCounterContexts = Integer("max_counter_contexts", CounterStateOptions.DefaultMaxContexts, 1, CountLimit,
         "distinct counters kept for counts; new ones past it are not counted" + Limit);
-    internal static readonly SectionOption Proxy = Nested("proxy", "this instance's proxy", ProxyConfigReader.Example, ProxyConfigReader.Section, rule: "`init_config.proxy`");
+    internal static readonly SectionOption Proxy = Nested("proxy", "this instance's proxy", ProxyConfigReader.Example, () => ProxyConfigReader.Section, rule: "`init_config.proxy`");
     internal static readonly ValueOption<bool> SkipProxy = Bool("skip_proxy", false, "connect directly, ignoring any proxy");
     internal static readonly TextOption<string> AuthType = Text("auth_type",
         "`basic` only (Datadog's `digest`, `ntlm`, `kerberos` and `aws` are refused)", "basic", @default: "basic");
-    internal static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`");
-    internal static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_FALCO_PASSWORD%%\"");
+    internal static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_FALCO_PASSWORD%%\"")
+        .Needing("username");
     internal static readonly SectionOption AuthToken = Nested(AuthTokenReader.Key,
         "`reader: {type: file, path, pattern}` and `writer: {type: header, name, value: \"Bearer <TOKEN>\"}`; the file is read at every scrape, so rotated tokens are picked up",
         "\n  reader:\n    type: file\n    path: /var/run/secrets/kubernetes.io/serviceaccount/token\n  writer:\n    type: header\n    name: Authorization\n    value: Bearer <TOKEN>");
-    internal static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
     internal static readonly ValueOption<bool> TlsIgnoreWarning = Bool("tls_ignore_warning", false,
         "silences the notice that `tls_verify: false` prints");
     internal static readonly SectionOption TlsProtocols = Nested("tls_protocols_allowed",
@@ -92,13 +92,10 @@ internal static class InstanceConfigReader
     internal static readonly SectionOption TlsCiphers = Nested("tls_ciphers",
         "IANA names (`TLS_AES_128_GCM_SHA256`) or the usual OpenSSL names of the TLS 1.2 ECDHE suites",
         "\n  - TLS_AES_256_GCM_SHA384\n  - TLS_AES_128_GCM_SHA256", kind: OptionKind.List, rule: "`ALL`");
-    internal static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
-    internal static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>");
-    internal static readonly TextOption<string> TlsCaCert = FilePath("tls_ca_cert", "PEM file of the CA(s) to trust for this endpoint", "<CA_CERT_PATH>", "system roots");
-    internal static readonly SectionOption Headers = Nested("headers", "replaces the default request headers",
-        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>", kind: OptionKind.Map, rule: "Accept + User-Agent");
-    internal static readonly SectionOption ExtraHeaders = Nested("extra_headers", "headers added to the defaults",
-        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>", kind: OptionKind.Map);
+    internal static readonly TextOption<IReadOnlyDictionary<string, string>> Headers = Declare.Headers("headers", "replaces the default request headers",
+        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>", "Accept + User-Agent");
+    internal static readonly TextOption<IReadOnlyDictionary<string, string>> ExtraHeaders = Declare.Headers("extra_headers", "headers added to the defaults",
+        "\n  Host: <ALTERNATIVE_HOSTNAME>\n  X-Auth-Token: <AUTH_TOKEN>");
 
     // Defaults never make a config invalid: a default interval grows to the longest timeout written, and a default
     // timeout shrinks to the interval. Only values the user wrote can conflict (CheckOverlap).
@@ -122,8 +119,8 @@ internal static class InstanceConfigReader
         Endpoint, RawMetricPrefix, ExtraMetrics, ExcludeMetrics, Metrics, MetricPatterns, ExcludeMetricsByLabels, ExcludeLabels,
         IncludeLabels, RenameLabels, TagByEndpoint, HealthServiceCheck, IgnoreConnectionErrors, HostnameLabel, UseLatestSpec,
         OpenMetricsStrict, ExtendedMetrics, InfoTags, RuleTags, MaxRules, MaxResponseSize, MaxLineLength, MaxLabelsPerSeries,
-        MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts, Proxy, SkipProxy, AuthType, Username,
-        Password, AuthToken, TlsVerify, TlsIgnoreWarning, TlsProtocols, TlsCiphers, TlsCert, TlsPrivateKey, TlsCaCert, Headers,
+        MaxLabelNameLength, MaxLabelValueLength, MaxSeriesPerScrape, MaxCounterContexts, Proxy, SkipProxy, AuthType, Net.Username,
+        Password, AuthToken, Net.TlsVerify, TlsIgnoreWarning, TlsProtocols, TlsCiphers, Net.TlsCert, Net.TlsPrivateKey, Net.TlsCaCert, Headers,
         ExtraHeaders, Timeout, ConnectTimeout, ReadTimeout, AllowRedirects, IgnoreTags, Tags, Service, Interval,
     ])
     {
@@ -152,9 +149,9 @@ internal static class InstanceConfigReader
         TimeSpan? writtenConnect = ConnectTimeout.Written(map);
         TimeSpan? writtenRead = ReadTimeout.Written(map);
         var (includeMetrics, excludeMetrics) = DatadogCompatibility.ReadMetricPatterns(map);
-        TimeSpan interval = Interval.Written(map) ?? Longest(Interval.DefaultValue.GetValueOrDefault(), writtenTimeout, writtenConnect, writtenRead);
+        TimeSpan interval = Interval.Written(map) ?? new[] { Interval.DefaultValue, writtenTimeout, writtenConnect, writtenRead }.Max()!.Value;
         TimeSpan timeout = writtenTimeout ?? (Timeout.DefaultValue < interval ? Timeout.DefaultValue.Value : interval);
-        var tls = NetworkSinkReader.ReadTls(map); // the sinks' tls_* options, same names and kinds
+        var tls = Net.ReadTls(map); // the sinks' tls_* and auth options, declared once
         var result = new InstanceConfig
         {
             Index = index,
@@ -166,9 +163,9 @@ internal static class InstanceConfigReader
             Timeout = timeout,
             ConnectTimeout = writtenConnect ?? timeout,
             ReadTimeout = writtenRead ?? timeout,
-            Headers = HeaderRules.Read(map, Headers.Name),
-            ExtraHeaders = HeaderRules.Read(map, ExtraHeaders.Name) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
-            Username = Username.Read(map),
+            Headers = Headers.Read(map),
+            ExtraHeaders = ExtraHeaders.Read(map) ?? new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase),
+            Username = Net.Username.Read(map),
             Password = Password.Read(map),
             AuthToken = AuthTokenReader.Read(map),
             TlsVerify = tls.Verify,
@@ -209,7 +206,7 @@ internal static class InstanceConfigReader
         };
 
         CheckAuthType(map);
-        CheckPairs(map, result);
+        CheckAuthToken(map, result);
         DatadogCompatibility.WarnInsecure(map, result.TlsVerify);
         CheckOverlap(ctx, map, result, initTimeoutNode);
         return ctx.ErrorCount == errors && endpoint is not null ? result : null;
@@ -226,11 +223,9 @@ internal static class InstanceConfigReader
         }
     }
 
-    private static void CheckPairs(ConfigMapping map, InstanceConfig instance)
+    private static void CheckAuthToken(ConfigMapping map, InstanceConfig instance)
     {
-        // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
-        NetworkSinkReader.RequireUserAndPassword(map);
-        if (instance.AuthToken is { } token && map.Has(Username.Name)
+        if (instance.AuthToken is { } token && map.Has(Net.Username.Name)
             && string.Equals(token.HeaderName, "Authorization", StringComparison.OrdinalIgnoreCase))
         {
             map.Error(AuthToken.Name, "auth_token writes the Authorization header, which username and password also set; use one of them");
@@ -266,20 +261,6 @@ internal static class InstanceConfigReader
                 map.Error(Interval.Name, $"{interval} s is shorter than init_config.timeout ({SecondsText(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
             }
         }
-    }
-
-    private static TimeSpan Longest(TimeSpan fallback, params ReadOnlySpan<TimeSpan?> written)
-    {
-        TimeSpan longest = fallback;
-        foreach (TimeSpan? value in written)
-        {
-            if (value > longest)
-            {
-                longest = value.Value;
-            }
-        }
-
-        return longest;
     }
 
     internal static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);

@@ -39,6 +39,10 @@ internal static class KeySuggester
         return prefixMatch;
     }
 
+    /// <summary>"; did you mean 'x'?" to end a message with, or nothing.</summary>
+    public static string DidYouMean(string input, IEnumerable<string> candidates) =>
+        Suggest(input, candidates) is { } suggestion ? $"; did you mean '{suggestion}'?" : string.Empty;
+
     private static bool IsPrefixMatch(string input, string candidate) =>
         (input.Length >= MinPrefix && candidate.StartsWith(input, StringComparison.OrdinalIgnoreCase))
         || (candidate.Length >= MinPrefix && input.StartsWith(candidate, StringComparison.OrdinalIgnoreCase));

@@ -10,7 +10,7 @@ internal static class KubernetesConfigReader
     private static readonly TextOption<string> Kubeconfig = Declare.FilePath("kubeconfig", "reach the API from outside the cluster with this file",
         "/path/to/kubeconfig", "in-cluster (service account token, `KUBERNETES_SERVICE_HOST`)");
     private static readonly TextOption<string> NodeName = Declare.Text("node_name", "only pods on this node (fieldSelector `spec.nodeName`)",
-        "\"%%env_NODE_NAME%%\"", "the whole cluster");
+        "\"%%env_NODE_NAME%%\"", "the whole cluster", allowEmpty: true);
     private static readonly TextOption<IReadOnlyList<string>> Namespaces = Declare.StringList("namespaces",
         "one namespace is watched alone, several as one filtered watch", "[falco]", "all");
     private static readonly TextOption<string> ClusterName = Declare.Text("cluster_name", "the `kube_cluster_name` tag", "my-cluster", "`DD_CLUSTER_NAME`");
@@ -22,28 +22,24 @@ internal static class KubernetesConfigReader
     public static OptionSection Section { get; } = new("kubernetes", "a mapping of Kubernetes discovery settings",
         [Enabled, Kubeconfig, NodeName, Namespaces, ClusterName, PodLabelsAsTags, ResyncPeriod]);
 
-    /// <summary>The agent file's key, declared with the daemon's options.</summary>
-    public static SectionOption Option { get; } = Declare.Nested(Section.Name, "Kubernetes discovery of Falco pods (see `kubernetes`)",
-        "\n  enabled: true\n  node_name: \"%%env_NODE_NAME%%\"", Section);
-
     /// <summary>Kubernetes names (RFC 1123 subdomains) are at most 253 characters.</summary>
     private const int MaxNameLength = 253;
 
-    public static KubernetesConfig? Read(ConfigMapping agent)
+    /// <summary>The opened <c>kubernetes:</c> mapping; null (after an error, or when absent) gives null.</summary>
+    public static KubernetesConfig? Read(ConfigMapping? map)
     {
-        ArgumentNullException.ThrowIfNull(agent);
-        ConfigReadContext ctx = agent.Context;
-        ConfigMapping? map = Option.Open(agent);
-        if (map is null || agent.Get(Option.Name) is null)
+        if (map is null)
         {
             return null;
         }
+
+        ConfigReadContext ctx = map.Context;
 
         var config = new KubernetesConfig
         {
             Enabled = Enabled.Read(map),
             Kubeconfig = Kubeconfig.Read(map),
-            NodeName = map.String(NodeName.Name, allowEmpty: true) is { Length: > 0 } node ? node : null,
+            NodeName = NodeName.Read(map) is { Length: > 0 } node ? node : null,
             Namespaces = Namespaces.Read(map) ?? [],
             ClusterName = ClusterName.Read(map) ?? (ctx.GetEnv("DD_CLUSTER_NAME") is { Length: > 0 } env ? env.Trim() : null),
             PodLabelsAsTags = PodLabelsAsTags.Read(map) ?? new Dictionary<string, string>(StringComparer.Ordinal),

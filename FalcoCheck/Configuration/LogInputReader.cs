@@ -21,15 +21,16 @@ internal static class LogInputReader
         ["name"] = "not used",
     };
 
+    private static readonly TextOption<string> Type = Declare.Text("type", "`file` is followed as `alerts.files` are; other types are the Agent's (a notice)",
+        "file", required: true);
+    private static readonly TextOption<string> Path = Declare.FilePath("path", "Falco's `file_output` file", "/var/log/falco/events.json", required: true);
+    private static readonly TextOption<string> Service = Declare.Text("service", "the alerts' `service`", "falco", "`alerts.service`");
+    private static readonly TextOption<string> Source = Declare.Text("source", "always `falco` (Datadog's Falco log pipeline)", "falco");
+    private static readonly TextOption<IReadOnlyList<string>> Tags = Declare.StringList("tags", "tags of these alerts (a comma-separated string also works)",
+        "[team:security]", commas: true);
+
     /// <summary>One entry of <c>logs:</c>, as the Datadog Agent's log configuration has it.</summary>
-    public static OptionSection Section { get; } = new(Key, "a mapping with type and path",
-    [
-        Declare.Text("type", "`file` is followed as `alerts.files` are; other types are the Agent's (a notice)", "file", required: true),
-        Declare.FilePath("path", "Falco's `file_output` file", "/var/log/falco/events.json", required: true),
-        Declare.Text("service", "the alerts' `service`", "falco", "`alerts.service`"),
-        Declare.Text("source", "always `falco` (Datadog's Falco log pipeline)", "falco"),
-        Declare.StringList("tags", "tags of these alerts (a comma-separated string also works)", "[team:security]"),
-    ])
+    public static OptionSection Section { get; } = new(Key, "a mapping with type and path", [Type, Path, Service, Source, Tags])
     {
         DatadogOnly = AgentOnlyKeys,
         IsList = true,
@@ -51,32 +52,28 @@ internal static class LogInputReader
 
         for (int i = 0; i < list.Children.Count; i++)
         {
-            string path = ValueReader.Index(Key, i);
             YamlNode item = list.Children[i];
-            if (Section.Open(ctx, item, path, ctx.At(item)) is not { } map
-                || map.RequiredString("type") is not { } type)
+            if (Section.Open(ctx, item, ValueReader.Index(Key, i), ctx.At(item)) is not { } map || Type.Read(map) is not { } type)
             {
                 continue;
             }
 
             if (type != "file")
             {
-                ctx.Notice(map.Get("type")!, map.PathOf("type"),
+                ctx.Notice(map.Get(Type.Name)!, map.PathOf(Type.Name),
                     $"type '{type}' is the Datadog Agent's; FalcoCheck follows type: file entries (Falco's file_output) and receives http_output with alerts.http");
                 continue;
             }
 
-            string? file = map.Require("path") ? map.FilePath("path") : null;
-            string? source = map.String("source");
-            if (source is not null && source != "falco")
+            if (Source.Read(map) is { } source && source != "falco")
             {
-                ctx.Notice(map.Get("source")!, map.PathOf("source"), "alert logs always carry ddsource falco (Datadog's Falco log pipeline)");
+                ctx.Notice(map.Get(Source.Name)!, map.PathOf(Source.Name), "alert logs always carry ddsource falco (Datadog's Falco log pipeline)");
             }
 
-            var tags = map.CommaList("tags") ?? [];
-            if (file is not null)
+            IReadOnlyList<string> tags = Tags.Read(map) ?? [];
+            if (Path.Read(map) is { } file)
             {
-                inputs.Add(new LogFileInput(file, map.String("service"), tags, map.Position));
+                inputs.Add(new LogFileInput(file, Service.Read(map), tags, map.Position));
             }
         }
 

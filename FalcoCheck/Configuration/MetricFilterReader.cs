@@ -15,17 +15,22 @@ internal static class MetricFilterReader
         ["rate", "metadata", "service_check", "temporal_percent", "time_elapsed", "monotonic_gauge", "native", "native_dynamic"];
 
     /// <summary>An extra_metrics entry written as a mapping: <c>{raw_name: {name, type}}</c>.</summary>
-    public static OptionSection Definition { get; } = new("extra_metrics.definition", "a mapping",
-    [
-        Declare.Text("name", "the name to send it as (`falco.<name>`)", "<SENT_METRIC>"),
-        Declare.OneOf("type", MetricTypes, null, "how to send it, whatever the endpoint says", "gauge"),
-    ]);
+    private static readonly TextOption<string> SentName = Declare.Text("name", "the name to send it as (`falco.<name>`)", "<SENT_METRIC>");
+    private static readonly TextOption<string> Type = Declare.OneOf("type", MetricTypes, null, "how to send it, whatever the endpoint says", "gauge");
+
+    public static OptionSection Definition { get; } = new("extra_metrics.definition", "a mapping", [SentName, Type]);
 
     /// <summary><c>extra_metrics</c>, or another key of the same shape (V2's <c>metrics</c>).</summary>
     public static IReadOnlyList<ExtraMetric>? ReadExtraMetrics(ConfigMapping map, ConfigOption option)
     {
-        if (!TryList(map, option.Name, "a list of metric names or mappings", out YamlSequenceNode? list))
+        YamlNode? node = map.Get(option.Name);
+        if (node is not YamlSequenceNode list)
         {
+            if (!YamlScalars.IsNull(node))
+            {
+                map.Context.Error(node!, map.PathOf(option.Name), $"expected a list of metric names or mappings, got {YamlScalars.KindName(node!)}");
+            }
+
             return null;
         }
 
@@ -155,13 +160,13 @@ internal static class MetricFilterReader
                 }
 
                 // After an unknown key (a typo of name or type) that message says enough.
-                if (!definition.Has("name") && !definition.Has("type") && ctx.ErrorCount == errors)
+                if (!definition.Has(SentName.Name) && !definition.Has(Type.Name) && ctx.ErrorCount == errors)
                 {
                     ctx.Error(value, metricPath, "expected a mapping with name and/or type");
                     return null;
                 }
 
-                string? sentName = definition.String("name");
+                string? sentName = SentName.Read(definition);
                 string? type = ReadType(definition);
                 return ctx.ErrorCount == errors ? new ExtraMetric(raw, isRegex, sentName, type) : null;
             default:
@@ -172,28 +177,15 @@ internal static class MetricFilterReader
 
     private static string? ReadType(ConfigMapping definition)
     {
-        if (definition.Get("type") is YamlScalarNode { Value: { } text } && DatadogOnlyTypes.Contains(text, StringComparer.Ordinal))
+        if (definition.Get(Type.Name) is YamlScalarNode { Value: { } text } && DatadogOnlyTypes.Contains(text, StringComparer.Ordinal))
         {
-            definition.Error("type", $"'{text}' is a Datadog metric type FalcoCheck does not support; expected one of {string.Join(", ", MetricTypes)}");
+            definition.Error(Type.Name, $"'{text}' is a Datadog metric type FalcoCheck does not support; expected one of {string.Join(", ", MetricTypes)}");
             return null;
         }
 
-        return definition.OneOf("type", MetricTypes);
+        return Type.Read(definition);
     }
 
     private static bool RegexCheck(ConfigReadContext ctx, YamlNode node, string path, string pattern) =>
         !RegexValidator.LooksLikeRegex(pattern) || RegexValidator.TryCompile(ctx, node, path, pattern) is not null;
-
-    private static bool TryList(ConfigMapping map, string key, string expected, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out YamlSequenceNode? list)
-    {
-        YamlNode? node = map.Get(key);
-        list = node as YamlSequenceNode;
-        if (list is not null || YamlScalars.IsNull(node))
-        {
-            return list is not null;
-        }
-
-        map.Context.Error(node!, map.PathOf(key), $"expected {expected}, got {YamlScalars.KindName(node!)}");
-        return false;
-    }
 }

@@ -12,44 +12,45 @@ internal static class NetworkSinkReader
     /// <summary>A spool of a terabyte is a typo; 0 turns the spool off.</summary>
     public const long SpoolSizeLimit = 1L << 40;
 
-    public static readonly string[] HttpSchemes = ["http", "https"];
+    public static string[] HttpSchemes => field ??= ["http", "https"];
 
-    public static readonly TextOption<Uri> Url = Declare.Url("url", HttpSchemes, "the backend's URL", "http://127.0.0.1:9090/api/v1/write", required: true);
+    public static TextOption<Uri> Url => field ??= Declare.Url("url", HttpSchemes, "the backend's URL", "http://127.0.0.1:9090/api/v1/write", required: true);
 
-    public static readonly TextOption<string> Username = Text("username", "HTTP basic auth user; needs `password`");
-    public static readonly TextOption<Secret> Password = SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"");
-    public static readonly TextOption<Secret> BearerToken = SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"");
-    public static readonly SectionOption Headers = Nested("headers", "extra request headers (hosted backends' keys); values never printed",
-        "\n  X-Scope-OrgID: <TENANT>", kind: OptionKind.Map);
+    // Datadog sends basic auth only when both are set; silently sending neither is a classic 401 mystery.
+    public static TextOption<string> Username => field ??= Text("username", "HTTP basic auth user; needs `password`").Needing("password");
+    public static TextOption<Secret> Password => field ??= SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"")
+        .Needing("username");
+    public static TextOption<Secret> BearerToken => field ??= SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"");
+    public static TextOption<IReadOnlyDictionary<string, string>> Headers => field ??= Declare.Headers("headers",
+        "extra request headers (hosted backends' keys); values never printed", "\n  X-Scope-OrgID: <TENANT>");
 
-    public static readonly ValueOption<bool> TlsVerify = Bool("tls_verify", true, "verify the server certificate");
-    public static readonly TextOption<string> TlsCaCert = FilePath("tls_ca_cert", "PEM file of the CA(s) to trust", "<CA_CERT_PATH>", "system roots");
-    public static readonly TextOption<string> TlsCert = FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
-    public static readonly TextOption<string> TlsPrivateKey = FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>");
+    public static ValueOption<bool> TlsVerify => field ??= Bool("tls_verify", true, "verify the server certificate");
+    public static TextOption<string> TlsCaCert => field ??= FilePath("tls_ca_cert", "PEM file of the CA(s) to trust", "<CA_CERT_PATH>", "system roots");
+    public static TextOption<string> TlsCert => field ??= FilePath("tls_cert", "client certificate (PEM); with `tls_private_key`", "<CERT_PATH>");
+    public static TextOption<string> TlsPrivateKey => field ??= FilePath("tls_private_key", "the client certificate's key (PEM); needs `tls_cert`", "<PRIVATE_KEY_PATH>")
+        .Needing("tls_cert");
 
     // Defaults never make a config invalid: an unwritten backoff adapts to the written one (a written initial backoff
     // above 30 s raises the default maximum; a written maximum below 1 s lowers the default initial).
-    public static readonly ValueOption<TimeSpan> Timeout = Seconds("timeout", DeliveryOptions.DefaultTimeout.TotalSeconds, "seconds per request");
-    public static readonly ValueOption<long> MaxRetries = Integer("max_retries", DeliveryOptions.DefaultMaxRetries, 0, 100,
+    public static ValueOption<TimeSpan> Timeout => field ??= Seconds("timeout", DeliveryOptions.DefaultTimeout.TotalSeconds, "seconds per request");
+    public static ValueOption<long> MaxRetries => field ??= Integer("max_retries", DeliveryOptions.DefaultMaxRetries, 0, 100,
         "retries of one request before the batch waits `retry_max_backoff` and its round starts again");
-    public static readonly ValueOption<TimeSpan> RetryInitialBackoff = Seconds("retry_initial_backoff", DeliveryOptions.DefaultRetryInitialBackoff.TotalSeconds,
+    public static ValueOption<TimeSpan> RetryInitialBackoff => field ??= Seconds("retry_initial_backoff", DeliveryOptions.DefaultRetryInitialBackoff.TotalSeconds,
         "seconds before the first retry; doubles per retry up to `retry_max_backoff`", rule: "1, or `retry_max_backoff` if shorter", derivedFrom: ["retry_max_backoff"]);
-    public static readonly ValueOption<TimeSpan> RetryMaxBackoff = Seconds("retry_max_backoff", DeliveryOptions.DefaultRetryMaxBackoff.TotalSeconds,
+    public static ValueOption<TimeSpan> RetryMaxBackoff => field ??= Seconds("retry_max_backoff", DeliveryOptions.DefaultRetryMaxBackoff.TotalSeconds,
         "longest wait between retries, in seconds", rule: "30, or `retry_initial_backoff` if longer", derivedFrom: ["retry_initial_backoff"]);
-    public static readonly ValueOption<long> QueueSize = Integer("queue_size", DeliveryOptions.DefaultQueueSize, 1, 10_000_000,
+    public static ValueOption<long> QueueSize => field ??= Integer("queue_size", DeliveryOptions.DefaultQueueSize, 1, 10_000_000,
         "series points and service checks waiting in memory; beyond it, the oldest go to the spool");
-    public static readonly ValueOption<TimeSpan> FlushTimeout = Seconds("flush_timeout", DeliveryOptions.DefaultFlushTimeout.TotalSeconds,
+    public static ValueOption<TimeSpan> FlushTimeout => field ??= Seconds("flush_timeout", DeliveryOptions.DefaultFlushTimeout.TotalSeconds,
         "seconds a run waits for its delivery, and shutdown for the queue to drain");
-    public static readonly ValueOption<long> SpoolMaxSize = Bytes("spool_max_size", DeliveryOptions.DefaultSpoolMaxBytes, 0, SpoolSizeLimit,
+    public static ValueOption<long> SpoolMaxSize => field ??= Bytes("spool_max_size", DeliveryOptions.DefaultSpoolMaxBytes, 0, SpoolSizeLimit,
         "bytes of disk spool under `state_dir/spool/` for batches that do not fit the queue; 0 turns it off");
 
-    public static readonly ConfigOption[] Auth = [Username, Password, BearerToken, Headers];
+    public static ConfigOption[] Auth => field ??= [Username, Password, BearerToken, Headers];
 
-    public static readonly ConfigOption[] Tls = [TlsVerify, TlsCaCert, TlsCert, TlsPrivateKey];
+    public static ConfigOption[] Tls => field ??= [TlsVerify, TlsCaCert, TlsCert, TlsPrivateKey];
 
-    public static readonly ConfigOption[] Delivery = [Timeout, MaxRetries, RetryInitialBackoff, RetryMaxBackoff, QueueSize, FlushTimeout, SpoolMaxSize];
-
-    private static string SecondsText(TimeSpan value) => InstanceConfigReader.SecondsText(value);
+    public static ConfigOption[] Delivery => field ??= [Timeout, MaxRetries, RetryInitialBackoff, RetryMaxBackoff, QueueSize, FlushTimeout, SpoolMaxSize];
 
     public static DeliveryOptions ReadDelivery(ConfigMapping map)
     {
@@ -67,7 +68,8 @@ internal static class NetworkSinkReader
         };
         if (initial > max)
         {
-            map.Error(RetryInitialBackoff.Name, $"{SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} ({SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
+            map.Error(RetryInitialBackoff.Name, $"{InstanceConfigReader.SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} "
+                + $"({InstanceConfigReader.SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
         }
 
         return delivery;
@@ -79,17 +81,13 @@ internal static class NetworkSinkReader
 
     public static HttpEndpointOptions Endpoint(ConfigMapping map, Uri url, bool withAuth)
     {
-        if (withAuth)
+        if (withAuth && map.Has(Password.Name) && map.Has(BearerToken.Name))
         {
-            RequireUserAndPassword(map);
-            if (map.Has(Password.Name) && map.Has(BearerToken.Name))
-            {
-                map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
-            }
+            map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
         }
 
         ClientTlsOptions tls = ReadTls(map);
-        var headers = withAuth ? map.StringMap(Headers.Name, comparer: StringComparer.OrdinalIgnoreCase) : null;
+        var headers = withAuth ? Headers.Read(map) : null;
         return new HttpEndpointOptions
         {
             Url = url,
@@ -106,30 +104,12 @@ internal static class NetworkSinkReader
         };
     }
 
-    /// <summary><c>username</c> and <c>password</c> come together or not at all.</summary>
-    public static void RequireUserAndPassword(ConfigMapping map)
-    {
-        if (map.Has(Username.Name) != map.Has(Password.Name))
-        {
-            string present = map.Has(Username.Name) ? Username.Name : Password.Name;
-            map.Error(present, $"{(present == Username.Name ? Password : Username)} is required when {present} is set");
-        }
-    }
-
     /// <summary>The <c>tls_*</c> options, for HTTP sinks and sinks that open their own connection alike.</summary>
-    public static ClientTlsOptions ReadTls(ConfigMapping map)
+    public static ClientTlsOptions ReadTls(ConfigMapping map) => new()
     {
-        if (map.Has(TlsPrivateKey.Name) && !map.Has(TlsCert.Name))
-        {
-            map.Error(TlsPrivateKey.Name, $"{TlsCert} is required when {TlsPrivateKey} is set");
-        }
-
-        return new ClientTlsOptions
-        {
-            Verify = TlsVerify.Read(map),
-            CaCert = TlsCaCert.Read(map),
-            Cert = TlsCert.Read(map),
-            PrivateKey = TlsPrivateKey.Read(map),
-        };
-    }
+        Verify = TlsVerify.Read(map),
+        CaCert = TlsCaCert.Read(map),
+        Cert = TlsCert.Read(map),
+        PrivateKey = TlsPrivateKey.Read(map),
+    };
 }

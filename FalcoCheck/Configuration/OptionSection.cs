@@ -4,19 +4,28 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// The option table of one mapping (an instance, <c>init_config</c>, a sink type…): its keys are what the
-/// unknown-setting check accepts and suggests from, and its options, in order, are its documented example.
+/// unknown-setting check accepts and suggests from, and its options, in order, are its documented example. The options
+/// may be given as a function, run on first use: a sink type's table is built only when a file has such a sink.
 /// </summary>
-internal sealed class OptionSection(string name, string what, IReadOnlyList<ConfigOption> options)
+internal sealed class OptionSection(string name, string what, Func<IReadOnlyList<ConfigOption>> options)
 {
+    public OptionSection(string name, string what, IReadOnlyList<ConfigOption> options)
+        : this(name, what, () => options)
+    {
+    }
+
     /// <summary>Where the section sits, as <c>falcocheck config example</c> names it (<c>instances</c>, <c>sinks.datadog</c>).</summary>
     public string Name { get; } = name;
 
     /// <summary>What is expected when the value is not a mapping ("a mapping with openmetrics_endpoint").</summary>
     public string What { get; } = what;
 
-    public IReadOnlyList<ConfigOption> Options { get; } = options;
+    public IReadOnlyList<ConfigOption> Options => field ??= options();
 
-    public IReadOnlyList<string> Keys { get; } = [.. options.Select(o => o.Name).Distinct(StringComparer.Ordinal)];
+    public IReadOnlyList<string> Keys => field ??= [.. Options.Select(o => o.Name).Distinct(StringComparer.Ordinal)];
+
+    /// <summary>The <c>type</c> that chooses this table in a list of typed mappings (a sink's); known without building it.</summary>
+    public string? Type { get; init; }
 
     /// <summary>Datadog keys accepted here without effect, each with what FalcoCheck does instead (notices).</summary>
     public IReadOnlyDictionary<string, string>? DatadogOnly { get; init; }
@@ -31,7 +40,7 @@ internal sealed class OptionSection(string name, string what, IReadOnlyList<Conf
     public bool TopLevel { get; init; }
 
     public ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback) =>
-        ConfigMapping.Open(ctx, node, path, fallback, Keys, DatadogOnly, What);
+        ConfigMapping.Open(ctx, node, path, fallback, this);
 
     public ConfigOption? Find(string key) => Options.FirstOrDefault(o => string.Equals(o.Name, key, StringComparison.Ordinal));
 }

@@ -11,9 +11,8 @@ internal static class ProxyConfigReader
 
     private static readonly TextOption<Uri> Http = Declare.Url("http", Schemes, "proxy of http:// requests", "http://proxy:3128");
     private static readonly TextOption<Uri> Https = Declare.Url("https", Schemes, "proxy of https:// requests", "http://proxy:3128");
-    private static readonly ConfigOption NoProxy = Declare.Nested("no_proxy",
-        "hosts reached directly (a comma-separated string also works); `*` matches any run of characters",
-        "\n- localhost\n- 127.0.0.1", kind: OptionKind.List, typeWord: "list of strings");
+    private static readonly TextOption<IReadOnlyList<string>> NoProxy = Declare.StringList("no_proxy",
+        "hosts reached directly (a comma-separated string also works); `*` matches any run of characters", "\n- localhost\n- 127.0.0.1", commas: true);
 
     public static OptionSection Section { get; } = new("proxy", "a mapping with http, https and no_proxy", [Http, Https, NoProxy]);
 
@@ -23,31 +22,24 @@ internal static class ProxyConfigReader
     /// <summary>Returns null when the proxy is absent or after recording errors.</summary>
     public static Scraping.OutboundProxy? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
     {
-        if (YamlScalars.IsNull(node))
-        {
-            return null;
-        }
-
         int errors = ctx.ErrorCount;
-        ConfigMapping? map = Section.Open(ctx, node, path, fallback);
-        if (map is null)
+        if (YamlScalars.IsNull(node) || Section.Open(ctx, node, path, fallback) is not { } map)
         {
             return null;
         }
 
         Uri? http = ReadUrl(map, Http);
         Uri? https = ReadUrl(map, Https);
-        IReadOnlyList<string> noProxy = map.CommaList(NoProxy.Name) ?? [];
+        IReadOnlyList<string> noProxy = NoProxy.Read(map) ?? [];
         return ctx.ErrorCount == errors ? new Scraping.OutboundProxy(http, https, noProxy) : null;
     }
 
     private static Uri? ReadUrl(ConfigMapping map, TextOption<Uri> option)
     {
-        string key = option.Name;
-        if (map.Get(key) is YamlScalarNode { Value: { } text }
+        if (map.Get(option.Name) is YamlScalarNode { Value: { } text }
             && text.StartsWith("socks5h://", StringComparison.OrdinalIgnoreCase))
         {
-            map.Error(key, "scheme 'socks5h' is not supported; use socks5, which lets the proxy resolve host names");
+            map.Error(option.Name, "scheme 'socks5h' is not supported; use socks5, which lets the proxy resolve host names");
             return null;
         }
 

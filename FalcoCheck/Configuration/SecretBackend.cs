@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace FalcoCheck.Configuration;
 
@@ -42,40 +43,19 @@ internal static class SecretBackend
         return error is null ? Parse(output, handles, out error) : null;
     }
 
-    private static byte[] Request(IReadOnlyCollection<string> handles)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("version", "1.0");
-            json.WriteStartArray("secrets");
-            foreach (string handle in handles)
-            {
-                json.WriteStringValue(handle);
-            }
-
-            json.WriteEndArray();
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
+    private static byte[] Request(IReadOnlyCollection<string> handles) => Encoding.UTF8.GetBytes(
+        new JsonObject { ["version"] = "1.0", ["secrets"] = new JsonArray([.. handles.Select(handle => JsonValue.Create(handle))]) }.ToJsonString());
 
     private static byte[] Run(SecretBackendConfig config, byte[] request, out string? error)
     {
         error = null;
-        var start = new ProcessStartInfo(config.Command)
+        var start = new ProcessStartInfo(config.Command, config.Arguments)
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (string argument in config.Arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("the process did not start");
         // Standard error is read (so a chatty backend cannot block on a full pipe) and dropped: it may hold secrets.

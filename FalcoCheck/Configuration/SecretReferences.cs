@@ -11,64 +11,39 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class SecretReferences
 {
-    public const string Command = "secret_backend_command";
-    public const string Arguments = "secret_backend_arguments";
-    public const string Timeout = "secret_backend_timeout";
-    public const string OutputMaxSize = "secret_backend_output_max_size";
+    private static readonly TextOption<string> Command = Declare.FilePath("secret_backend_command",
+        "executable that resolves `ENC[handle]` values (JSON on stdin/stdout; owned by this user, mode 0700)", "/usr/local/bin/fetch-secrets");
+    private static readonly TextOption<IReadOnlyList<string>> Arguments = Declare.StringList("secret_backend_arguments", "its arguments", "[]")
+        .Needing(Command.Name);
+    private static readonly ValueOption<TimeSpan> Timeout = Declare.Seconds("secret_backend_timeout", SecretBackendConfig.DefaultTimeout.TotalSeconds,
+        "seconds the backend may take").Needing(Command.Name);
+    private static readonly ValueOption<long> OutputMaxSize = Declare.Bytes("secret_backend_output_max_size", SecretBackendConfig.DefaultOutputMaxSize,
+        2, int.MaxValue, "bytes the backend may write").Needing(Command.Name);
 
-    /// <summary>
-    /// Declared here and read below from the raw root: the backend runs before the file is read, to resolve its ENC[] values.
-    /// </summary>
-    public static IReadOnlyList<ConfigOption> Options { get; } =
-    [
-        Declare.FilePath(Command, "executable that resolves `ENC[handle]` values (JSON on stdin/stdout; owned by this user, mode 0700)",
-            "/usr/local/bin/fetch-secrets"),
-        Declare.StringList(Arguments, "its arguments", "[]"),
-        Declare.Seconds(Timeout, SecretBackendConfig.DefaultTimeout.TotalSeconds, "seconds the backend may take"),
-        Declare.Bytes(OutputMaxSize, SecretBackendConfig.DefaultOutputMaxSize, 2, int.MaxValue, "bytes the backend may write"),
-    ];
-
-    public static IReadOnlyList<string> Keys { get; } = [Command, Arguments, Timeout, OutputMaxSize];
+    /// <summary>Declared with the agent file's root options; read first, since the backend resolves the file's ENC[] values.</summary>
+    public static IReadOnlyList<ConfigOption> Options { get; } = [Command, Arguments, Timeout, OutputMaxSize];
 
     private const string Prefix = "ENC[";
 
     /// <summary>Reads the <c>secret_backend_*</c> settings from the agent file's root, or null when there are none.</summary>
-    public static SecretBackendConfig? ReadBackend(ConfigReadContext ctx, YamlNode? root)
+    public static SecretBackendConfig? ReadBackend(ConfigMapping root)
     {
-        if (ConfigMapping.Peek(root, Command) is not { } commandNode || YamlScalars.IsNull(commandNode))
+        foreach (ConfigOption option in Options)
         {
-            foreach (string key in (string[])[Arguments, Timeout, OutputMaxSize])
-            {
-                if (ConfigMapping.Peek(root, key) is { } orphan && !YamlScalars.IsNull(orphan))
-                {
-                    ctx.Error(orphan, key, $"{key} needs {Command}");
-                }
-            }
-
-            return null;
-        }
-
-        foreach (string key in Keys)
-        {
-            if (ConfigMapping.Peek(root, key) is YamlScalarNode { Value: { } text } node && IsReference(text))
+            if (root.Get(option.Name) is YamlScalarNode { Value: { } text } node && IsReference(text))
             {
                 // The Agent's rule too: the backend cannot be used to find itself.
-                ctx.Error(node, key, "ENC[] cannot be used in the secret_backend_* settings");
+                root.Context.Error(node, option.Name, "ENC[] cannot be used in the secret_backend_* settings");
             }
         }
 
-        string? command = ValueReader.String(ctx, commandNode, Command);
-        IReadOnlyList<string> arguments = ValueReader.StringList(ctx, ConfigMapping.Peek(root, Arguments), Arguments) ?? [];
-        TimeSpan timeout = ValueReader.Seconds(ctx, ConfigMapping.Peek(root, Timeout), Timeout) ?? SecretBackendConfig.DefaultTimeout;
-        long maxSize = ValueReader.Integer(ctx, ConfigMapping.Peek(root, OutputMaxSize), OutputMaxSize, 2, int.MaxValue)
-            ?? SecretBackendConfig.DefaultOutputMaxSize;
-        return command is null ? null : new SecretBackendConfig
+        return Command.Read(root) is not { } command ? null : new SecretBackendConfig
         {
-            Command = ctx.ResolvePath(command),
-            Arguments = arguments,
-            Timeout = timeout,
-            OutputMaxSize = (int)maxSize,
-            Position = ctx.At(commandNode),
+            Command = command,
+            Arguments = Arguments.Read(root) ?? [],
+            Timeout = Timeout.Read(root),
+            OutputMaxSize = (int)OutputMaxSize.Read(root),
+            Position = root.PositionOf(Command.Name),
         };
     }
 
@@ -86,22 +61,13 @@ internal static class SecretReferences
         {
             foreach (var (node, handle) in references)
             {
-                ctx.UnresolvedSecrets[node] = $"ENC[{handle}] needs {Command} in falcocheck.yaml to be resolved";
+                ctx.UnresolvedSecrets[node] = $"ENC[{handle}] needs {Command.Name} in falcocheck.yaml to be resolved";
             }
 
             return;
         }
 
-        var handles = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (_, handle) in references)
-        {
-            if (seen.Add(handle))
-            {
-                handles.Add(handle);
-            }
-        }
-
+        List<string> handles = [.. references.Select(r => r.Handle).Distinct(StringComparer.Ordinal)];
         Dictionary<string, SecretBackend.Answer>? answers = SecretBackend.Fetch(backend, handles, out string? failure);
         foreach (var (node, handle) in references)
         {

@@ -5,10 +5,11 @@ namespace FalcoCheck.Configuration;
 /// such as <c>extra_metrics</c>), read by its own code; <see cref="Section"/> declares the nested keys when they
 /// are fixed.
 /// </summary>
-internal sealed class SectionOption(string name, string doc, OptionSection? section = null, OptionKind kind = OptionKind.Section)
+internal sealed class SectionOption(string name, string doc, Func<OptionSection>? section = null, OptionKind kind = OptionKind.Section)
     : ConfigOption(name, kind, doc)
 {
-    public OptionSection? Section { get; } = section;
+    /// <summary>Built on first use, so a file without this key never builds the nested table (a one-shot check's start-up).</summary>
+    public OptionSection? Section => field ??= section?.Invoke();
 
     /// <summary>Opens the nested mapping with the nested section's keys; null after an error.</summary>
     public ConfigMapping? Open(ConfigMapping parent) =>

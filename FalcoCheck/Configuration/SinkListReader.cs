@@ -10,10 +10,13 @@ namespace FalcoCheck.Configuration;
 internal static class SinkListReader
 {
     /// <summary>A sink type's table: its required <c>type</c> first, then its options.</summary>
-    public static OptionSection Section(string list, string type, string doc, IReadOnlyList<ConfigOption> options) =>
-        new($"{list}.{type}", "a mapping with type", [Declare.Text("type", doc, type, required: true), .. options]) { IsList = true };
+    public static OptionSection Section(string list, string type, string doc, Func<IReadOnlyList<ConfigOption>> options) =>
+        new($"{list}.{type}", "a mapping with type", () => [Declare.Text("type", doc, type, required: true), .. options()])
+        {
+            IsList = true, Type = type,
+        };
 
-    public static string TypeOf(OptionSection section) => section.Options[0].Example!;
+    public static string TypeOf(OptionSection section) => section.Type!;
 
     /// <summary>
     /// The entries <paramref name="read"/> gives for a <c>sinks:</c> list; null when absent, or after an error when it is
@@ -45,10 +48,25 @@ internal static class SinkListReader
     }
 
     /// <summary>
-    /// Opens one entry with its type's keys and gives the type; null after an error (not a mapping, no type, or an
-    /// unknown one, with a "did you mean").
+    /// One entry: opened with its type's table (<see cref="Open"/>), then built by <paramref name="build"/>, a switch on
+    /// the type. Each type's reader records its errors and may still build a record; one with errors is dropped here.
     /// </summary>
-    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what, out string type)
+    public static SinkConfig? Read(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what,
+        Func<ConfigMapping, string, SinkConfig?> build)
+    {
+        ConfigMapping? map = Open(ctx, node, path, types, what, out string type);
+        int errors = ctx.ErrorCount;
+        SinkConfig? sink = map is null ? null : build(map, type);
+        return ctx.ErrorCount == errors ? sink : null;
+    }
+
+    /// <summary>
+    /// Opens one entry (or any mapping whose <c>type</c> chooses its table, such as auth_token's reader) with its type's
+    /// keys and gives the type; null after an error (not a mapping, no type, or an unknown one, with a "did you mean").
+    /// <paramref name="datadogOnly"/> is a type Datadog has and FalcoCheck does not, named as such rather than unknown.
+    /// </summary>
+    public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode node, string path, IReadOnlyList<OptionSection> types, string what, out string type,
+        string? datadogOnly = null)
     {
         type = string.Empty;
         if (node is not YamlMappingNode)
@@ -74,9 +92,8 @@ internal static class SinkListReader
         int index = known.IndexOf(name);
         if (index < 0)
         {
-            string? suggestion = KeySuggester.Suggest(name, known);
-            ctx.Error(typeNode!, typePath, $"unknown {what} {ValueReader.Quote(name)}; expected one of {string.Join(", ", known)}"
-                + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+            ctx.Error(typeNode!, typePath, (name == datadogOnly ? $"'{name}' is a Datadog option FalcoCheck does not support" : $"unknown {what} {ValueReader.Quote(name)}")
+                + $"; expected one of {string.Join(", ", known)}{KeySuggester.DidYouMean(name, known)}");
             return null;
         }
 

@@ -37,15 +37,17 @@ internal sealed record StatusConfig
 
     /// <summary>
     /// Parses <c>HOST:PORT</c>: an IPv4 address, a bracketed IPv6 address or <c>localhost</c>, and a port from 1 to
-    /// 65535. Host names other than localhost are refused: a bind address must not depend on DNS.
+    /// 65535 (or 0, a free port, when <paramref name="anyPort"/>). Host names other than localhost are refused: a bind
+    /// address must not depend on DNS.
     /// </summary>
-    public static bool TryParseListen(string text, out IPEndPoint endpoint)
+    public static bool TryParseListen(string text, out IPEndPoint endpoint, bool anyPort = false)
     {
         endpoint = DefaultListen;
+        text = text.Trim();
         int colon = text.LastIndexOf(':');
         if (colon <= 0
             || !int.TryParse(text.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int port)
-            || port is < IPEndPoint.MinPort + 1 or > IPEndPoint.MaxPort)
+            || port < (anyPort ? IPEndPoint.MinPort : IPEndPoint.MinPort + 1) || port > IPEndPoint.MaxPort)
         {
             return false;
         }

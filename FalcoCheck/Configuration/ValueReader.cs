@@ -39,18 +39,13 @@ internal static class ValueReader
         }
 
         string? text = EnvExpander.Expand(ctx, scalar, path, out bool usedEnv);
-        if (text is null)
+        if (text is null || allowEmpty || !string.IsNullOrWhiteSpace(text))
         {
-            return null;
+            return text;
         }
 
-        if (!allowEmpty && string.IsNullOrWhiteSpace(text))
-        {
-            ctx.Error(scalar, path, usedEnv ? "must not be empty (the environment variable is empty)" : "must not be empty");
-            return null;
-        }
-
-        return text;
+        ctx.Error(scalar, path, usedEnv ? "must not be empty (the environment variable is empty)" : "must not be empty");
+        return null;
     }
 
     /// <summary>A list item or map value: null is an error here, not "use the default".</summary>
@@ -65,95 +60,42 @@ internal static class ValueReader
         return String(ctx, node, path, allowEmpty);
     }
 
-    public static bool? Bool(ConfigReadContext ctx, YamlNode? node, string path)
-    {
-        string? text = TypedText(ctx, node, path, "true or false");
-        if (text is null)
-        {
-            return null;
-        }
+    public static bool? Bool(ConfigReadContext ctx, YamlNode? node, string path) =>
+        TypedText(ctx, node, path, "true or false") is not { } text ? null
+        : YamlScalars.TryParseBool(text, out bool value) ? value
+        : Invalid<bool>(ctx, node!, path, $"expected true or false, got {Quote(text)} (YAML 1.2 booleans are only true and false)");
 
-        if (YamlScalars.TryParseBool(text, out bool value))
+    public static TimeSpan? Seconds(ConfigReadContext ctx, YamlNode? node, string path) =>
+        TypedText(ctx, node, path, "a number of seconds") is not { } text ? null
+        : !YamlScalars.TryParseNumber(text, out double seconds)
+            ? Invalid<TimeSpan>(ctx, node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}")
+        : seconds switch
         {
-            return value;
-        }
-
-        ctx.Error(node!, path, $"expected true or false, got {Quote(text)} (YAML 1.2 booleans are only true and false)");
-        return null;
-    }
-
-    public static TimeSpan? Seconds(ConfigReadContext ctx, YamlNode? node, string path)
-    {
-        string? text = TypedText(ctx, node, path, "a number of seconds");
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!YamlScalars.TryParseNumber(text, out double seconds))
-        {
-            ctx.Error(node!, path, $"expected a number of seconds (such as 10 or 2.5), got {Quote(text)}");
-            return null;
-        }
-
-        string? problem = seconds switch
-        {
-            <= 0 => $"must be greater than 0 seconds, got {Quote(text)}",
-            < MinSeconds => $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}",
-            > MaxSeconds => $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}",
-            _ => null,
+            <= 0 => Invalid<TimeSpan>(ctx, node!, path, $"must be greater than 0 seconds, got {Quote(text)}"),
+            < MinSeconds => Invalid<TimeSpan>(ctx, node!, path, $"must be at least {MinSeconds.ToString(CultureInfo.InvariantCulture)} seconds, got {Quote(text)}"),
+            > MaxSeconds => Invalid<TimeSpan>(ctx, node!, path,
+                $"must be at most {MaxSeconds.ToString(CultureInfo.InvariantCulture)} seconds (one day), got {Quote(text)}"),
+            _ => TimeSpan.FromSeconds(seconds),
         };
-        if (problem is not null)
-        {
-            ctx.Error(node!, path, problem);
-            return null;
-        }
 
-        return TimeSpan.FromSeconds(seconds);
-    }
-
-    public static long? Integer(ConfigReadContext ctx, YamlNode? node, string path, long min, long max)
-    {
-        string? text = TypedText(ctx, node, path, "an integer");
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (!YamlScalars.TryParseInteger(text, out long value))
-        {
-            ctx.Error(node!, path, YamlScalars.TryParseNumber(text, out _)
-                ? $"expected a whole number, got {Quote(text)}"
-                : $"expected an integer, got {Quote(text)}");
-            return null;
-        }
-
-        if (value < min || value > max)
-        {
-            ctx.Error(node!, path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, got {value}"));
-            return null;
-        }
-
-        return value;
-    }
+    public static long? Integer(ConfigReadContext ctx, YamlNode? node, string path, long min, long max) =>
+        TypedText(ctx, node, path, "an integer") is not { } text ? null
+        : !YamlScalars.TryParseInteger(text, out long value) ? Invalid<long>(ctx, node!, path, YamlScalars.TryParseNumber(text, out _)
+            ? $"expected a whole number, got {Quote(text)}"
+            : $"expected an integer, got {Quote(text)}")
+        : value < min || value > max ? Invalid<long>(ctx, node!, path, string.Create(CultureInfo.InvariantCulture, $"must be between {min} and {max}, got {value}"))
+        : value;
 
     /// <summary>One of a fixed set of words (log levels, formats, types), with a suggestion for near misses.</summary>
     public static string? OneOf(ConfigReadContext ctx, YamlNode? node, string path, IReadOnlyList<string> allowed)
     {
         string? text = String(ctx, node, path);
-        if (text is null)
-        {
-            return null;
-        }
-
-        if (allowed.Contains(text, StringComparer.Ordinal))
+        if (text is null || allowed.Contains(text, StringComparer.Ordinal))
         {
             return text;
         }
 
-        string? suggestion = KeySuggester.Suggest(text, allowed);
-        ctx.Error(node!, path, $"expected one of {string.Join(", ", allowed)}, got {Quote(text)}"
-            + (suggestion is null ? string.Empty : $"; did you mean '{suggestion}'?"));
+        ctx.Error(node!, path, $"expected one of {string.Join(", ", allowed)}, got {Quote(text)}{KeySuggester.DidYouMean(text, allowed)}");
         return null;
     }
 
@@ -163,17 +105,15 @@ internal static class ValueReader
     /// </summary>
     public static Uri? Url(ConfigReadContext ctx, YamlNode? node, string path, IReadOnlyList<string> schemes)
     {
-        string? text = String(ctx, node, path);
-        if (text is null)
+        if (String(ctx, node, path) is not { } text)
         {
             return null;
         }
 
-        string example = $"{schemes[0]}://host:port/";
         if (!Uri.TryCreate(text.Trim(), UriKind.Absolute, out Uri? uri) || string.IsNullOrEmpty(uri.Host)
             || uri.Scheme.Length == 0 || uri.IsFile || uri.IsUnc)
         {
-            ctx.Error(node!, path, $"expected an absolute URL such as {example}");
+            ctx.Error(node!, path, $"expected an absolute URL such as {schemes[0]}://host:port/");
             return null;
         }
 
@@ -186,7 +126,7 @@ internal static class ValueReader
         return uri;
     }
 
-    public static IReadOnlyList<string>? StringList(ConfigReadContext ctx, YamlNode? node, string path, bool allowEmptyItems = false)
+    public static IReadOnlyList<string>? StringList(ConfigReadContext ctx, YamlNode? node, string path)
     {
         if (YamlScalars.IsNull(node))
         {
@@ -203,7 +143,7 @@ internal static class ValueReader
         int errors = ctx.ErrorCount;
         for (int i = 0; i < sequence.Children.Count; i++)
         {
-            string? item = RequiredString(ctx, sequence.Children[i], Index(path, i), allowEmpty: allowEmptyItems);
+            string? item = RequiredString(ctx, sequence.Children[i], Index(path, i));
             if (item is not null)
             {
                 items.Add(item);
@@ -212,6 +152,12 @@ internal static class ValueReader
 
         return ctx.ErrorCount == errors ? items : null;
     }
+
+    /// <summary>A list of strings, or one comma-separated string, as NO_PROXY and the Agent's log <c>tags</c> take them.</summary>
+    public static IReadOnlyList<string>? CommaList(ConfigReadContext ctx, YamlNode? node, string path) =>
+        node is YamlScalarNode scalar && !YamlScalars.IsNull(scalar)
+            ? String(ctx, node, path)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : StringList(ctx, node, path);
 
     /// <summary>A mapping of string to string (headers, label renames). Duplicate keys are rejected by the YAML loader.</summary>
     public static IReadOnlyDictionary<string, string>? StringMap(ConfigReadContext ctx, YamlNode? node, string path,
@@ -273,6 +219,13 @@ internal static class ValueReader
     /// <summary>Quotes a non-secret value for a message, shortened so a pasted blob does not flood the output.</summary>
     public static string Quote(string text) =>
         text.Length <= MaxQuoted ? $"'{text}'" : $"'{text[..MaxQuoted]}…'";
+
+    /// <summary>Records an error and gives "no value".</summary>
+    private static T? Invalid<T>(ConfigReadContext ctx, YamlNode node, string path, string message) where T : struct
+    {
+        ctx.Error(node, path, message);
+        return null;
+    }
 
     /// <summary>
     /// The text of a number or boolean. A quoted scalar is rejected unless it holds an %%env_…%% reference,

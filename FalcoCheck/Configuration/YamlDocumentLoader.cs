@@ -80,18 +80,8 @@ internal static class YamlDocumentLoader
 
     private static char CharAt(string text, long line, long column)
     {
-        int index = 0;
-        for (long l = 1; l < line; l++)
-        {
-            index = text.IndexOf('\n', index) + 1;
-            if (index == 0)
-            {
-                return '\0';
-            }
-        }
-
-        long at = index + column - 1;
-        return at >= 0 && at < text.Length ? text[(int)at] : '\0';
+        string[] lines = text.Split('\n');
+        return line >= 1 && line <= lines.Length && column >= 1 && column <= lines[line - 1].Length ? lines[line - 1][(int)column - 1] : '\0';
     }
 
     /// <summary>Remembers where the last successfully parsed event ended, for errors YamlDotNet gives no mark.</summary>

@@ -58,18 +58,8 @@ internal static class YamlScalars
 
     public static bool TryParseBool(string text, out bool value)
     {
-        switch (text)
-        {
-            case "true" or "True" or "TRUE":
-                value = true;
-                return true;
-            case "false" or "False" or "FALSE":
-                value = false;
-                return true;
-            default:
-                value = false;
-                return false;
-        }
+        value = text is "true" or "True" or "TRUE";
+        return value || text is "false" or "False" or "FALSE";
     }
 
     public static bool TryParseInteger(string text, out long value) =>
@@ -81,79 +71,25 @@ internal static class YamlScalars
 
     private static bool IsInteger(string text)
     {
-        // Core schema: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Octal and hex are ints too; we only need to know
-        // the kind here, and reject them later as "not a plain decimal".
+        // Core schema: [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+. Octal and hex are ints too; we only need to know the
+        // kind here, and reject them later as "not a plain decimal".
         ReadOnlySpan<char> s = text;
         if (s.StartsWith("0o") || s.StartsWith("0x"))
         {
             return s.Length > 2;
         }
 
-        if (s.Length > 0 && (s[0] == '-' || s[0] == '+'))
-        {
-            s = s[1..];
-        }
-
+        s = s.StartsWith('-') || s.StartsWith('+') ? s[1..] : s;
         return s.Length > 0 && !s.ContainsAnyExceptInRange('0', '9');
     }
 
-    private static bool IsFloat(string text)
-    {
-        if (text is ".inf" or ".Inf" or ".INF" or "+.inf" or "-.inf" or "+.Inf" or "-.Inf" or "+.INF" or "-.INF"
-            or ".nan" or ".NaN" or ".NAN")
-        {
-            return true;
-        }
-
-        // [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
-        ReadOnlySpan<char> s = text;
-        int i = 0;
-        if (i < s.Length && (s[i] == '-' || s[i] == '+'))
-        {
-            i++;
-        }
-
-        int digits = CountDigits(s, ref i);
-        int fraction = 0;
-        if (i < s.Length && s[i] == '.')
-        {
-            i++;
-            fraction = CountDigits(s, ref i);
-            if (digits == 0 && fraction == 0)
-            {
-                return false;
-            }
-        }
-        else if (digits == 0)
-        {
-            return false;
-        }
-
-        if (i < s.Length && (s[i] == 'e' || s[i] == 'E'))
-        {
-            i++;
-            if (i < s.Length && (s[i] == '-' || s[i] == '+'))
-            {
-                i++;
-            }
-
-            if (CountDigits(s, ref i) == 0)
-            {
-                return false;
-            }
-        }
-
-        return i == s.Length;
-    }
-
-    private static int CountDigits(ReadOnlySpan<char> s, ref int i)
-    {
-        int start = i;
-        while (i < s.Length && char.IsAsciiDigit(s[i]))
-        {
-            i++;
-        }
-
-        return i - start;
-    }
+    /// <summary>
+    /// Core schema: [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?, which is what double.TryParse takes with these
+    /// styles once words such as "Infinity" (a string in YAML) are ruled out by the last character; and .inf, .nan.
+    /// </summary>
+    private static bool IsFloat(string text) =>
+        text is ".inf" or ".Inf" or ".INF" or "+.inf" or "-.inf" or "+.Inf" or "-.Inf" or "+.INF" or "-.INF" or ".nan" or ".NaN" or ".NAN"
+        || (text.Length > 0 && (char.IsAsciiDigit(text[^1]) || text[^1] == '.')
+            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent,
+                CultureInfo.InvariantCulture, out _));
 }
