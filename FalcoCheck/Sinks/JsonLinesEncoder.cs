@@ -17,6 +17,21 @@ internal static class JsonLinesEncoder
 {
     private static readonly JsonWriterOptions Options = new() { SkipValidation = true };
 
+    // Names and fixed values encoded once: a daemon writes every name of every line each scrape, and a string name is
+    // transcoded and checked for escaping on each write.
+    private static readonly JsonEncodedText MetricName = JsonEncodedText.Encode("metric");
+    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText IntervalName = JsonEncodedText.Encode("interval");
+    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText HostName = JsonEncodedText.Encode("host");
+    private static readonly JsonEncodedText TagsName = JsonEncodedText.Encode("tags");
+    private static readonly JsonEncodedText CheckName = JsonEncodedText.Encode("check");
+    private static readonly JsonEncodedText StatusField = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText CountType = JsonEncodedText.Encode("count");
+    private static readonly JsonEncodedText GaugeType = JsonEncodedText.Encode("gauge");
+
     public static void Write(Submission submission, IBufferWriter<byte> output)
     {
         using var json = new Utf8JsonWriter(output, Options);
@@ -69,16 +84,16 @@ internal static class JsonLinesEncoder
     private static void WriteMetric(Utf8JsonWriter json, in MetricPoint point)
     {
         json.WriteStartObject();
-        json.WriteString("metric", point.Name);
-        json.WriteString("type", point.Kind == MetricKind.MonotonicCount ? "count" : "gauge");
-        json.WriteNumber("value", point.Value);
+        json.WriteString(MetricName, point.Name);
+        json.WriteString(TypeName, point.Kind == MetricKind.MonotonicCount ? CountType : GaugeType);
+        json.WriteNumber(ValueName, point.Value);
         if (point.Kind == MetricKind.MonotonicCount)
         {
-            json.WriteNumber("interval", point.IntervalSeconds);
+            json.WriteNumber(IntervalName, point.IntervalSeconds);
         }
 
-        json.WriteNumber("timestamp", point.Timestamp);
-        json.WriteString("host", point.Host);
+        json.WriteNumber(TimestampName, point.Timestamp);
+        json.WriteString(HostName, point.Host);
         WriteTags(json, point.Tags);
         json.WriteEndObject();
     }
@@ -86,18 +101,18 @@ internal static class JsonLinesEncoder
     private static void WriteServiceCheck(Utf8JsonWriter json, ServiceCheck check)
     {
         json.WriteStartObject();
-        json.WriteString("check", check.Name);
-        json.WriteString("status", StatusName(check.Status));
-        json.WriteString("message", check.Message);
-        json.WriteNumber("timestamp", check.Timestamp);
-        json.WriteString("host", check.Host);
+        json.WriteString(CheckName, check.Name);
+        json.WriteString(StatusField, StatusName(check.Status));
+        json.WriteString(MessageName, check.Message);
+        json.WriteNumber(TimestampName, check.Timestamp);
+        json.WriteString(HostName, check.Host);
         WriteTags(json, check.Tags);
         json.WriteEndObject();
     }
 
     private static void WriteTags(Utf8JsonWriter json, string[] tags)
     {
-        json.WriteStartArray("tags");
+        json.WriteStartArray(TagsName);
         foreach (var tag in tags)
         {
             json.WriteStringValue(tag);
