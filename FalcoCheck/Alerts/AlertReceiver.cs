@@ -6,11 +6,7 @@ using FalcoCheck.Configuration;
 using FalcoCheck.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Alerts;
@@ -43,16 +39,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            // No watch of appsettings files (nothing is read from them): a watcher per receiver for nothing.
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ApplicationName = "falcocheck",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-
-        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        WebApplicationBuilder builder = InnerWebHost.CreateBuilder();
         X509Certificate2? certificate = config.TlsCert is { } cert ? X509Certificate2.CreateFromPemFile(cert, config.TlsKey) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -72,7 +59,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         _app.Run(HandleAsync);
         await _app.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        string bound = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        string bound = InnerWebHost.BoundAddress(_app);
         Address = new Uri(bound.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "[::1]", StringComparison.Ordinal));
         AlertLog.Listening(logger, bound);
     }

@@ -3,12 +3,7 @@ using System.Text;
 using FalcoCheck.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Demo;
 
@@ -105,15 +100,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             parsed[name] = new ReplayPayload(text);
         }
 
-        WebApplicationBuilder builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            // No watch of appsettings files (nothing is read from them): tests start many of these servers.
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-            ApplicationName = "falcocheck",
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        WebApplicationBuilder builder = InnerWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -132,7 +119,7 @@ internal sealed class ReplayServer : IAsyncDisposable
             throw;
         }
 
-        string bound = server._app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        string bound = InnerWebHost.BoundAddress(server._app);
         server.Port = new Uri(bound).Port;
         return server;
     }
