@@ -30,6 +30,31 @@ internal sealed class DaemonClockTests
         Assert.That(clock.Jumped, Is.True, "the clock did pass the slot while the wait was set up");
     }
 
+    [Test]
+    public async Task Two_runs_in_the_same_second_are_stamped_one_second_apart()
+    {
+        // Every second, the first run late enough to cross into the next second and the second on time: both fall in
+        // one wall-clock second. Remote write and Datadog keep one sample per series and timestamp, so the second
+        // run's points would overwrite or be refused as duplicates; each run gets a second of its own instead.
+        await using var replay = ReplayServer.StartEmbedded();
+        using var config = new TestConfig($"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 1\n",
+            "status:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n");
+        await using var daemon = await DaemonHarness.StartAsync(config);
+        await Eventually.WaitAsync(() => daemon.Instance(0).NextRun is not null, "the first slot is known");
+        var due = daemon.Instance(0).NextRun!.Value;
+        long fraction = due.UtcTicks % TimeSpan.TicksPerSecond;
+        Assume.That(fraction, Is.GreaterThan(1), "the slot is not on a whole second (one chance in ten million)");
+        var nextWholeSecond = due.AddTicks(TimeSpan.TicksPerSecond - fraction);
+
+        // The first run fires just past the whole second; the next slot (one interval after the first) is in that second too.
+        await daemon.AdvanceAsync(nextWholeSecond.AddTicks(fraction / 2) - daemon.Clock.GetUtcNow(), (0, 1));
+        await daemon.AdvanceAsync(due.AddSeconds(1) - daemon.Clock.GetUtcNow(), (0, 2));
+        await daemon.StopAsync();
+
+        var stamps = daemon.Written().Where(p => p.TryGetProperty("metric", out _)).Select(p => p.GetProperty("timestamp").GetInt64()).Distinct().Order().ToList();
+        Assert.That(stamps, Is.EqualTo(new[] { nextWholeSecond.ToUnixTimeSeconds(), nextWholeSecond.ToUnixTimeSeconds() + 1 }));
+    }
+
     /// <summary>Moves itself forward once, inside the creation of the first timer that <see cref="JumpWhen"/> picks.</summary>
     private sealed class JumpingClock(DateTimeOffset start) : FakeTimeProvider(start)
     {

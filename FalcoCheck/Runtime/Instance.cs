@@ -16,6 +16,7 @@ internal sealed class Instance : IDisposable
     private readonly TimeProvider _clock;
     private readonly FalcoSignals _signals;
     private readonly RuleCap _ruleCap;
+    private long _lastTimestamp;
 
     public Instance(InstanceSettings settings, TimeProvider clock)
     {
@@ -38,7 +39,7 @@ internal sealed class Instance : IDisposable
     public async Task<InstanceRunResult> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = _clock.GetUtcNow();
-        var timestamp = now.ToUnixTimeSeconds();
+        var timestamp = Stamp(now);
         using var scrape = await _scraper.ScrapeAsync(cancellationToken).ConfigureAwait(false);
         if (!scrape.Success)
         {
@@ -134,6 +135,23 @@ internal sealed class Instance : IDisposable
             : (ServiceCheckStatus.Ok, $"{facts.InvalidLines} line(s) skipped; first: {first}");
     }
 
+    /// <summary>
+    /// The run's timestamp in whole seconds. A run that falls in the second of the one before (a late run, then one on
+    /// time) gets the next second: backends keep one sample per series and second, so it would overwrite or be refused
+    /// as a duplicate. Only with intervals of a second or more; a clock stepped back is followed as it is.
+    /// </summary>
+    private long Stamp(DateTimeOffset now)
+    {
+        long seconds = now.ToUnixTimeSeconds();
+        if (Settings.MinCollectionInterval >= TimeSpan.FromSeconds(1) && seconds <= _lastTimestamp && seconds >= _lastTimestamp - 1)
+        {
+            seconds = _lastTimestamp + 1;
+        }
+
+        _lastTimestamp = seconds;
+        return seconds;
+    }
+
     private InstanceRunResult Result(ServiceCheckStatus status, string message, List<MetricPoint> points, long timestamp, TimeSpan duration, bool skipped = false, List<FalcoEvent>? events = null)
     {
         List<ServiceCheck> checks = [];
@@ -151,6 +169,7 @@ internal sealed class Instance : IDisposable
             Submission = new Submission(Settings.Name, points, checks) { Events = events ?? [] },
             Duration = duration,
             Skipped = skipped,
+            Timestamp = timestamp,
         };
     }
 }
