@@ -43,7 +43,6 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         X509Certificate2? certificate = config.TlsCert is { } cert ? X509Certificate2.CreateFromPemFile(cert, config.TlsKey) : null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = config.MaxBodyBytes;
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
             kestrel.Listen(config.Listen, listen =>

@@ -24,10 +24,9 @@ internal static class ConfigCommand
             IReadOnlyList<OptionSection> chosen = name is null ? ConfigSections.All : ConfigSections.Find(name) is { } one ? [one] : [];
             if (chosen.Count == 0)
             {
-                string? near = KeySuggester.Suggest(name!, ConfigSections.All.Select(s => s.Name).ToList());
-                Console.Error.WriteLine($"falcocheck: unknown section '{name}'"
-                    + (near is null ? string.Empty : $"; did you mean '{near}'?")
-                    + $"; sections: {string.Join(", ", ConfigSections.All.Select(s => s.Name))}");
+                var names = ConfigSections.All.Select(s => s.Name).ToList();
+                Console.Error.WriteLine($"falcocheck: unknown section '{name}'" + KeySuggester.DidYouMean(name!, names)
+                    + $"; sections: {string.Join(", ", names)}");
                 return Runtime.CheckRunner.ExitConfigError;
             }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using FalcoCheck.Counters;
 using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
@@ -23,7 +22,7 @@ internal static class InstanceConfigReader
     private const int CountLimit = 10_000_000;
     private const string Limit = "; see [Hardening](#hardening)";
 
-    internal static readonly TextOption<Uri> Endpoint = Url("openmetrics_endpoint", ["http", "https"],
+    internal static readonly TextOption<Uri> Endpoint = Url("openmetrics_endpoint", Net.HttpSchemes,
         "URL of Falco's metrics, e.g. `http://localhost:8765/metrics`", "http://localhost:8765/metrics", required: true);
     internal static readonly TextOption<string> RawMetricPrefix = Text("raw_metric_prefix",
         "removed from raw names before the metric options match them; the built-in map keeps working", "<PREFIX>_");
@@ -215,7 +214,7 @@ internal static class InstanceConfigReader
     /// <summary>Only basic auth is implemented; Datadog's other types get a "not supported" message.</summary>
     private static void CheckAuthType(ConfigMapping map)
     {
-        if (map.Has(AuthType.Name) && AuthType.Read(map) is { } type && type != "basic")
+        if (AuthType.Read(map) is { } type && type != "basic")
         {
             map.Error(AuthType.Name, type is "digest" or "ntlm" or "kerberos" or "aws"
                 ? $"'{type}' is a Datadog option FalcoCheck does not support; FalcoCheck supports basic (username and password) and auth_token"
@@ -243,7 +242,7 @@ internal static class InstanceConfigReader
             return;
         }
 
-        string interval = SecondsText(instance.MinCollectionInterval);
+        string interval = ValueReader.SecondsText(instance.MinCollectionInterval);
         SourcePosition intervalAt = ctx.At(map.Get(Interval.Name)!);
         foreach ((ConfigOption option, TimeSpan value) in new (ConfigOption, TimeSpan)[] { (Timeout, instance.Timeout), (ConnectTimeout, instance.ConnectTimeout), (ReadTimeout, instance.ReadTimeout) })
         {
@@ -254,14 +253,13 @@ internal static class InstanceConfigReader
 
             if (map.Has(option.Name))
             {
-                map.Error(option.Name, $"{SecondsText(value)} s is longer than {Interval} ({interval} s, at {intervalAt}); runs would overlap");
+                map.Error(option.Name, $"{ValueReader.SecondsText(value)} s is longer than {Interval} ({interval} s, at {intervalAt}); runs would overlap");
             }
             else if (option == Timeout && initTimeoutNode is not null)
             {
-                map.Error(Interval.Name, $"{interval} s is shorter than init_config.timeout ({SecondsText(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
+                map.Error(Interval.Name, $"{interval} s is shorter than init_config.timeout ({ValueReader.SecondsText(value)} s, at {ctx.At(initTimeoutNode)}); runs would overlap");
             }
         }
     }
 
-    internal static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
 }

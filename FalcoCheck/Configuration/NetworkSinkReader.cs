@@ -68,8 +68,8 @@ internal static class NetworkSinkReader
         };
         if (initial > max)
         {
-            map.Error(RetryInitialBackoff.Name, $"{InstanceConfigReader.SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} "
-                + $"({InstanceConfigReader.SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
+            map.Error(RetryInitialBackoff.Name, $"{ValueReader.SecondsText(initial.Value)} s is longer than {RetryMaxBackoff} "
+                + $"({ValueReader.SecondsText(max!.Value)} s, at {map.PositionOf(RetryMaxBackoff.Name)})");
         }
 
         return delivery;

@@ -216,6 +216,9 @@ internal static class ValueReader
 
     public static string Index(string path, int index) => string.Create(CultureInfo.InvariantCulture, $"{path}[{index}]");
 
+    /// <summary>Seconds as messages write them: up to three decimals, no trailing zeros ("2.5", "10").</summary>
+    public static string SecondsText(TimeSpan value) => value.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
     /// <summary>Quotes a non-secret value for a message, shortened so a pasted blob does not flood the output.</summary>
     public static string Quote(string text) =>
         text.Length <= MaxQuoted ? $"'{text}'" : $"'{text[..MaxQuoted]}…'";

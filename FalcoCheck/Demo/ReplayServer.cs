@@ -103,7 +103,6 @@ internal sealed class ReplayServer : IAsyncDisposable
         WebApplicationBuilder builder = InnerWebHost.CreateBuilder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
-            kestrel.AddServerHeader = false;
             // Port 0: Kestrel binds a free port and reports it. Connections are kept alive, as Falco's web server does.
             kestrel.Listen(ip, port);
         });

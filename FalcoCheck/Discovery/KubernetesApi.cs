@@ -28,8 +28,6 @@ internal sealed class KubernetesApi : IDisposable
     /// <summary>Bounds a list, and the wait for a watch's response headers.</summary>
     public static readonly TimeSpan ListTimeout = TimeSpan.FromSeconds(30);
 
-    public Uri Server => _connection.Server;
-
     public async Task<V1PodList> ListPodsAsync(string? ns, string? fieldSelector, CancellationToken cancellationToken)
     {
         using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -42,9 +42,6 @@ internal sealed class KubernetesCredentials
         return credentials;
     }
 
-    /// <summary>Where the token comes from, for messages ("token file /var/run/…/token"); never the token.</summary>
-    public string Describe() => _tokenFile is { } file ? "token file " + file : _fixed is null ? "no credentials" : "credentials from the kubeconfig";
-
     /// <summary>The Authorization header value, or null for none.</summary>
     public string? Authorization()
     {

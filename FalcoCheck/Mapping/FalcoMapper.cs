@@ -30,7 +30,8 @@ internal sealed class FalcoMapper
     [ThreadStatic]
     private static Dictionary<SeriesContext, int>? t_slots;
 
-    // This thread's scratch, taken by Map before anything reads it.
+    // This thread's scratch, taken by Map before anything reads it (a field read per sample, not a thread-static one);
+    // empty on entry, because Map's finally empties it.
     private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
     private Dictionary<SeriesContext, int> _slots = null!;
     private readonly List<KeyValuePair<string, string>> _labels = [];
@@ -66,9 +67,7 @@ internal sealed class FalcoMapper
         _facts.Clear();
         _pending = t_pending ??= [];
         _slots = t_slots ??= new(ReferenceEqualityComparer.Instance);
-        _pending.Clear();
         _samples.Clear();
-        _slots.Clear();
         try
         {
             MapBody(body, format);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,10 +25,22 @@ internal static class InnerWebHost
         });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton<IHostLifetime, InnerHostLifetime>();
+        builder.WebHost.ConfigureKestrel(static kestrel => kestrel.AddServerHeader = false);
         return builder;
     }
 
     /// <summary>The first address Kestrel bound, with the real port when port 0 was asked for.</summary>
     public static string BoundAddress(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>
+    /// The command or the daemon owns Ctrl+C and SIGTERM: the default console lifetime would take the signals for
+    /// itself and keep the process alive.
+    /// </summary>
+    private sealed class InnerHostLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
 }

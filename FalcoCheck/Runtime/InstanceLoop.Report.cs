@@ -52,10 +52,11 @@ internal sealed partial class InstanceLoop
     /// <summary>A run that never reached the endpoint: CRITICAL, with the health service check the scrape would have sent.</summary>
     private InstanceRunResult Failure(InstanceSettings settings, string message)
     {
+        long now = _context.Clock.GetUtcNow().ToUnixTimeSeconds();
         List<ServiceCheck> checks = [];
         if (settings.EnableHealthServiceCheck)
         {
-            checks.Add(new ServiceCheck(ServiceCheck.HealthName, ServiceCheckStatus.Critical, message, _context.Clock.GetUtcNow().ToUnixTimeSeconds(), settings.Host, settings.HealthTags));
+            checks.Add(new ServiceCheck(ServiceCheck.HealthName, ServiceCheckStatus.Critical, message, now, settings.Host, settings.HealthTags));
         }
 
         return new InstanceRunResult
@@ -65,6 +66,7 @@ internal sealed partial class InstanceLoop
             Status = ServiceCheckStatus.Critical,
             Message = message,
             Submission = new Submission(settings.Name, [], checks),
+            Timestamp = now,
         };
     }
 }

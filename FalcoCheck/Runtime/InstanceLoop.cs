@@ -225,7 +225,7 @@ internal sealed partial class InstanceLoop : BackgroundService
     /// <summary>Hands the run's submission and its falco.check.* points to the sinks.</summary>
     private InstanceRunResult Submit(InstanceSettings settings, InstanceRunResult result)
     {
-        _context.Sinks.Enqueue(SelfTelemetry.WithRunMetrics(result, settings, result.Timestamp > 0 ? result.Timestamp : _context.Clock.GetUtcNow().ToUnixTimeSeconds()));
+        _context.Sinks.Enqueue(SelfTelemetry.WithRunMetrics(result, settings, result.Timestamp));
         if (result.SeriesScraped > 0)
         {
             _context.Reconciliation?.Scraped(settings.Endpoint, settings.Host, result.Submission.Metrics);

@@ -40,6 +40,6 @@ internal sealed record InstanceRunResult
     /// <summary>True when a connection error was ignored (<c>ignore_connection_errors</c>).</summary>
     public bool Skipped { get; init; }
 
-    /// <summary>The run's timestamp (Unix seconds) on its points and checks; 0 for a run that never reached an instance.</summary>
+    /// <summary>The run's timestamp (Unix seconds) on its points and checks.</summary>
     public long Timestamp { get; init; }
 }

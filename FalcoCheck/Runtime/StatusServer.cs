@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
+using FalcoCheck.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace FalcoCheck.Runtime;
@@ -240,7 +241,7 @@ internal sealed class StatusServer : IAsyncDisposable
         var lineEnd = head.IndexOf((byte)'\n');
         var line = Encoding.ASCII.GetString(head[..lineEnd].TrimEnd((byte)'\r'));
         var parts = line.Split(' ');
-        if (parts.Length != 3 || !IsToken(parts[0]) || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[2].Length != 8
+        if (parts.Length != 3 || !HeaderRules.IsValidName(parts[0]) || !parts[2].StartsWith("HTTP/1.", StringComparison.Ordinal) || parts[2].Length != 8
             || !char.IsAsciiDigit(parts[2][7]) || PathOf(parts[1]) is not { } path || !HeadersAreFields(head[(lineEnd + 1)..]))
         {
             return Response(400, "Bad Request", "text/plain; charset=utf-8", "bad request: expected a request line 'METHOD /path HTTP/1.1' and header fields\n"u8, omitBody: false);
@@ -294,7 +295,7 @@ internal sealed class StatusServer : IAsyncDisposable
             }
 
             var colon = field.IndexOf((byte)':');
-            if (colon <= 0 || !IsToken(Encoding.ASCII.GetString(field[..colon])))
+            if (colon <= 0 || !HeaderRules.IsValidName(Encoding.ASCII.GetString(field[..colon])))
             {
                 return false;
             }
@@ -303,25 +304,6 @@ internal sealed class StatusServer : IAsyncDisposable
         }
 
         return false;
-    }
-
-    /// <summary>An RFC 9110 token: what a method or a field name is made of.</summary>
-    private static bool IsToken(string text)
-    {
-        if (text.Length == 0)
-        {
-            return false;
-        }
-
-        foreach (var c in text)
-        {
-            if (!char.IsAsciiLetterOrDigit(c) && !"!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal))
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private static byte[] Response(int status, string reason, string? contentType, ReadOnlySpan<byte> body, bool omitBody, bool allow = false)

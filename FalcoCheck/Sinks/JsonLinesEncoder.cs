@@ -19,16 +19,16 @@ internal static class JsonLinesEncoder
 
     // Names and fixed values encoded once: a daemon writes every name of every line each scrape, and a string name is
     // transcoded and checked for escaping on each write.
-    private static readonly JsonEncodedText MetricName = JsonEncodedText.Encode("metric");
-    private static readonly JsonEncodedText TypeName = JsonEncodedText.Encode("type");
-    private static readonly JsonEncodedText ValueName = JsonEncodedText.Encode("value");
-    private static readonly JsonEncodedText IntervalName = JsonEncodedText.Encode("interval");
-    private static readonly JsonEncodedText TimestampName = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText HostName = JsonEncodedText.Encode("host");
-    private static readonly JsonEncodedText TagsName = JsonEncodedText.Encode("tags");
-    private static readonly JsonEncodedText CheckName = JsonEncodedText.Encode("check");
-    private static readonly JsonEncodedText StatusField = JsonEncodedText.Encode("status");
-    private static readonly JsonEncodedText MessageName = JsonEncodedText.Encode("message");
+    private static readonly JsonEncodedText MetricProperty = JsonEncodedText.Encode("metric");
+    private static readonly JsonEncodedText TypeProperty = JsonEncodedText.Encode("type");
+    private static readonly JsonEncodedText ValueProperty = JsonEncodedText.Encode("value");
+    private static readonly JsonEncodedText IntervalProperty = JsonEncodedText.Encode("interval");
+    private static readonly JsonEncodedText TimestampProperty = JsonEncodedText.Encode("timestamp");
+    private static readonly JsonEncodedText HostProperty = JsonEncodedText.Encode("host");
+    private static readonly JsonEncodedText TagsProperty = JsonEncodedText.Encode("tags");
+    private static readonly JsonEncodedText CheckProperty = JsonEncodedText.Encode("check");
+    private static readonly JsonEncodedText StatusProperty = JsonEncodedText.Encode("status");
+    private static readonly JsonEncodedText MessageProperty = JsonEncodedText.Encode("message");
     private static readonly JsonEncodedText CountType = JsonEncodedText.Encode("count");
     private static readonly JsonEncodedText GaugeType = JsonEncodedText.Encode("gauge");
 
@@ -67,8 +67,8 @@ internal static class JsonLinesEncoder
         json.WriteString("title", falcoEvent.Title);
         json.WriteString("text", falcoEvent.Text);
         json.WriteString("alert_type", falcoEvent.AlertType);
-        json.WriteNumber("timestamp", falcoEvent.Timestamp);
-        json.WriteString("host", falcoEvent.Host);
+        json.WriteNumber(TimestampProperty, falcoEvent.Timestamp);
+        json.WriteString(HostProperty, falcoEvent.Host);
         WriteTags(json, falcoEvent.Tags);
         json.WriteEndObject();
     }
@@ -84,16 +84,16 @@ internal static class JsonLinesEncoder
     private static void WriteMetric(Utf8JsonWriter json, in MetricPoint point)
     {
         json.WriteStartObject();
-        json.WriteString(MetricName, point.Name);
-        json.WriteString(TypeName, point.Kind == MetricKind.MonotonicCount ? CountType : GaugeType);
-        json.WriteNumber(ValueName, point.Value);
+        json.WriteString(MetricProperty, point.Name);
+        json.WriteString(TypeProperty, point.Kind == MetricKind.MonotonicCount ? CountType : GaugeType);
+        json.WriteNumber(ValueProperty, point.Value);
         if (point.Kind == MetricKind.MonotonicCount)
         {
-            json.WriteNumber(IntervalName, point.IntervalSeconds);
+            json.WriteNumber(IntervalProperty, point.IntervalSeconds);
         }
 
-        json.WriteNumber(TimestampName, point.Timestamp);
-        json.WriteString(HostName, point.Host);
+        json.WriteNumber(TimestampProperty, point.Timestamp);
+        json.WriteString(HostProperty, point.Host);
         WriteTags(json, point.Tags);
         json.WriteEndObject();
     }
@@ -101,18 +101,18 @@ internal static class JsonLinesEncoder
     private static void WriteServiceCheck(Utf8JsonWriter json, ServiceCheck check)
     {
         json.WriteStartObject();
-        json.WriteString(CheckName, check.Name);
-        json.WriteString(StatusField, StatusName(check.Status));
-        json.WriteString(MessageName, check.Message);
-        json.WriteNumber(TimestampName, check.Timestamp);
-        json.WriteString(HostName, check.Host);
+        json.WriteString(CheckProperty, check.Name);
+        json.WriteString(StatusProperty, StatusName(check.Status));
+        json.WriteString(MessageProperty, check.Message);
+        json.WriteNumber(TimestampProperty, check.Timestamp);
+        json.WriteString(HostProperty, check.Host);
         WriteTags(json, check.Tags);
         json.WriteEndObject();
     }
 
     private static void WriteTags(Utf8JsonWriter json, string[] tags)
     {
-        json.WriteStartArray(TagsName);
+        json.WriteStartArray(TagsProperty);
         foreach (var tag in tags)
         {
             json.WriteStringValue(tag);
