@@ -168,6 +168,10 @@ internal sealed class ProtocolSinkConfigTests
             "falcocheck.yaml:5:16: alerts.sinks[0].subject: not a NATS subject: it a wildcard cannot be published to");
         yield return Case("nats password alone", "alerts:\n  sinks:\n    - type: nats\n      url: nats://x:4222\n      password: hunter2\n",
             "falcocheck.yaml:5:17: alerts.sinks[0].password: username is required when password is set");
+        yield return Case("nats token and username", "alerts:\n  sinks:\n    - type: nats\n      url: nats://x:4222\n      token: t0k\n      username: u\n      password: p\n",
+            "falcocheck.yaml:5:14: alerts.sinks[0].token: token and username are two ways to log in; use one of them");
+        yield return Case("webhook format", "alerts:\n  sinks:\n    - type: webhook\n      url: http://h/x\n      format: slak\n",
+            "falcocheck.yaml:5:15: alerts.sinks[0].format: expected one of json, slack, mattermost, teams, got 'slak'; did you mean 'slack'?");
         yield return Case("syslog without host", "alerts:\n  sinks:\n    - type: syslog\n", "falcocheck.yaml:3:7: alerts.sinks[0].host: required setting is missing");
         yield return Case("syslog protocol", "alerts:\n  sinks:\n    - type: syslog\n      host: h\n      protocol: quic\n",
             "falcocheck.yaml:5:17: alerts.sinks[0].protocol: expected one of udp, tcp, tls, got 'quic'");

@@ -37,7 +37,7 @@ internal sealed class SinkConfigTests
         yield return Case("remote write password without user", "sinks:\n  - type: prometheus_remote_write\n    url: http://p:9090/api/v1/write\n    password: s3cret\n",
             "falcocheck.yaml:4:15: sinks[0].password: username is required when password is set");
         yield return Case("remote write two auths", "sinks:\n  - type: prometheus_remote_write\n    url: http://p/\n    username: u\n    password: p\n    bearer_token: t\n",
-            "falcocheck.yaml:6:19: sinks[0].bearer_token: bearer_token and username/password both set the Authorization header; use one of them");
+            "falcocheck.yaml:6:19: sinks[0].bearer_token: bearer_token and password both set the Authorization header; use one of them");
         yield return Case("otlp temporality", "sinks:\n  - type: otlp\n    url: http://c:4318/v1/metrics\n    temporality: deltas\n",
             "falcocheck.yaml:4:18: sinks[0].temporality: expected one of cumulative, delta, got 'deltas'; did you mean 'delta'?");
         yield return Case("otlp zstd", "sinks:\n  - type: otlp\n    url: http://c:4318/v1/metrics\n    compression: zstd\n",

@@ -14,8 +14,6 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static partial class AlertsConfigReader
 {
-    public static IReadOnlyList<string> WebhookFormats { get; } = ["json", "slack", "mattermost", "teams"];
-
     private static readonly TextOption<Uri> AlertmanagerUrl = Url("url", NetworkSinkReader.HttpSchemes,
         "Alertmanager's base URL (with its route prefix if any); the sink appends `api/v2/alerts`", "http://127.0.0.1:9093", required: true);
     private static readonly ValueOption<TimeSpan> ExpiresAfter = Seconds("expires_after", null,
@@ -24,27 +22,35 @@ internal static partial class AlertsConfigReader
         "fixed labels (`cluster: prod-eu`); names `[a-zA-Z_][a-zA-Z0-9_]*`", "\n  cluster: prod-eu");
     private static readonly TextOption<Uri> WebhookUrl = Url("url", NetworkSinkReader.HttpSchemes,
         "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
-    private static readonly TextOption<string> PayloadFormat = OneOf("format", WebhookFormats, "json", "`json`, `slack`, `mattermost` or `teams`");
+    private static readonly ValueOption<WebhookFormat> PayloadFormat = Choice("format",
+        [("json", WebhookFormat.Json), ("slack", WebhookFormat.Slack), ("mattermost", WebhookFormat.Mattermost), ("teams", WebhookFormat.Teams)],
+        "`json`, `slack`, `mattermost` or `teams`");
     private static readonly ValueOption<TimeSpan> AlertmanagerTimeout = Timeout(AlertmanagerOptions.DefaultTimeout);
     private static readonly ValueOption<TimeSpan> WebhookTimeout = Timeout(WebhookOptions.DefaultTimeout);
 
     private static readonly TextOption<string> SyslogHost = Text("host", "the syslog server", "127.0.0.1", required: true);
     private static readonly ValueOption<long> SyslogPort = Integer("port", 514, 1, 65535, "the server's port", rule: "514, 6514 with `protocol: tls`");
-    private static readonly TextOption<string> SyslogProtocol = OneOf("protocol", ["udp", "tcp", "tls"], "udp", "`udp`, `tcp` or `tls` (RFC 5426, 6587, 5425)");
-    private static readonly TextOption<string> MessageFormat = OneOf("format", ["json", "text"], "json", "`json` (the alert document) or `text` (Falco's output line)");
+    private static readonly ValueOption<SyslogTransport> SyslogProtocol = Choice("protocol",
+        [("udp", SyslogTransport.Udp), ("tcp", SyslogTransport.Tcp), ("tls", SyslogTransport.Tls)], "`udp`, `tcp` or `tls` (RFC 5426, 6587, 5425)");
+
+    /// <summary>True for <c>text</c>.</summary>
+    private static readonly ValueOption<bool> TextFormat = Choice("format", [("json", false), ("text", true)],
+        "`json` (the alert document) or `text` (Falco's output line)");
     private static readonly TextOption<string> Facility = OneOf("facility", SyslogOptions.Facilities, "user", "the syslog facility");
     private static readonly ValueOption<TimeSpan> SyslogTimeout = Timeout(SyslogOptions.DefaultTimeout);
 
     private static readonly TextOption<Uri> NatsUrl = Url("url", ["nats", "tls"], "`nats://HOST:PORT`, or `tls://` for TLS", "nats://127.0.0.1:4222", required: true);
     private static readonly TextOption<string> Subject = Text("subject", "the subject; `<priority>` and `<rule>` are replaced",
         NatsOptions.DefaultSubject, @default: NatsOptions.DefaultSubject);
-    private static readonly TextOption<Secret> NatsToken = SecretText("token", "log in with a token instead of username and password; never printed", "\"%%env_NATS_TOKEN%%\"");
+    private static readonly TextOption<Secret> NatsToken = SecretText("token", "log in with a token instead of username and password; never printed", "\"%%env_NATS_TOKEN%%\"")
+        .Excluding("username", "are two ways to log in");
     private static readonly ValueOption<TimeSpan> NatsTimeout = Timeout(NatsOptions.DefaultTimeout);
 
     private static readonly TextOption<Uri> LokiUrl = Url("url", NetworkSinkReader.HttpSchemes, "Loki's base URL; the sink appends `loki/api/v1/push`",
         "http://127.0.0.1:3100", required: true);
     private static readonly TextOption<string> Tenant = Text("tenant", "sent as `X-Scope-OrgID`", "<TENANT>");
-    private static readonly TextOption<string> LokiEncoding = OneOf("encoding", ["protobuf", "json"], "protobuf", "`protobuf` (snappy) or `json`");
+    private static readonly ValueOption<LokiEncoding> Encoding = Choice("encoding", [("protobuf", LokiEncoding.Protobuf), ("json", LokiEncoding.Json)],
+        "`protobuf` (snappy) or `json`");
     private static readonly TextOption<IReadOnlyList<string>> LokiLabels = StringList("labels",
         "stream labels, some of `priority`, `rule`, `source`, `hostname`, `k8s_ns_name`", "[priority, rule]", "`priority`, `rule`, `source`, `hostname`");
     private static readonly TextOption<IReadOnlyDictionary<string, string>> ExtraLabels = StringMap("extra_labels", "fixed labels of every stream",
@@ -62,13 +68,13 @@ internal static partial class AlertsConfigReader
         () => [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
-        () => [SyslogHost, SyslogPort, SyslogProtocol, MessageFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
+        () => [SyslogHost, SyslogPort, SyslogProtocol, TextFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Nats => field ??= Sink(NatsSinkConfig.TypeName, "NATS messages",
         () => [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, NatsTimeout, .. NetworkSinkReader.Tls]);
 
     public static OptionSection Loki => field ??= Sink(LokiSinkConfig.TypeName, "Grafana Loki's push API",
-        () => [LokiUrl, Tenant, LokiEncoding, MessageFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [LokiUrl, Tenant, Encoding, TextFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
         () => [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
@@ -101,25 +107,14 @@ internal static partial class AlertsConfigReader
         // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
         Uri? url = WebhookUrl.Read(map);
         var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
-        WebhookFormat format = PayloadFormat.Read(map) switch
-        {
-            "slack" => WebhookFormat.Slack,
-            "mattermost" => WebhookFormat.Mattermost,
-            "teams" => WebhookFormat.Teams,
-            _ => WebhookFormat.Json,
-        };
-        return endpoint is null ? null : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = format, Timeout = WebhookTimeout.Read(map) });
+        return endpoint is null ? null
+            : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = PayloadFormat.Read(map), Timeout = WebhookTimeout.Read(map) });
     }
 
     private static SyslogSinkConfig ReadSyslog(ConfigMapping map)
     {
         string? host = SyslogHost.Read(map);
-        SyslogTransport transport = SyslogProtocol.Read(map) switch
-        {
-            "tcp" => SyslogTransport.Tcp,
-            "tls" => SyslogTransport.Tls,
-            _ => SyslogTransport.Udp,
-        };
+        SyslogTransport transport = SyslogProtocol.Read(map);
 
         // 514 for UDP and TCP (RFC 5426, and what rsyslog's imtcp examples use), 6514 for TLS (RFC 5425).
         int port = (int)(SyslogPort.Written(map) ?? (transport == SyslogTransport.Tls ? 6514 : 514));
@@ -140,7 +135,7 @@ internal static partial class AlertsConfigReader
             Host = host ?? string.Empty,
             Port = port,
             Transport = transport,
-            Format = MessageFormat.Read(map) == "text" ? SyslogFormat.Text : SyslogFormat.Json,
+            Format = TextFormat.Read(map) ? SyslogFormat.Text : SyslogFormat.Json,
             Facility = SyslogOptions.FacilityCode(facility),
             Timeout = SyslogTimeout.Read(map),
             Tls = NetworkSinkReader.ReadTls(map),
@@ -155,11 +150,6 @@ internal static partial class AlertsConfigReader
         if (NatsSubject.Problem(subject) is { } problem)
         {
             map.Error(Subject.Name, $"not a NATS subject: it {problem}");
-        }
-
-        if (map.Has(NatsToken.Name) && map.Has(NetworkSinkReader.Username.Name))
-        {
-            map.Error(NatsToken.Name, "token and username/password are two ways to log in; use one of them");
         }
 
         var options = new NatsOptions
@@ -229,8 +219,8 @@ internal static partial class AlertsConfigReader
         {
             Endpoint = endpoint,
             Tenant = Tenant.Read(map),
-            Encoding = LokiEncoding.Read(map) == "json" ? Sinks.Loki.LokiEncoding.Json : Sinks.Loki.LokiEncoding.Protobuf,
-            TextLines = MessageFormat.Read(map) == "text",
+            Encoding = Encoding.Read(map),
+            TextLines = TextFormat.Read(map),
             Labels = map.Has(LokiLabels.Name) ? labels : LokiOptions.DefaultLabels,
             ExtraLabels = extra,
             Timeout = LokiTimeout.Read(map),
@@ -252,7 +242,7 @@ internal static partial class AlertsConfigReader
         {
             Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
             ServiceName = SinkConfigReader.ServiceName.Read(map)!,
-            Compression = SinkConfigReader.Compression(SinkConfigReader.OtlpCompression.Read(map)),
+            Compression = SinkConfigReader.OtlpCompression.Read(map),
             Timeout = OtlpLogsTimeout.Read(map),
         };
         return new OtlpLogsSinkConfig(map.Position, options);

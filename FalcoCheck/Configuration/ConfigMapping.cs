@@ -29,7 +29,8 @@ internal sealed class ConfigMapping
     /// <summary>
     /// Opens <paramref name="node"/> as a mapping with <paramref name="section"/>'s keys. Returns null after an error if
     /// it is a list or a scalar. The section's Datadog-only keys (accepted there, no effect here) become notices, not
-    /// errors; its options' <see cref="ConfigOption.Needs"/> are checked.
+    /// errors; its options' <see cref="ConfigOption.Needs"/> and
+    /// <see cref="ConfigOption.Excludes"/> are checked.
     /// </summary>
     public static ConfigMapping? Open(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback, OptionSection section)
     {
@@ -72,6 +73,11 @@ internal sealed class ConfigMapping
             if (option.Needs is { } other && result.Has(option.Name) && !result.Has(other))
             {
                 result.Error(option.Name, $"{other} is required when {option} is set");
+            }
+
+            if (option.Excludes is { } excludes && result.Has(option.Name) && result.Has(excludes.Other))
+            {
+                result.Error(option.Name, $"{option} and {excludes.Other} {excludes.Why}; use one of them");
             }
         }
 

@@ -22,6 +22,9 @@ internal abstract class ConfigOption(string name, OptionKind kind, string doc)
     /// </summary>
     public string? Needs { get; internal set; }
 
+    /// <summary>The option of the same section that cannot be written with this one, and why; set by <see cref="Declare.Excluding"/>.</summary>
+    public (string Other, string Why)? Excludes { get; internal set; }
+
     /// <summary>The constant default as YAML text ("10", "true"), or null when there is none.</summary>
     public string? Default { get; init; }
 

@@ -60,6 +60,19 @@ internal static class Declare
             DefaultValue = @default, Default = @default, Example = example ?? @default,
         };
 
+    /// <summary>
+    /// One word of <paramref name="choices"/>, read as the value it stands for; the first is the default. A near miss
+    /// gets a "did you mean".
+    /// </summary>
+    public static ValueOption<T> Choice<T>(string name, (string Word, T Value)[] choices, string doc, string? example = null) where T : struct
+    {
+        string[] words = [.. choices.Select(c => c.Word)];
+        return new(name, OptionKind.Enum, doc, (c, n, p) => ValueReader.OneOf(c, n, p, words) is { } word ? choices[Array.IndexOf(words, word)].Value : null)
+        {
+            DefaultValue = choices[0].Value, Default = words[0], Example = example ?? words[0],
+        };
+    }
+
     public static TextOption<Uri> Url(string name, IReadOnlyList<string> schemes, string doc, string? example = null, bool required = false, string? rule = null) =>
         new(name, OptionKind.Url, doc, (c, n, p) => ValueReader.Url(c, n, p, schemes)) { Example = example, Required = required, DefaultRule = rule };
 
@@ -127,6 +140,16 @@ internal static class Declare
     public static T Needing<T>(this T option, string other) where T : ConfigOption
     {
         option.Needs = other;
+        return option;
+    }
+
+    /// <summary>
+    /// Declares that <paramref name="option"/> and <paramref name="other"/> of the same section cannot both be written,
+    /// and <paramref name="why"/> ("both say where to send"): "X and Y why; use one of them", at X.
+    /// </summary>
+    public static T Excluding<T>(this T option, string other, string why) where T : ConfigOption
+    {
+        option.Excludes = (other, why);
         return option;
     }
 

@@ -20,7 +20,8 @@ internal static class NetworkSinkReader
     public static TextOption<string> Username => field ??= Text("username", "HTTP basic auth user; needs `password`").Needing("password");
     public static TextOption<Secret> Password => field ??= SecretText("password", "HTTP basic auth password (never printed)", "\"%%env_SINK_PASSWORD%%\"")
         .Needing("username");
-    public static TextOption<Secret> BearerToken => field ??= SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"");
+    public static TextOption<Secret> BearerToken => field ??= SecretText("bearer_token", "sent as `Authorization: Bearer …` (never printed)", "\"%%env_SINK_TOKEN%%\"")
+        .Excluding("password", "both set the Authorization header");
     public static TextOption<IReadOnlyDictionary<string, string>> Headers => field ??= Declare.Headers("headers",
         "extra request headers (hosted backends' keys); values never printed", "\n  X-Scope-OrgID: <TENANT>");
 
@@ -81,11 +82,6 @@ internal static class NetworkSinkReader
 
     public static HttpEndpointOptions Endpoint(ConfigMapping map, Uri url, bool withAuth)
     {
-        if (withAuth && map.Has(Password.Name) && map.Has(BearerToken.Name))
-        {
-            map.Error(BearerToken.Name, "bearer_token and username/password both set the Authorization header; use one of them");
-        }
-
         ClientTlsOptions tls = ReadTls(map);
         var headers = withAuth ? Headers.Read(map) : null;
         return new HttpEndpointOptions

@@ -16,7 +16,8 @@ namespace FalcoCheck.Configuration;
 /// </summary>
 internal static class SinkConfigReader
 {
-    private static TextOption<string> Format => field ??= OneOf("format", ["table", "json"], "table", "`table` (for people) or `json` (one object per line)");
+    private static ValueOption<ConsoleFormat> Format => field ??= Choice("format", [("table", ConsoleFormat.Table), ("json", ConsoleFormat.Json)],
+        "`table` (for people) or `json` (one object per line)");
 
     /// <summary>The file of a file sink, metrics and alert logs alike.</summary>
     public static TextOption<string> Path => field ??= FilePath("path", "the file, appended to; relative to falcocheck.yaml", "out/falco.jsonl", required: true);
@@ -28,11 +29,13 @@ internal static class SinkConfigReader
     private static TextOption<Secret> ApiKey => field ??= SecretText("api_key", "required with a Datadog site; optional with `url`; never printed",
         "\"%%env_DD_API_KEY%%\"", "agent's `api_key` / `DD_API_KEY`");
     private static TextOption<string> Site => field ??= Declare.Site("site", "sends to `https://api.<site>`: `datadoghq.com`, `datadoghq.eu`, `us3.datadoghq.com`, …",
-        "datadoghq.eu", "agent's `site` (`datadoghq.com`)");
+        "datadoghq.eu", "agent's `site` (`datadoghq.com`)").Excluding("url", "both say where to send");
     private static TextOption<Uri> DatadogUrl => field ??= Url("url", Net.HttpSchemes,
         "base URL of any server speaking Datadog's API, instead of `site`", "http://127.0.0.1:8428/datadog");
-    private static TextOption<string> ApiVersion => field ??= OneOf("api_version", ["v2", "v1"], "v2", "`v2` or `v1` (the legacy series format)");
-    private static TextOption<string> DatadogCompression => field ??= OneOf("compression", ["gzip", "deflate", "zstd", "none"], "gzip",
+    private static ValueOption<DatadogApiVersion> ApiVersion => field ??= Choice("api_version", [("v2", DatadogApiVersion.V2), ("v1", DatadogApiVersion.V1)],
+        "`v2` or `v1` (the legacy series format)");
+    private static ValueOption<Compression> DatadogCompression => field ??= Choice("compression",
+        [("gzip", Sinks.Delivery.Compression.Gzip), ("deflate", Sinks.Delivery.Compression.Deflate), ("zstd", Sinks.Delivery.Compression.Zstd), ("none", Sinks.Delivery.Compression.None)],
         "`gzip`, `deflate` (zlib), `zstd` (v2 only), `none`");
     private static ValueOption<bool> SendServiceChecks => field ??= Bool("send_service_checks", true, "post `falco.openmetrics.health` to `/api/v1/check_run`");
 
@@ -47,8 +50,10 @@ internal static class SinkConfigReader
         "http://127.0.0.1:4318/v1/metrics", required: true);
     /// <summary>OTLP's options, metrics and logs alike.</summary>
     internal static TextOption<string> ServiceName => field ??= Text("service_name", "`service.name` of the resource", "falco", @default: OtlpOptions.DefaultServiceName);
-    private static TextOption<string> Temporality => field ??= OneOf("temporality", ["cumulative", "delta"], "cumulative", "counts as cumulative or delta sums");
-    internal static TextOption<string> OtlpCompression => field ??= OneOf("compression", ["none", "gzip"], "none", "`none` or `gzip`");
+    private static ValueOption<OtlpTemporality> Temporality => field ??= Choice("temporality",
+        [("cumulative", OtlpTemporality.Cumulative), ("delta", OtlpTemporality.Delta)], "counts as cumulative or delta sums");
+    internal static ValueOption<Compression> OtlpCompression => field ??= Choice("compression",
+        [("none", Sinks.Delivery.Compression.None), ("gzip", Sinks.Delivery.Compression.Gzip)], "`none` or `gzip`");
 
     public static OptionSection Datadog { get; } = SinkListReader.Section("sinks", DatadogSinkConfig.TypeName, "Datadog's metrics intake (or any server speaking it)",
         () => [ApiKey, Site, DatadogUrl, ApiVersion, DatadogCompression, SendServiceChecks, Net.TlsVerify, Net.TlsCaCert, .. Net.Delivery]);
@@ -78,7 +83,7 @@ internal static class SinkConfigReader
 
     private static SinkConfig? Read(ConfigMapping map, string type, AgentDefaults defaults) => type switch
     {
-        ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, Format.Read(map) == "json" ? ConsoleFormat.Json : ConsoleFormat.Table),
+        ConsoleSinkConfig.TypeName => new ConsoleSinkConfig(map.Position, Format.Read(map)),
         FileSinkConfig.TypeName => Path.Read(map) is { } file ? new FileSinkConfig(map.Position, file) : null,
         DatadogSinkConfig.TypeName => ReadDatadog(map, defaults),
         DogStatsDSinkConfig.TypeName => ReadDogStatsD(map),
@@ -90,19 +95,14 @@ internal static class SinkConfigReader
     {
         Uri? url = DatadogUrl.Read(map);
         string? site = Site.Read(map);
-        if (map.Has(DatadogUrl.Name) && map.Has(Site.Name))
-        {
-            map.Error(Site.Name, "site and url both say where to send; use one of them");
-        }
-
         var apiKey = ApiKey.Read(map) ?? defaults.ApiKey;
         if (!map.Has(DatadogUrl.Name) && apiKey is null)
         {
             map.Error(ApiKey.Name, "required when sending to a Datadog site: set api_key here, api_key in the agent file, or DD_API_KEY");
         }
 
-        var version = ApiVersion.Read(map) == "v1" ? DatadogApiVersion.V1 : DatadogApiVersion.V2;
-        var compression = Compression(DatadogCompression.Read(map));
+        var version = ApiVersion.Read(map);
+        var compression = DatadogCompression.Read(map);
         if (compression == Sinks.Delivery.Compression.Zstd && version == DatadogApiVersion.V1)
         {
             map.Error(DatadogCompression.Name, "zstd is accepted by the v2 series intake only; use gzip or deflate with api_version v1");
@@ -150,21 +150,12 @@ internal static class SinkConfigReader
         {
             Endpoint = endpoint,
             ServiceName = ServiceName.Read(map)!,
-            Temporality = Temporality.Read(map) == "delta" ? OtlpTemporality.Delta : OtlpTemporality.Cumulative,
-            Compression = Compression(OtlpCompression.Read(map)),
+            Temporality = Temporality.Read(map),
+            Compression = OtlpCompression.Read(map),
             Delivery = Net.ReadDelivery(map),
         };
         return options is null ? null : new OtlpSinkConfig(map.Position, options);
     }
-
-    /// <summary>One of the declared compression words (the option's default when it was not written or invalid).</summary>
-    internal static Compression Compression(string? name) => name switch
-    {
-        "gzip" => Sinks.Delivery.Compression.Gzip,
-        "deflate" => Sinks.Delivery.Compression.Deflate,
-        "zstd" => Sinks.Delivery.Compression.Zstd,
-        _ => Sinks.Delivery.Compression.None,
-    };
 
     /// <summary><c>udp://host:port</c> (port optional, 8125) or <c>unix:///absolute/path</c>.</summary>
     private static DogStatsDOptions ParseAddress(ConfigMapping map, string address, DogStatsDOptions options)
