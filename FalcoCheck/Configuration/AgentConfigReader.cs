@@ -105,7 +105,7 @@ internal static class AgentConfigReader
     /// </summary>
     private static Scraping.OutboundProxy? ReadProxy(ConfigReadContext ctx, ConfigMapping map)
     {
-        Scraping.OutboundProxy? file = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position);
+        Scraping.OutboundProxy? file = ProxyConfigReader.Read(map);
         Uri? http = Override(ctx, "DD_PROXY_HTTP", Proxy.Name, IsProxyUrl, ProxyMessage) is { } httpProxy ? new Uri(httpProxy) : file?.Http;
         Uri? https = Override(ctx, "DD_PROXY_HTTPS", Proxy.Name, IsProxyUrl, ProxyMessage) is { } httpsProxy ? new Uri(httpsProxy) : file?.Https;
         IReadOnlyList<string> noProxy = ctx.GetEnv("DD_PROXY_NO_PROXY") is { Length: > 0 } hosts

@@ -40,7 +40,7 @@ internal static class InitConfigReader
         return new InitConfig
         {
             Timeout = timeout ?? InitConfig.DefaultTimeout,
-            Proxy = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position),
+            Proxy = ProxyConfigReader.Read(map),
             SkipProxy = SkipProxy.Read(map),
             Service = Service.Read(map),
         };

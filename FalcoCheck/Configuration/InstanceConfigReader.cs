@@ -187,7 +187,7 @@ internal static class InstanceConfigReader
             UseLatestSpec = UseLatestSpec.Read(map),
             OpenMetricsStrict = OpenMetricsStrict.Read(map),
             MaxResponseBytes = MaxResponseSize.Read(map),
-            Proxy = ProxyConfigReader.Read(ctx, map.Get(Proxy.Name), map.PathOf(Proxy.Name), map.Position) ?? init.Proxy,
+            Proxy = ProxyConfigReader.Read(map) ?? init.Proxy,
             SkipProxy = SkipProxy.Written(map) ?? init.SkipProxy,
             AllowRedirects = AllowRedirects.Read(map),
             TlsProtocols = DatadogCompatibility.ReadTlsProtocols(map),

@@ -19,11 +19,12 @@ internal static class ProxyConfigReader
     /// <summary>The nested example of every <c>proxy:</c> option.</summary>
     public const string Example = "\n  http: http://proxy:3128\n  https: http://proxy:3128\n  no_proxy:\n  - localhost\n  - 127.0.0.1";
 
-    /// <summary>Returns null when the proxy is absent or after recording errors.</summary>
-    public static Scraping.OutboundProxy? Read(ConfigReadContext ctx, YamlNode? node, string path, SourcePosition fallback)
+    /// <summary>The <c>proxy:</c> of <paramref name="parent"/>; null when it is absent or after recording errors.</summary>
+    public static Scraping.OutboundProxy? Read(ConfigMapping parent)
     {
+        ConfigReadContext ctx = parent.Context;
         int errors = ctx.ErrorCount;
-        if (YamlScalars.IsNull(node) || Section.Open(ctx, node, path, fallback) is not { } map)
+        if (!parent.Has(Section.Name) || Section.Open(ctx, parent.Get(Section.Name), parent.PathOf(Section.Name), parent.Position) is not { } map)
         {
             return null;
         }
