@@ -77,14 +77,7 @@ internal sealed class SeriesContext
 
         var tags = new List<string>(Tags.Length + info.Tags.Length);
         tags.AddRange(Tags);
-        foreach (var tag in info.Tags)
-        {
-            if (!HasKey(tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1)))
-            {
-                tags.Add(tag);
-            }
-        }
-
+        AddInfo(tags, info);
         _info = info;
         _withInfo = tags.Count == Tags.Length ? this : new SeriesContext(Name, Kind, Unit, [.. tags], Host);
         return _withInfo;
@@ -98,40 +91,31 @@ internal sealed class SeriesContext
     {
         var tags = new List<string>(Tags.Length + 1 + info.Tags.Length) { engineTag };
         tags.AddRange(Tags);
-        var own = tags.Count;
-        foreach (var tag in info.Tags)
-        {
-            var keyWithColon = tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1);
-            if (!StartsWithAny(tags, own, keyWithColon))
-            {
-                tags.Add(tag);
-            }
-        }
-
+        AddInfo(tags, info);
         return new SeriesContext(Name, Kind, Unit, [.. tags], Host);
     }
 
     private InfoTagSet? _info;
     private SeriesContext? _withInfo;
 
+    /// <summary>Adds the info tags whose key none of the tags already in <paramref name="tags"/> has.</summary>
+    private static void AddInfo(List<string> tags, InfoTagSet info)
+    {
+        int own = tags.Count;
+        foreach (var tag in info.Tags)
+        {
+            if (!StartsWithAny(tags, own, tag.AsSpan(0, tag.IndexOf(':', StringComparison.Ordinal) + 1)))
+            {
+                tags.Add(tag);
+            }
+        }
+    }
+
     private static bool StartsWithAny(List<string> tags, int count, ReadOnlySpan<char> keyWithColon)
     {
         for (var i = 0; i < count; i++)
         {
             if (tags[i].AsSpan().StartsWith(keyWithColon, StringComparison.Ordinal))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
-
-    private bool HasKey(ReadOnlySpan<char> keyWithColon)
-    {
-        foreach (var tag in Tags)
-        {
-            if (tag.AsSpan().StartsWith(keyWithColon, StringComparison.Ordinal))
             {
                 return true;
             }
