@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs FalcoCheck's whole test suite on this machine: installs what the tests need (Debian's prometheus,
-# victoria-metrics and prometheus-alertmanager, which the integration tests start on 127.0.0.1), builds, runs every test, and ends with
-# one line: "N passed, N failed, N skipped".
+# Runs FalcoCheck's whole test suite on this machine: installs what the tests need (the Debian packages below, whose
+# servers the integration tests start on 127.0.0.1 and free ports), builds, runs every test, and ends with one line:
+# "N passed, N failed, N skipped".
 set -uo pipefail
 cd "$(dirname "$0")"
 
