@@ -100,6 +100,48 @@ internal sealed class CheckRunnerTests
     }
 
     [Test]
+    public async Task New_instance_tags_between_runs_set_baselines_instead_of_sending_whole_values()
+    {
+        // Every counter is kept under its submitted tags: new tags make every key new. Sending their values whole
+        // would report Falco's lifetime totals as one interval's counts.
+        await using var server = StartReplay();
+        string endpoint = $"  - openmetrics_endpoint: {server.BaseUrl}/falco-0.41.0_prometheus_base/metrics\n";
+        using var config = new TestConfig(endpoint + "    tags: [team:a]\n");
+        var expected = ExpectedIncrease("falco-0.41.0_prometheus_base", "falcosecurity_falco_duration_seconds_total");
+        await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+        await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+
+        File.WriteAllText(Path.Combine(config.Folder, "conf.d", "falco.d", "conf.yaml"), "init_config:\ninstances:\n" + endpoint + "    tags: [team:b]\n");
+        var renamed = await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+        var next = await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+
+        Assert.That(renamed.Metrics.Where(m => m.GetProperty("type").GetString() == "count").Select(m => m.GetProperty("metric").GetString()),
+            Has.None.StartsWith("falco.duration"), "the run after the change: baselines");
+        var duration = next.Metrics.Single(m => m.GetProperty("metric").GetString() == "falco.duration.seconds.count");
+        Assert.That(duration.GetProperty("value").GetDouble(), Is.EqualTo(expected));
+        Assert.That(CheckRun.Tags(duration), Does.Contain("team:b"));
+    }
+
+    [Test]
+    public async Task Two_instances_of_one_endpoint_keep_counter_state_of_their_own()
+    {
+        // Each scrape of the replay moves its counters by one step; each instance scrapes once per run, so between
+        // its two runs an instance sees two steps (the other instance took one in between).
+        await using var server = StartReplay();
+        string endpoint = $"  - openmetrics_endpoint: {server.BaseUrl}/falco-0.41.0_prometheus_base/metrics\n";
+        using var config = new TestConfig(endpoint + endpoint + "    tags: [copy:2]\n");
+        var step = ExpectedIncrease("falco-0.41.0_prometheus_base", "falcosecurity_falco_duration_seconds_total");
+        await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+
+        var second = await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+
+        var counts = second.Metrics.Where(m => m.GetProperty("metric").GetString() == "falco.duration.seconds.count").ToList();
+        Assert.That(counts, Has.Count.EqualTo(2), "one count per instance");
+        Assert.That(counts.Select(m => m.GetProperty("value").GetDouble()), Has.All.InRange(step, 2 * step));
+        Assert.That(Directory.GetFiles(Path.Combine(config.Folder, "state"), "*.json"), Has.Length.EqualTo(2));
+    }
+
+    [Test]
     public async Task A_Falco_restart_between_runs_gives_the_raw_value_not_a_negative_or_a_skip()
     {
         await using var server = StartReplay();

@@ -66,6 +66,28 @@ internal sealed class DaemonReloadTests
     }
 
     [Test]
+    public async Task A_reload_that_changes_the_tags_takes_baselines_not_lifetime_totals()
+    {
+        await using var replay = ReplayServer.StartEmbedded();
+        using var config = Config(replay);
+        await using var daemon = await DaemonHarness.StartAsync(config);
+        await daemon.AdvanceAsync(Interval, (0, 1));
+        await daemon.AdvanceAsync(Interval, (0, 2));
+
+        // Every counter is kept under its submitted tags: after this reload none of them matches a kept one.
+        WriteInstances(config, $"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 2\n    tags: [team:b]\n");
+        var reload = await daemon.Daemon.ReloadAsync("test", CancellationToken.None);
+        Assert.That(reload.Applied, Is.True, string.Join('\n', reload.Errors));
+        await daemon.AdvanceAsync(Interval, (0, 3));
+        await daemon.AdvanceAsync(Interval, (0, 4));
+        await daemon.StopAsync();
+
+        // Run 3 sets baselines under the new tags, run 4 counts one step: never Falco's lifetime totals.
+        var renamed = daemon.Written().Where(l => Tags(l).Contains("team:b")).ToList();
+        AssertCountsAreOneStepEach(renamed, $"endpoint:{replay.BaseUrl}/metrics", runsWithCounts: 1);
+    }
+
+    [Test]
     public async Task A_broken_config_is_refused_and_the_running_one_kept()
     {
         await using var replay = ReplayServer.StartEmbedded();

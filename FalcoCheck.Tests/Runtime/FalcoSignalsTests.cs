@@ -130,6 +130,30 @@ internal sealed class FalcoSignalsTests
     }
 
     [Test]
+    public async Task A_rules_file_changed_across_a_daemon_reload_is_still_seen()
+    {
+        // The reload rebuilds the instance (new tags); the hashes of the last run must move with its counters.
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000L;
+        var payloads = new[] { new Payload(1000, RulesSha: "aaa").Render(now), new Payload(2000, RulesSha: "bbb").Render(now) };
+        var request = 0;
+        await using var server = new TestHttpServer(context =>
+            TestHttpServer.WriteAsync(context, Encoding.UTF8.GetBytes(payloads[Math.Min(Interlocked.Increment(ref request) - 1, 1)])));
+        string endpoint = $"  - openmetrics_endpoint: {server.Url}\n    min_collection_interval: 2\n";
+        using var config = new TestConfig(endpoint, "status:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n", "init_config:\n  timeout: 1\n");
+        await using var daemon = await DaemonHarness.StartAsync(config);
+        await daemon.AdvanceAsync(TimeSpan.FromSeconds(2), (0, 1));
+
+        File.WriteAllText(Path.Combine(config.Folder, "conf.d", "falco.d", "conf.yaml"), "init_config:\n  timeout: 1\ninstances:\n" + endpoint + "    tags: [team:b]\n");
+        var reload = await daemon.Daemon.ReloadAsync("test", CancellationToken.None);
+        Assert.That(reload.Applied, Is.True, string.Join('\n', reload.Errors));
+        await daemon.AdvanceAsync(TimeSpan.FromSeconds(2), (0, 2));
+        await daemon.StopAsync();
+
+        var changed = daemon.Written().Where(l => DaemonScheduleTests.Metric(l) == "falco.rules.files.changed" && CheckRun.Tags(l).Contains("team:b")).ToList();
+        Assert.That(changed.Select(l => l.GetProperty("value").GetDouble()), Is.EqualTo(new[] { 1.0 }));
+    }
+
+    [Test]
     public async Task A_changed_rules_file_hash_is_an_event_and_a_count()
     {
         var run = await TwoRunsAsync(new Payload(1000, RulesSha: "aaa"), new Payload(2000, RulesSha: "bbb"));

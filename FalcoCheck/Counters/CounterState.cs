@@ -19,6 +19,7 @@ internal sealed class CounterState
     private readonly CounterStateOptions _options;
     private bool _restarted;
     private bool _flushFirstValues;
+    private string? _keptIdentity;
     private long _runMs;
 
     public CounterState(CounterStateOptions? options = null)
@@ -41,6 +42,9 @@ internal sealed class CounterState
     /// </summary>
     public Dictionary<string, string> FileHashes { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>The series identity the counters are kept under (<see cref="CounterStateOptions.SeriesIdentity"/>).</summary>
+    public string? SeriesIdentity => _keptIdentity ?? _options.SeriesIdentity;
+
     /// <summary>Counters kept.</summary>
     public int Count => _values.Count;
 
@@ -62,8 +66,12 @@ internal sealed class CounterState
         // After a first run, a counter not seen before began since the previous run: its raw value is the increase
         // (Datadog's flush_first_value). On a first run that holds only when Falco started or reloaded within one
         // interval; otherwise the counter may be hours old and its value only sets a baseline.
+        // Counters kept under other names and tags (the instance's tags or label rules changed) match none of this
+        // run's: a counter not seen before may then be an old one renamed, so it only sets a baseline, as on a first run.
         var lastStartNs = Math.Max(startNs ?? long.MinValue, reloadNs ?? long.MinValue);
-        _flushFirstValues = LastRunMs is not null
+        var renamed = _keptIdentity is not null && _options.SeriesIdentity is not null && _keptIdentity != _options.SeriesIdentity;
+        _keptIdentity = null;
+        _flushFirstValues = (LastRunMs is not null && !renamed)
             || (lastStartNs != long.MinValue && lastStartNs / 1_000_000 >= nowMs - (long)interval.TotalMilliseconds);
 
         FalcoStartNs = startNs ?? FalcoStartNs;
@@ -150,9 +158,13 @@ internal sealed class CounterState
         }
     }
 
-    /// <summary>Restores what a state file holds.</summary>
-    public void Restore(long? startNs, long? reloadNs, long? lastRunMs, IEnumerable<KeyValuePair<string, CounterValue>> values)
+    /// <summary>
+    /// Restores what a state file (or the instance before a reload) holds; <paramref name="seriesIdentity"/> is what
+    /// the counters were kept under, null when unknown (a file from before it was saved).
+    /// </summary>
+    public void Restore(long? startNs, long? reloadNs, long? lastRunMs, IEnumerable<KeyValuePair<string, CounterValue>> values, string? seriesIdentity = null)
     {
+        _keptIdentity = seriesIdentity;
         FalcoStartNs = startNs;
         FalcoReloadNs = reloadNs;
         LastRunMs = lastRunMs;

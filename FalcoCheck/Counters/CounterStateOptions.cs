@@ -10,4 +10,11 @@ internal sealed record CounterStateOptions
     public TimeSpan Ttl { get; init; } = TimeSpan.FromHours(1);
 
     public int MaxContexts { get; init; } = DefaultMaxContexts;
+
+    /// <summary>
+    /// A fingerprint of the settings that shape the submitted names and tags (instance and agent tags, label rules, host).
+    /// When the counters were kept under another one, the keys changed: a counter not seen before then sets a baseline
+    /// instead of sending its whole value.
+    /// </summary>
+    public string? SeriesIdentity { get; init; }
 }

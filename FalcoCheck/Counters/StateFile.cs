@@ -22,7 +22,7 @@ internal sealed class StateFile : IDisposable
 
     public string Path { get; }
 
-    /// <summary>The state file name for an endpoint: readable host and port plus a hash of the whole URL.</summary>
+    /// <summary>The state file name for an endpoint (or <c>endpoint#2</c> for its second instance): readable host and port plus a hash of the whole text.</summary>
     public static string FileNameFor(string endpoint)
     {
         var uri = new Uri(endpoint);
@@ -37,10 +37,10 @@ internal sealed class StateFile : IDisposable
     }
 
     /// <summary>Takes the instance's lock, waiting while another run holds it, up to <paramref name="wait"/>.</summary>
-    public static async Task<StateFile> AcquireAsync(string directory, string endpoint, TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<StateFile> AcquireAsync(string directory, string stateKey, TimeSpan wait, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, FileNameFor(endpoint));
+        var path = System.IO.Path.Combine(directory, FileNameFor(stateKey));
         var deadline = DateTimeOffset.UtcNow + wait;
         while (true)
         {
@@ -80,7 +80,8 @@ internal sealed class StateFile : IDisposable
                 values.Add(new(counter.GetProperty("k").GetString()!, new CounterValue(counter.GetProperty("v").GetDouble(), counter.GetProperty("t").GetInt64())));
             }
 
-            state.Restore(OptionalLong(root, "falco_start_ns"), OptionalLong(root, "falco_reload_ns"), OptionalLong(root, "last_run_ms"), values);
+            string? identity = root.TryGetProperty("series_identity", out var written) && written.ValueKind == JsonValueKind.String ? written.GetString() : null;
+            state.Restore(OptionalLong(root, "falco_start_ns"), OptionalLong(root, "falco_reload_ns"), OptionalLong(root, "last_run_ms"), values, identity);
             state.FileHashes.Clear();
             if (root.TryGetProperty("file_hashes", out var hashes))
             {
@@ -110,6 +111,11 @@ internal sealed class StateFile : IDisposable
             WriteOptional(json, "falco_start_ns", state.FalcoStartNs);
             WriteOptional(json, "falco_reload_ns", state.FalcoReloadNs);
             WriteOptional(json, "last_run_ms", state.LastRunMs);
+            if (state.SeriesIdentity is { } identity)
+            {
+                json.WriteString("series_identity", identity);
+            }
+
             json.WriteStartArray("counters");
             foreach (var (key, value) in state.Values)
             {

@@ -28,7 +28,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             await errors.WriteLineAsync(error.ToString()).ConfigureAwait(false);
         }
 
-        var selected = check.Instances.Where(i => options.Instance is null || i.Index == options.Instance).ToList();
+        var selected = InstanceSettingsFactory.CreateAll(check.Instances, agent).Where(i => options.Instance is null || i.Index == options.Instance).ToList();
         if (options.Instance is { } wanted && selected.Count == 0)
         {
             await errors.WriteLineAsync($"no valid instance {wanted} in {check.SourceFile} ({check.DeclaredInstanceCount} declared)").ConfigureAwait(false);
@@ -42,7 +42,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
         try
         {
             using var gate = new SemaphoreSlim(Math.Max(1, agent.MaxConcurrentScrapes));
-            var runs = selected.Select(config => RunInstanceAsync(config, options, gate, cancellationToken)).ToList();
+            var runs = selected.Select(settings => RunInstanceAsync(settings, options, gate, cancellationToken)).ToList();
             var results = await Task.WhenAll(runs).ConfigureAwait(false);
 
             var sinkFailed = false;
@@ -83,20 +83,20 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
         }
     }
 
-    private async Task<InstanceRunResult> RunInstanceAsync(InstanceConfig config, CheckRunOptions options, SemaphoreSlim gate, CancellationToken cancellationToken)
+    private async Task<InstanceRunResult> RunInstanceAsync(InstanceSettings settings, CheckRunOptions options, SemaphoreSlim gate, CancellationToken cancellationToken)
     {
         await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var instance = new Instance(InstanceSettingsFactory.Create(config, agent), clock);
+            using var instance = new Instance(settings, clock);
             if (options.Rate)
             {
                 await instance.RunOnceAsync(cancellationToken).ConfigureAwait(false);
-                await Task.Delay(options.RateInterval ?? config.MinCollectionInterval, clock, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(options.RateInterval ?? settings.MinCollectionInterval, clock, cancellationToken).ConfigureAwait(false);
                 return await instance.RunOnceAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            using var state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.Endpoint, StateLockWait, cancellationToken).ConfigureAwait(false);
+            using var state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.StateKey, StateLockWait, cancellationToken).ConfigureAwait(false);
             if (state.LoadInto(instance.Counters) is { } warning)
             {
                 await errors.WriteLineAsync(warning).ConfigureAwait(false);

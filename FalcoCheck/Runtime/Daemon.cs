@@ -214,7 +214,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
     }
 
     private static List<InstanceSettings> SettingsFor(AgentConfig agent, CheckConfig check) =>
-        [.. check.Instances.Select(instance => InstanceSettingsFactory.Create(instance, agent))];
+        InstanceSettingsFactory.CreateAll(check.Instances, agent);
 
     private static List<string> WatchedFiles(AgentConfig agent)
     {

@@ -25,7 +25,12 @@ internal sealed partial class InstanceLoop
 
         if (_carriedCounters is { } counters)
         {
-            _instance.Counters.Restore(counters.FalcoStartNs, counters.FalcoReloadNs, counters.LastRunMs, counters.Values);
+            _instance.Counters.Restore(counters.FalcoStartNs, counters.FalcoReloadNs, counters.LastRunMs, counters.Values, counters.SeriesIdentity);
+            foreach (var (file, hash) in counters.FileHashes)
+            {
+                _instance.Counters.FileHashes[file] = hash; // rules and config drift is still seen across the reload
+            }
+
             _carriedCounters = null;
         }
         else if (!_stateLoaded)
@@ -41,7 +46,7 @@ internal sealed partial class InstanceLoop
     {
         try
         {
-            if (await _context.State.LoadAsync(instance.Settings.Endpoint, instance.Counters).ConfigureAwait(false) is { } warning)
+            if (await _context.State.LoadAsync(instance.Settings.StateKey, instance.Counters).ConfigureAwait(false) is { } warning)
             {
                 InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, warning);
             }
@@ -62,7 +67,7 @@ internal sealed partial class InstanceLoop
         _lastSave = _context.Clock.GetUtcNow();
         try
         {
-            await _context.State.SaveAsync(instance.Settings.Endpoint, instance.Counters).ConfigureAwait(false);
+            await _context.State.SaveAsync(instance.Settings.StateKey, instance.Counters).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

@@ -12,8 +12,14 @@ internal sealed record InstanceSettings
     /// <summary>The endpoint without credentials or query: how the instance is named everywhere.</summary>
     public required string Name { get; init; }
 
-    /// <summary>The full endpoint URL: names the state file (never printed).</summary>
+    /// <summary>The full endpoint URL (never printed).</summary>
     public required string Endpoint { get; init; }
+
+    /// <summary>1 for the first instance of its endpoint, 2 for a second one (other filters, say), and so on.</summary>
+    public int Occurrence { get; init; } = 1;
+
+    /// <summary>Names the counter state file: the endpoint, and the occurrence from the second on, so two instances of one endpoint keep their own counters.</summary>
+    public string StateKey => Occurrence == 1 ? Endpoint : Endpoint + "#" + Occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>Host the series are submitted for.</summary>
     public required string Host { get; init; }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text;
 using System.Text.RegularExpressions;
 using FalcoCheck.Configuration;
 using FalcoCheck.Counters;
@@ -11,6 +12,21 @@ namespace FalcoCheck.Runtime;
 /// <summary>Resolves an instance's configuration into the options of each stage (the only place that reads both).</summary>
 internal static class InstanceSettingsFactory
 {
+    /// <summary>The settings of every instance of a file, in order; a second instance of one endpoint is its occurrence 2, and so on.</summary>
+    public static List<InstanceSettings> CreateAll(IReadOnlyList<InstanceConfig> instances, AgentConfig agent)
+    {
+        var seen = new Dictionary<string, int>(StringComparer.Ordinal);
+        var all = new List<InstanceSettings>(instances.Count);
+        foreach (var instance in instances)
+        {
+            var settings = Create(instance, agent);
+            var occurrence = seen[settings.Endpoint] = seen.GetValueOrDefault(settings.Endpoint) + 1;
+            all.Add(occurrence == 1 ? settings : settings with { Occurrence = occurrence });
+        }
+
+        return all;
+    }
+
     public static InstanceSettings Create(InstanceConfig instance, AgentConfig agent)
     {
         var name = instance.Name;
@@ -100,9 +116,40 @@ internal static class InstanceSettingsFactory
             EnableHealthServiceCheck = instance.EnableHealthServiceCheck,
             IgnoreConnectionErrors = instance.IgnoreConnectionErrors,
             MaxRules = instance.MaxRules,
-            Counters = new CounterStateOptions { MaxContexts = instance.MaxCounterContexts },
+            Counters = new CounterStateOptions { MaxContexts = instance.MaxCounterContexts, SeriesIdentity = SeriesIdentity(mapping, agent.Hostname) },
             HealthTags = [.. healthTags],
         };
+    }
+
+    /// <summary>
+    /// A fingerprint of what makes the submitted names and tags: when it changes, the counters kept before are under
+    /// other keys, and a counter seen for the first time may be an old one renamed (see CounterState.BeginRun).
+    /// </summary>
+    private static string SeriesIdentity(MappingOptions mapping, string host)
+    {
+        var text = new StringBuilder(host).Append('\n');
+        AppendSorted(text, mapping.InstanceTags);
+        AppendSorted(text, mapping.ExcludeLabels);
+        AppendSorted(text, mapping.IncludeLabels);
+        AppendSorted(text, mapping.RenameLabels.Select(pair => pair.Key + "=" + pair.Value));
+        foreach (var rule in mapping.ExtraMetrics)
+        {
+            text.Append(rule.Match).Append('>').Append(rule.SentName).Append(':').Append(rule.TypeOverride).Append('\u001f');
+        }
+
+        text.Append('\n').Append(mapping.RawMetricPrefix).Append('\n').Append(mapping.HostnameLabel).Append('\n')
+            .Append(mapping.InfoTags).Append(' ').Append(mapping.RuleTags).Append(' ').Append(mapping.ExtendedMetrics);
+        return Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(text.ToString())))[..16];
+    }
+
+    private static void AppendSorted(StringBuilder text, IEnumerable<string> items)
+    {
+        foreach (var item in items.Order(StringComparer.Ordinal))
+        {
+            text.Append(item).Append('\u001f');
+        }
+
+        text.Append('\n');
     }
 
     private static ExtraMetricRule ToRule(ExtraMetric metric) =>

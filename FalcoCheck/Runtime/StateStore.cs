@@ -23,16 +23,16 @@ internal sealed class StateStore : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Loads the saved counters of <paramref name="endpoint"/>; the result is a warning when the file was ignored.</summary>
-    public Task<string?> LoadAsync(string endpoint, CounterState counters) => Enqueue(() =>
+    /// <summary>Loads the saved counters of <paramref name="stateKey"/> (<see cref="InstanceSettings.StateKey"/>); the result is a warning when the file was ignored.</summary>
+    public Task<string?> LoadAsync(string stateKey, CounterState counters) => Enqueue(() =>
     {
-        using var file = Acquire(endpoint);
+        using var file = Acquire(stateKey);
         return file.LoadInto(counters);
     });
 
-    public Task<string?> SaveAsync(string endpoint, CounterState counters) => Enqueue(() =>
+    public Task<string?> SaveAsync(string stateKey, CounterState counters) => Enqueue(() =>
     {
-        using var file = Acquire(endpoint);
+        using var file = Acquire(stateKey);
         file.Save(counters);
         return null;
     });
@@ -61,8 +61,8 @@ internal sealed class StateStore : IDisposable
     }
 
     // Blocking is this thread's job: the lock wait (one-shot runs of `check` on the same files) happens here, not on the pool.
-    private StateFile Acquire(string endpoint) =>
-        StateFile.AcquireAsync(Directory, endpoint, RunContext.StateLockWait, CancellationToken.None).GetAwaiter().GetResult();
+    private StateFile Acquire(string stateKey) =>
+        StateFile.AcquireAsync(Directory, stateKey, RunContext.StateLockWait, CancellationToken.None).GetAwaiter().GetResult();
 
     private void Serve()
     {
