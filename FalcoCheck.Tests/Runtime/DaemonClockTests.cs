@@ -33,9 +33,8 @@ internal sealed class DaemonClockTests
     [Test]
     public async Task A_slot_less_than_a_millisecond_away_is_waited_for_not_run_at_once()
     {
-        // Task.Delay counts whole milliseconds and drops the rest: a wait of 0.5 ms would not wait at all, and a clock
-        // that stands still while the run goes on (a test's; a real one that passes the slot during the run does not
-        // matter) would see the next slot run at once, twice in one interval.
+        // Task.Delay counts whole milliseconds and drops the rest, so a wait of 0.5 ms did not wait at all: the loop ran
+        // the slot before it came, and with a clock that stands still during a run (this one), twice in one interval.
         await using var replay = ReplayServer.StartEmbedded();
         using var config = new TestConfig($"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 10\n",
             "status:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n");
