@@ -31,6 +31,31 @@ internal sealed class DaemonClockTests
     }
 
     [Test]
+    public async Task A_slot_less_than_a_millisecond_away_is_waited_for_not_run_at_once()
+    {
+        // Task.Delay counts whole milliseconds and drops the rest, so a wait of 0.5 ms did not wait at all: the loop ran
+        // the slot before it came, and with a clock that stands still during a run (this one), twice in one interval.
+        await using var replay = ReplayServer.StartEmbedded();
+        using var config = new TestConfig($"  - openmetrics_endpoint: {replay.BaseUrl}/metrics\n    min_collection_interval: 10\n",
+            "status:\n  enabled: false\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n");
+        // Never jumps: it only records the waits.
+        var clock = new JumpingClock(DateTimeOffset.UtcNow) { JumpWhen = (_, _) => false, JumpBy = TimeSpan.Zero };
+        await using var daemon = await DaemonHarness.StartAsync(config, clock);
+        var first = daemon.Instance(0).NextRun!.Value;
+        var halfMillisecond = TimeSpan.FromTicks(TimeSpan.TicksPerMillisecond / 2);
+
+        // The first slot passes, and the clock stops half a millisecond before the second.
+        await daemon.AdvanceAsync(first + Interval - halfMillisecond - clock.GetUtcNow(), (0, 1));
+        await Eventually.WaitAsync(() => clock.Waits.Contains(halfMillisecond) || daemon.Instance(0).Runs > 1, "the loop waits for its second slot, or runs it");
+
+        Assert.That(daemon.Instance(0).Runs, Is.EqualTo(1), "the second slot has not come");
+        await daemon.AdvanceAsync(halfMillisecond, (0, 2));
+        await daemon.StopAsync();
+        Assert.That(daemon.Instance(0).Runs, Is.EqualTo(2));
+        Assert.That(replay.Requests, Is.EqualTo(2));
+    }
+
+    [Test]
     public async Task Two_runs_in_the_same_second_are_stamped_one_second_apart()
     {
         // Every second, the first run late enough to cross into the next second and the second on time: both fall in

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -17,6 +18,7 @@ internal sealed class HangingEndpoint : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TimeSpan? _answerAfter;
     private readonly Task _loop;
+    private readonly ConcurrentQueue<string> _paths = new();
     private int _inFlight;
     private int _maxInFlight;
     private int _requests;
@@ -38,6 +40,9 @@ internal sealed class HangingEndpoint : IAsyncDisposable
     public int MaxInFlight => Volatile.Read(ref _maxInFlight);
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>The path of each request, in the order they arrived: which instance asked, and how often.</summary>
+    public IReadOnlyList<string> Paths => [.. _paths];
 
     public async ValueTask DisposeAsync()
     {
@@ -87,6 +92,7 @@ internal sealed class HangingEndpoint : IAsyncDisposable
                 }
 
                 counted = true;
+                _paths.Enqueue(request.ToString().Split(' ', 3)[1]);
                 Interlocked.Increment(ref _requests);
                 var now = Interlocked.Increment(ref _inFlight);
                 int seen;

@@ -237,7 +237,7 @@ internal static partial class AlertsConfigReader
         }
 
         // A bare collector address (http://collector:4318) gets the signal path, as OTEL_EXPORTER_OTLP_ENDPOINT does.
-        Uri logs = url.AbsolutePath == "/" ? new Uri(url, OtlpLogsOptions.LogsPath) : url;
+        Uri logs = url.AbsolutePath == "/" ? Sinks.Delivery.SinkHttpClient.Below(url, OtlpLogsOptions.LogsPath) : url;
         var options = new OtlpLogsOptions
         {
             Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),

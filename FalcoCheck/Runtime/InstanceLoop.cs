@@ -149,17 +149,21 @@ internal sealed partial class InstanceLoop : BackgroundService
             return false;
         }
 
-        var delay = due - _context.Clock.GetUtcNow();
-        if (delay <= TimeSpan.Zero)
-        {
-            return true;
-        }
-
+        var clock = _context.Clock;
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, _wake.Token);
-        try
+        var wokeEarly = false;
+        while (true)
         {
-            var wait = Task.Delay(delay, _context.Clock, linked.Token);
-            if (_context.Clock.GetUtcNow() >= due)
+            var delay = due - clock.GetUtcNow();
+            if (delay <= TimeSpan.Zero)
+            {
+                return true;
+            }
+
+            // The system's timers count whole milliseconds, so one can fire a fraction early: the rest is then waited for,
+            // rounded up to a millisecond, rather than polled.
+            var wait = DelayAsync(clock, wokeEarly ? RoundedUp(delay) : delay, linked.Token);
+            if (clock.GetUtcNow() >= due)
             {
                 // The clock passed the slot while the timer was set up (a test's clock, or a suspended VM): the
                 // timer counts from now, so it would fire a whole delay late. Run now, and drop the timer.
@@ -167,14 +171,35 @@ internal sealed partial class InstanceLoop : BackgroundService
                 return true;
             }
 
-            await wait.ConfigureAwait(false);
-            return true;
-        }
-        catch (OperationCanceledException)
-        {
-            return false;
+            try
+            {
+                await wait.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return false;
+            }
+
+            wokeEarly = true;
         }
     }
+
+    /// <summary>
+    /// Waits <paramref name="delay"/> on <paramref name="clock"/>, to the tick. Not Task.Delay, which drops the part
+    /// below a millisecond (a wait under one does not wait at all): the loop would run its slot before it came, and on a
+    /// clock that stands still during the run (a test's), the next slot too, twice in one interval.
+    /// </summary>
+    private static async Task DelayAsync(TimeProvider clock, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        // Asynchronous continuations: the loop never runs its scrape inside whoever fired the timer.
+        var elapsed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var timer = clock.CreateTimer(static state => ((TaskCompletionSource)state!).TrySetResult(), elapsed, delay, Timeout.InfiniteTimeSpan);
+        using var stop = cancellationToken.Register(static (state, token) => ((TaskCompletionSource)state!).TrySetCanceled(token), elapsed);
+        await elapsed.Task.ConfigureAwait(false);
+    }
+
+    private static TimeSpan RoundedUp(TimeSpan delay) =>
+        TimeSpan.FromTicks((delay.Ticks + TimeSpan.TicksPerMillisecond - 1) / TimeSpan.TicksPerMillisecond * TimeSpan.TicksPerMillisecond);
 
     /// <summary>One run; the result is null when a stop came before the scrape started.</summary>
     private async Task<(InstanceSettings Settings, InstanceRunResult? Result)> RunAsync(CancellationToken stoppingToken)

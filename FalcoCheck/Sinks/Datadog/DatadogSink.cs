@@ -10,6 +10,14 @@ namespace FalcoCheck.Sinks.Datadog;
 /// </summary>
 internal sealed class DatadogSink : IBatchSender<Batch>
 {
+    public const string SeriesV2Path = "api/v2/series";
+
+    public const string SeriesV1Path = "api/v1/series";
+
+    public const string CheckRunPath = "api/v1/check_run";
+
+    public const string EventsPath = "api/v1/events";
+
     private static readonly MediaTypeHeaderValue Json = new("application/json");
 
     private readonly DatadogOptions _options;
@@ -28,9 +36,9 @@ internal sealed class DatadogSink : IBatchSender<Batch>
         _series = new DatadogSeriesEncoder(options.ApiVersion);
         _compressor = new PayloadCompressor(options.Compression);
         _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock, options.ApiKey is null ? null : [options.ApiKey]);
-        _seriesUrl = Append(options.Endpoint.Url, options.ApiVersion == DatadogApiVersion.V2 ? "api/v2/series" : "api/v1/series");
-        _checkRunUrl = Append(options.Endpoint.Url, "api/v1/check_run");
-        _eventsUrl = Append(options.Endpoint.Url, "api/v1/events");
+        _seriesUrl = SinkHttpClient.Below(options.Endpoint.Url, options.ApiVersion == DatadogApiVersion.V2 ? SeriesV2Path : SeriesV1Path);
+        _checkRunUrl = SinkHttpClient.Below(options.Endpoint.Url, CheckRunPath);
+        _eventsUrl = SinkHttpClient.Below(options.Endpoint.Url, EventsPath);
         Name = $"datadog ({options.Endpoint.DisplayName.TrimEnd('/')}, {(options.ApiVersion == DatadogApiVersion.V2 ? "v2" : "v1")})";
     }
 
@@ -129,12 +137,5 @@ internal sealed class DatadogSink : IBatchSender<Batch>
         SinkHttpClient.Authenticate(request, _options.Endpoint);
         var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         return outcome;
-    }
-
-    /// <summary>Appends an API path to a base URL that may itself have a path (<c>http://vm:8428/datadog</c>).</summary>
-    internal static Uri Append(Uri baseUrl, string path)
-    {
-        string text = baseUrl.GetLeftPart(UriPartial.Path).TrimEnd('/');
-        return new Uri(text + "/" + path);
     }
 }

@@ -54,5 +54,16 @@ internal sealed record HttpEndpointOptions
         {
             yield return header;
         }
+
+        // A query may carry a key (?dd-api-key=…): each pair, as written and decoded, as a server would quote it back.
+        foreach (string pair in Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            yield return new Secret(pair);
+            string decoded = Uri.UnescapeDataString(pair);
+            if (decoded != pair)
+            {
+                yield return new Secret(decoded);
+            }
+        }
     }
 }

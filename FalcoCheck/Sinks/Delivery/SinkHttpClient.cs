@@ -116,10 +116,19 @@ internal sealed class SinkHttpClient : IDisposable
         return handler;
     }
 
-
-    /// <summary><paramref name="path"/> below the URL a user wrote, whether or not it ends with a slash.</summary>
-    public static Uri Below(Uri url, string path) =>
-        new(url.AbsoluteUri.EndsWith('/') ? url : new Uri(url.AbsoluteUri + "/"), path);
+    /// <summary>
+    /// An API path below the base URL a user wrote (<c>http://vm:8428/datadog</c> + <c>api/v2/series</c>): the one join
+    /// every HTTP sink uses. Exactly one slash between the two, whether or not the base ends with one; the base's query
+    /// (<c>?extra_label=env=prod</c>, a tenant, a key) kept, on the result, since the backend reads it on every request;
+    /// the base's percent-encoding kept as written (an encoded slash stays one); a fragment, never sent, dropped.
+    /// </summary>
+    public static Uri Below(Uri url, string path)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(path);
+        string prefix = url.GetLeftPart(UriPartial.Path).TrimEnd('/');
+        return new Uri(prefix + "/" + path.TrimStart('/') + url.Query);
+    }
 
     /// <summary>
     /// The POST every HTTP sink sends: the body (read while the request is sent, so a reused buffer is fine), its
