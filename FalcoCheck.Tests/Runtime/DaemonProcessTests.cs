@@ -118,6 +118,32 @@ internal sealed class DaemonProcessTests
     }
 
     [Test]
+    public async Task Tells_systemd_through_NOTIFY_SOCKET_when_it_is_ready_and_when_it_stops()
+    {
+        // Type=notify: systemd names a datagram socket in NOTIFY_SOCKET and waits for READY=1 there. Here the parent is
+        // not systemd (as for a unit with ProtectProc=invisible, which hides it), and the test is the socket.
+        await using var replay = ReplayServer.StartEmbedded();
+        var statusPort = TestHttpServer.FreePort();
+        using var config = new TestConfig(Instance($"{replay.BaseUrl}/metrics"), $"status:\n  listen: 127.0.0.1:{statusPort}\nsinks:\n  - type: file\n    path: ./metrics.jsonl\n", "init_config:\n  timeout: 0.5\n");
+        string path = Path.Combine(config.Folder, "notify.sock");
+        using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
+        socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
+
+        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+        Assert.That(await ReceiveAsync(socket), Does.Contain("READY=1"), daemon.Errors);
+        Assert.That(await daemon.StopAsync(), Is.Zero, daemon.Errors);
+        Assert.That(await ReceiveAsync(socket), Does.Contain("STOPPING=1"));
+
+        static async Task<string> ReceiveAsync(System.Net.Sockets.Socket socket)
+        {
+            var buffer = new byte[512];
+            using var limit = new CancellationTokenSource(Eventually.Limit);
+            int length = await socket.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, limit.Token);
+            return System.Text.Encoding.UTF8.GetString(buffer, 0, length);
+        }
+    }
+
+    [Test]
     public async Task Status_says_when_no_daemon_answers()
     {
         var port = TestHttpServer.FreePort();

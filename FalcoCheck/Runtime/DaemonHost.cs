@@ -47,8 +47,17 @@ internal static class DaemonHost
         builder.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging?.Invoke(builder.Logging);
 
-        // sd_notify READY=1 and STOPPING=1 when systemd started us (Type=notify); nothing otherwise.
+        // sd_notify READY=1 and STOPPING=1 when systemd started us (Type=notify); nothing otherwise. AddSystemd finds
+        // systemd by reading /proc/<parent>/comm, which a unit with ProtectProc=invisible hides from a non-root service
+        // (dotnet/runtime#125368): READY=1 would never be sent and systemd would fail the start. NOTIFY_SOCKET is what
+        // Type=notify sets, so it decides too.
         builder.Services.AddSystemd();
+        if (!SystemdHelpers.IsSystemdService() && Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 })
+        {
+            builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
+            builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        }
+
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o =>
         {
