@@ -29,6 +29,8 @@ internal sealed class LogInputTests
                 tags: [team:security, "env:prod"]
                 start_position: end
               - type: journald
+                include_units: [falco-modern-bpf.service]
+                sourcecategory: security
               - type: file
                 path: /var/log/other.json
                 tags: "a:1, b:2"

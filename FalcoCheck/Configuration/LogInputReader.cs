@@ -19,7 +19,10 @@ internal static class LogInputReader
         ["exclude_paths"] = "each path is one file",
         ["auto_multi_line_detection"] = "Falco writes one JSON alert per line",
         ["name"] = "not used",
+        ["sourcecategory"] = "alerts carry ddsource falco and the entry's service and tags",
     };
+
+    private const string OtherType = "is the Datadog Agent's; FalcoCheck follows type: file entries (Falco's file_output) and receives http_output with alerts.http";
 
     private static readonly TextOption<string> Type = Declare.Text("type", "`file` is followed as `alerts.files` are; other types are the Agent's (a notice)",
         "file", required: true);
@@ -53,15 +56,24 @@ internal static class LogInputReader
         for (int i = 0; i < list.Children.Count; i++)
         {
             YamlNode item = list.Children[i];
-            if (Section.Open(ctx, item, ValueReader.Index(Key, i), ctx.At(item)) is not { } map || Type.Read(map) is not { } type)
+            string path = ValueReader.Index(Key, i);
+
+            // Another type's entry (journald's include_units, tcp's port…) is one notice, not an error per key it has.
+            if (ConfigMapping.Peek(item, Type.Name) is YamlScalarNode { Value: { Length: > 0 } written } typeNode
+                && written != "file" && !EnvExpander.HasReference(written) && YamlScalars.Classify(typeNode) == ScalarKind.String)
+            {
+                ctx.Notice(typeNode, ValueReader.Child(path, Type.Name), $"type '{written}' {OtherType}");
+                continue;
+            }
+
+            if (Section.Open(ctx, item, path, ctx.At(item)) is not { } map || Type.Read(map) is not { } type)
             {
                 continue;
             }
 
             if (type != "file")
             {
-                ctx.Notice(map.Get(Type.Name)!, map.PathOf(Type.Name),
-                    $"type '{type}' is the Datadog Agent's; FalcoCheck follows type: file entries (Falco's file_output) and receives http_output with alerts.http");
+                ctx.Notice(map.Get(Type.Name)!, map.PathOf(Type.Name), $"type '{type}' {OtherType}");
                 continue;
             }
 
