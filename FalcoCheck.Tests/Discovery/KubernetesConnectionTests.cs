@@ -22,13 +22,14 @@ public class KubernetesConnectionTests
     private const string PodEndpoint = "http://10.0.1.1:8765/metrics";
 
     /// <summary>The stand-in API with one Falco pod on node-1, served over TLS with a certificate from a throwaway CA.</summary>
-    private sealed class TlsApi : IAsyncDisposable
+    internal sealed class TlsApi : IAsyncDisposable
     {
-        public TlsApi(string? serverDnsName = null)
+        public TlsApi(string? serverDnsName = null, bool intermediate = false)
         {
-            Certificates = new TestCertificates(serverDnsName);
+            Certificates = new TestCertificates(serverDnsName, intermediate);
+            Api.HostAlias = serverDnsName;
             Api.Add(FalcoPods.Chart("falco-a", "node-1", "10.0.1.1", 8765));
-            TlsPort = Api.ServeTls(Certificates.Server);
+            TlsPort = Api.ServeTls(Certificates.Server, Certificates.Intermediates);
         }
 
         public StandInKubernetesApi Api { get; } = new();
@@ -67,7 +68,7 @@ public class KubernetesConnectionTests
         }
     }
 
-    private static PodInstances Reader(string? kubeconfig, Func<string, string?> env, string dir) =>
+    internal static PodInstances Reader(string? kubeconfig, Func<string, string?> env, string dir) =>
         new(new KubernetesConfig { Enabled = true, Kubeconfig = kubeconfig, NodeName = "node-1", ClusterName = "test" }, "auto_conf.yaml", PodInstances.DefaultAutoConf, env, dir);
 
     private static DiscoveryRun InCluster(TlsApi tls, string serviceAccount, TimeProvider clock, ILogger? logger = null) =>
@@ -82,9 +83,9 @@ public class KubernetesConnectionTests
             MaxBackoff = TimeSpan.FromMilliseconds(200),
         });
 
-    private static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+    internal static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
-    private static string Kubeconfig(string server, string cluster, string user) => $"""
+    internal static string Kubeconfig(string server, string cluster, string user) => $"""
         apiVersion: v1
         kind: Config
         preferences: {"{}"}
