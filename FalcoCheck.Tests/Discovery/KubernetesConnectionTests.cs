@@ -300,6 +300,9 @@ public class KubernetesConnectionTests
         yield return new TestCaseData("    certificate-authority-data: bm90IGEgY2VydA==", "    token: abc",
             "kubeconfig:11:33: clusters[1].cluster.certificate-authority-data: the certificate-authority-data holds no PEM certificate")
             .SetName("CA data not a certificate");
+        yield return new TestCaseData("    proxy-url: ftp://u:abc@proxy:21", "    token: t",
+            "kubeconfig:11:16: clusters[1].cluster.proxy-url: expected an http, https or socks5 URL such as http://proxy:3128")
+            .SetName("proxy-url of a scheme client-go does not take (its password not quoted)");
         yield return new TestCaseData(string.Empty, "    client-certificate: missing.pem\n    client-key: missing.key",
             "kubeconfig:26:25: users[1].user.client-certificate: cannot read ")
             .SetName("client certificate file missing");
@@ -323,7 +326,8 @@ public class KubernetesConnectionTests
         var e = Assert.Throws<KubernetesConnectionException>(() => KubeconfigReader.Read(kubeconfig, TimeProvider.System));
 
         Assert.That(e!.Message, Does.StartWith(Path.Combine(dir.Path, expected)), File.ReadAllText(kubeconfig));
-        Assert.That(e.Message, Does.Not.Contain("abc"), "no credential in the message");
+        // The temporary folder's random name may hold "abc" too.
+        Assert.That(e.Message.Replace(dir.Path, string.Empty, StringComparison.Ordinal), Does.Not.Contain("abc"), "no credential in the message");
     }
 
     [Test]

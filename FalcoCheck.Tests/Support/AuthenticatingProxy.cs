@@ -8,7 +8,8 @@ namespace FalcoCheck.Tests.Support;
 /// A loopback HTTP proxy that wants <c>Proxy-Authorization: Basic</c> with one user and password, as a squid with
 /// basic auth: without them it answers <c>407</c> with a <c>Proxy-Authenticate: Basic</c> challenge. Authorised, it
 /// tunnels a <c>CONNECT host:port</c> or forwards an absolute-form request (<c>GET http://host:port/path</c>) to
-/// 127.0.0.1:port whatever the host is called, so a test can name a server (kube-api.test) that no resolver knows.
+/// 127.0.0.1:port whatever the host is called (a forwarded request's Host header too), so a test can name a server
+/// (kube-api.test) that no resolver knows. Keep-alive requests after the first on a forwarded connection go as they come.
 /// </summary>
 internal sealed class AuthenticatingProxy : IAsyncDisposable
 {
@@ -133,7 +134,8 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
                     var head = new StringBuilder().Append(parts[0]).Append(' ').Append(target.PathAndQuery).Append(' ').Append(parts[2]).Append("\r\n");
                     foreach (string line in headers)
                     {
-                        head.Append(line).Append("\r\n");
+                        // The listener behind serves 127.0.0.1 (HttpListener answers 404 to another Host).
+                        head.Append(line.StartsWith("Host:", StringComparison.OrdinalIgnoreCase) ? $"Host: 127.0.0.1:{target.Port}" : line).Append("\r\n");
                     }
 
                     await up.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));

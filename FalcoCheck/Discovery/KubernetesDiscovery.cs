@@ -54,7 +54,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
             + (config.Namespaces.Count > 0 ? " in namespace(s) " + string.Join(", ", config.Namespaces) : string.Empty);
         Api = connection.Server.GetLeftPart(UriPartial.Authority);
         Proxy = connection.ProxyShown;
-        _report = new DiscoveryReport { Up = false, Message = "starting", Api = Api, Scope = Scope, Pods = [], Errors = [] };
+        _report = new DiscoveryReport { Up = false, Message = "starting", Api = Api, Proxy = Proxy, Scope = Scope, Pods = [], Errors = [] };
     }
 
     /// <summary>Longest wait between attempts while the API fails (doubling from one second).</summary>
