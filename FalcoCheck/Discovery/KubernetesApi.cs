@@ -81,8 +81,11 @@ internal sealed class KubernetesApi : IDisposable
         }
         catch (HttpRequestException e) when (_proxy is not null)
         {
-            // Say which hop failed: the proxy refusing a tunnel or not answering is not the API being down.
-            throw new KubernetesApiException(KubernetesDiscovery.Describe(e) + " (through the proxy " + _proxy + ")", e);
+            // Say which hop failed: the proxy refusing a tunnel (407 without credentials, 403 by its rules, 502) or
+            // not answering is not the API being down.
+            throw e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: { } status }
+                ? new KubernetesApiException(status, null, "the proxy " + _proxy + " answered")
+                : new KubernetesApiException(KubernetesDiscovery.Describe(e) + " (through the proxy " + _proxy + ")", e);
         }
 
         if (response.IsSuccessStatusCode)
