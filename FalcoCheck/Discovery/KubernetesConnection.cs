@@ -41,7 +41,7 @@ internal sealed class KubernetesConnection : IDisposable
     /// <summary>
     /// The pod's own service account, as client-go's rest.InClusterConfig: the API at
     /// https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, trusted through ca.crt, with the bearer token
-    /// re-read from its file (bound tokens rotate).
+    /// re-read from its file (bound tokens rotate), and the environment's proxy as client-go (<see cref="KubernetesProxy"/>).
     /// </summary>
     public static KubernetesConnection InCluster(Func<string, string?> getEnv, string serviceAccountDirectory, TimeProvider clock)
     {

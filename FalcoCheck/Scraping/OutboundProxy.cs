@@ -9,7 +9,8 @@ namespace FalcoCheck.Scraping;
 /// A <c>proxy:</c> setting (the agent's, init_config's or an instance's), as the Datadog Agent reads it: one for http targets, one for https
 /// targets (falling back to the http one), and hosts that bypass it (<c>*</c> matches any run of characters).
 /// <see cref="Skip"/> connects directly, ignoring the environment's <c>HTTP(S)_PROXY</c> too. A proxy URL may carry
-/// <c>user:password@</c>, so the printed form is redacted.
+/// <c>user:password@</c>: sent as basic credentials when the proxy asks, kept out of the address the runtime quotes in
+/// its errors, and redacted in the printed form.
 /// </summary>
 internal sealed record OutboundProxy(Uri? Http, Uri? Https, IReadOnlyList<string> NoProxy, bool Skip = false)
 {
