@@ -83,6 +83,19 @@ public class KubernetesConnectionTests
             MaxBackoff = TimeSpan.FromMilliseconds(200),
         });
 
+    /// <summary>The text of <c>falcocheck status</c> with only the Kubernetes block.</summary>
+    internal static string StatusOf(DiscoveryReport report)
+    {
+        var status = new StringWriter();
+        var now = DateTimeOffset.UtcNow;
+        StatusText.Write(new StatusReport
+        {
+            Version = "test", Pid = 1, StartedAt = now, Now = now, AgentConfig = "a", CheckConfig = "c", ConfigErrors = [], Instances = [], Sinks = [],
+            Kubernetes = report,
+        }, status);
+        return status.ToString();
+    }
+
     internal static string Base64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 
     internal static string Kubeconfig(string server, string cluster, string user) => $"""
@@ -375,18 +388,12 @@ public class KubernetesConnectionTests
         reports.Add(run.Discovery.Report.Message);
         tls.Api.Down = false;
         await Eventually.WaitAsync(() => run.Discovery.Report.Up, "up again");
-        var status = new StringWriter();
-        var now = DateTimeOffset.UtcNow;
-        StatusText.Write(new StatusReport
-        {
-            Version = "test", Pid = 1, StartedAt = now, Now = now, AgentConfig = "a", CheckConfig = "c", ConfigErrors = [], Instances = [], Sinks = [],
-            Kubernetes = run.Discovery.Report,
-        }, status);
+        string status = StatusOf(run.Discovery.Report);
 
         Assert.That(logger.Lines, Has.Some.Contains("401 Unauthorized"), string.Join("\n", logger.Lines));
         Assert.That(logger.Lines, Has.None.Contains("s3cr3t"), string.Join("\n", logger.Lines));
         Assert.That(reports, Has.None.Contains("s3cr3t"));
-        Assert.That(status.ToString(), Does.Contain("Kubernetes " + tls.Server).And.Not.Contain("s3cr3t"));
+        Assert.That(status, Does.Contain("Kubernetes " + tls.Server).And.Not.Contain("s3cr3t"));
 
         // A kubeconfig error beside the token does not quote it either.
         string broken = tls.Dir.Write("broken", Kubeconfig(tls.Server, "    certificate-authority-data: \"!\"", $"    token: {Token}"));

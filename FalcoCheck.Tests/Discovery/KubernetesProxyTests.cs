@@ -1,6 +1,5 @@
 using System.Net;
 using FalcoCheck.Discovery;
-using FalcoCheck.Runtime;
 using FalcoCheck.Scraping;
 using FalcoCheck.Tests.Configuration;
 using FalcoCheck.Tests.Runtime;
@@ -39,18 +38,12 @@ public class KubernetesProxyTests
         await using var run = new DiscoveryRun(apply => new KubernetesDiscovery(Reader(kubeconfig, _ => null, tls.Dir.Path), apply, logger, TimeProvider.System));
 
         await run.WaitForAsync("http://10.0.1.1:8765/metrics");
-        var status = new StringWriter();
-        var now = DateTimeOffset.UtcNow;
-        StatusText.Write(new StatusReport
-        {
-            Version = "test", Pid = 1, StartedAt = now, Now = now, AgentConfig = "a", CheckConfig = "c", ConfigErrors = [], Instances = [], Sinks = [],
-            Kubernetes = run.Discovery.Report,
-        }, status);
+        string status = StatusOf(run.Discovery.Report);
 
         Assert.Multiple(() =>
         {
-            Assert.That(status.ToString(), Does.Contain($"Kubernetes https://{Name}:{tls.TlsPort} through the proxy http://127.0.0.1:{proxy.Port}/ on node node-1: UP"));
-            Assert.That(status.ToString(), Does.Not.Contain(Password));
+            Assert.That(status, Does.Contain($"Kubernetes https://{Name}:{tls.TlsPort} through the proxy http://127.0.0.1:{proxy.Port}/ on node node-1: UP"));
+            Assert.That(status, Does.Not.Contain(Password));
             Assert.That(proxy.Passed, Has.Member($"CONNECT {Name}:{tls.TlsPort} HTTP/1.1"), "the API was reached through the proxy's tunnel");
             Assert.That(tls.Api.LastAuthorization, Is.EqualTo("Bearer t0ken"));
             Assert.That(run.Discovery.Proxy, Is.EqualTo($"http://127.0.0.1:{proxy.Port}/"), "shown without its user-info");
