@@ -43,4 +43,32 @@ public class KubernetesValidateTests
         Assert.That(errors, Does.Contain("kubernetes: the API answered 503 ServiceUnavailable"));
         Assert.That(errors, Does.Not.Contain("stand-in-token"), "the token is never printed");
     }
+
+    [Test]
+    public async Task Through_a_proxy_the_output_names_it_and_never_its_password()
+    {
+        await using var api = new StandInKubernetesApi();
+        api.Add(FalcoPods.Chart("falco-good", "node-1", "10.0.1.1", 8765));
+        await using var proxy = new AuthenticatingProxy("falco", "pr0xy-s3cret");
+        using var config = new TestConfig("  - openmetrics_endpoint: http://127.0.0.1:8765/metrics\n");
+        string Run(string password) => File.ReadAllText(api.WriteKubeconfig(config.Folder))
+            .Replace($"server: http://127.0.0.1:{api.Port}", $"server: http://kube.example:{api.Port}\n    proxy-url: http://falco:{password}@127.0.0.1:{proxy.Port}", StringComparison.Ordinal);
+        string kubeconfig = Path.Combine(config.Folder, "proxied-kubeconfig");
+        File.AppendAllText(config.AgentPath, $"kubernetes:\n  enabled: true\n  kubeconfig: {kubeconfig}\n  node_name: node-1\n");
+
+        File.WriteAllText(kubeconfig, Run("pr0xy-s3cret"));
+        var (exit, output, errors) = await FalcoCheckProcess.RunAsync("validate", "--kubernetes", "--config", config.AgentPath);
+        File.WriteAllText(kubeconfig, Run("wr0ng-s3cret"));
+        var (refused, refusedOutput, refusedErrors) = await FalcoCheckProcess.RunAsync("validate", "--kubernetes", "--config", config.AgentPath);
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(exit, Is.EqualTo(0), errors);
+            Assert.That(output, Does.Contain($"kubernetes http://kube.example:{api.Port} through the proxy http://127.0.0.1:{proxy.Port}/ on node node-1: 1 pod(s) listed"));
+            Assert.That(proxy.Passed, Has.Member($"GET http://kube.example:{api.Port}/api/v1/pods?fieldSelector=spec.nodeName%3Dnode-1&watch=false HTTP/1.1"));
+            Assert.That(refused, Is.EqualTo(1));
+            Assert.That(refusedErrors, Does.Contain($"kubernetes: the proxy http://127.0.0.1:{proxy.Port}/ answered 407 ProxyAuthenticationRequired"));
+            Assert.That(output + errors + refusedOutput + refusedErrors, Does.Not.Contain("s3cret"));
+        });
+    }
 }

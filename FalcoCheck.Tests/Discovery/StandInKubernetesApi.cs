@@ -61,6 +61,9 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
 
     public int Watches { get; private set; }
 
+    /// <summary>A name the TLS front is reached by (through a proxy, which resolves it to loopback); null for none.</summary>
+    public string? HostAlias { get; set; }
+
     /// <summary>Request lines (path and query) in order, and the Authorization header of the last one.</summary>
     public List<string> Requests { get; } = [];
 
@@ -100,7 +103,7 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
     /// Serves the same API over TLS on another port with <paramref name="certificate"/>, asking for a client
     /// certificate (recorded, not required): a TLS front that hands the decrypted bytes to the HTTP server.
     /// </summary>
-    public int ServeTls(X509Certificate2 certificate)
+    public int ServeTls(X509Certificate2 certificate, X509Certificate2Collection? intermediates = null)
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -119,7 +122,7 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
                     return;
                 }
 
-                _ = Task.Run(() => RelayAsync(client, certificate));
+                _ = Task.Run(() => RelayAsync(client, certificate, intermediates));
             }
         });
         return ((IPEndPoint)listener.LocalEndpoint).Port;
@@ -221,7 +224,7 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
         return _server.DisposeAsync();
     }
 
-    private async Task RelayAsync(TcpClient client, X509Certificate2 certificate)
+    private async Task RelayAsync(TcpClient client, X509Certificate2 certificate, X509Certificate2Collection? intermediates)
     {
         using (client)
         using (var backend = new TcpClient())
@@ -229,16 +232,45 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
             try
             {
                 await using var tls = new SslStream(client.GetStream(), false, static (_, _, _, _) => true);
-                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = certificate, ClientCertificateRequired = true });
+                await tls.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificateContext = SslStreamCertificateContext.Create(certificate, intermediates, offline: true),
+                    ClientCertificateRequired = true,
+                });
                 ClientCertificateSubject = tls.RemoteCertificate?.Subject;
                 await backend.ConnectAsync(IPAddress.Loopback, Port);
                 var plain = backend.GetStream();
-                await Task.WhenAny(tls.CopyToAsync(plain), plain.CopyToAsync(tls));
+                await Task.WhenAny(HostAlias is { } alias ? CopyRewritingHostAsync(tls, plain, alias) : tls.CopyToAsync(plain), plain.CopyToAsync(tls));
             }
             catch (Exception e) when (e is IOException or SocketException or AuthenticationException or ObjectDisposedException)
             {
                 // A client that refused our certificate, or a connection cut on purpose (DropWatches).
             }
+        }
+    }
+
+    /// <summary>
+    /// Request bytes to the listener with <c>Host: alias</c> made <c>Host: 127.0.0.1</c> (HttpListener answers 404 to
+    /// a host it does not serve). A stand-in's shortcut: HttpClient writes a request's head in one write.
+    /// </summary>
+    private static async Task CopyRewritingHostAsync(Stream from, Stream to, string alias)
+    {
+        byte[] name = System.Text.Encoding.ASCII.GetBytes("Host: " + alias);
+        byte[] loopback = "Host: 127.0.0.1"u8.ToArray();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReadAsync(buffer)) > 0)
+        {
+            int at = buffer.AsSpan(0, read).IndexOf(name);
+            if (at < 0)
+            {
+                await to.WriteAsync(buffer.AsMemory(0, read));
+                continue;
+            }
+
+            await to.WriteAsync(buffer.AsMemory(0, at));
+            await to.WriteAsync(loopback);
+            await to.WriteAsync(buffer.AsMemory(at + name.Length, read - at - name.Length));
         }
     }
 

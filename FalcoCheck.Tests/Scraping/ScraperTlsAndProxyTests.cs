@@ -64,6 +64,28 @@ internal sealed class ScraperTlsAndProxyTests
     }
 
     [Test]
+    public async Task A_proxy_url_user_info_authenticates_and_never_appears_in_an_error()
+    {
+        await using var target = new RawHttpServer(Payload);
+        await using var proxy = new AuthenticatingProxy("falco", "pr0xy-s3cret");
+
+        var (status, message) = await CheckAsync(
+            $"  - openmetrics_endpoint: http://falco.example:{target.Port}/metrics\n    proxy:\n      http: http://falco:pr0xy-s3cret@127.0.0.1:{proxy.Port}\n");
+        var (refused, reason) = await CheckAsync(
+            $"  - openmetrics_endpoint: https://falco.example:{target.Port}/metrics\n    proxy:\n      https: http://falco:wr0ng-s3cret@127.0.0.1:{proxy.Port}\n");
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(status, Is.EqualTo("ok"), message);
+            Assert.That(proxy.Passed, Has.Member($"GET http://falco.example:{target.Port}/metrics HTTP/1.1"));
+            Assert.That(refused, Is.EqualTo("critical"));
+            Assert.That(reason, Does.Contain("ProxyTunnelError"), reason);
+            Assert.That(proxy.Refused, Has.Member($"CONNECT falco.example:{target.Port} HTTP/1.1"));
+            Assert.That(reason, Does.Not.Contain("wr0ng-s3cret"), reason);
+        });
+    }
+
+    [Test]
     public async Task A_proxy_receives_the_request_for_the_endpoint()
     {
         await using var proxy = new RawHttpServer(Payload);

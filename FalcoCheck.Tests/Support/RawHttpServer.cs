@@ -15,12 +15,14 @@ internal sealed class RawHttpServer : IAsyncDisposable
     private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
     private readonly X509Certificate2? _certificate;
     private readonly bool _requireClientCertificate;
+    private readonly X509Certificate2Collection? _intermediates;
     private readonly byte[] _body;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public RawHttpServer(byte[] body, X509Certificate2? certificate = null, bool requireClientCertificate = false)
+    public RawHttpServer(byte[] body, X509Certificate2? certificate = null, bool requireClientCertificate = false, X509Certificate2Collection? intermediates = null)
     {
+        _intermediates = intermediates;
         _body = body;
         _certificate = certificate;
         _requireClientCertificate = requireClientCertificate;
@@ -85,7 +87,8 @@ internal sealed class RawHttpServer : IAsyncDisposable
                     });
                     await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
                     {
-                        ServerCertificate = _certificate,
+                        // The intermediates, if any, are sent after the server's certificate, as a server's chain file does.
+                        ServerCertificateContext = SslStreamCertificateContext.Create(_certificate, _intermediates, offline: true),
                         ClientCertificateRequired = _requireClientCertificate,
                     });
                     stream = ssl;

@@ -5,8 +5,8 @@ namespace FalcoCheck.Discovery;
 /// <summary>Events of Kubernetes discovery (CONVENTIONS 14).</summary>
 internal static partial class DiscoveryLog
 {
-    [LoggerMessage(400, LogLevel.Information, "kubernetes: watching pods {Scope} at {Api}")]
-    public static partial void Watching(ILogger logger, string scope, string api);
+    [LoggerMessage(400, LogLevel.Information, "kubernetes: watching pods {Scope} at {Api}{Proxy}")]
+    public static partial void Watching(ILogger logger, string scope, string api, string proxy);
 
     [LoggerMessage(401, LogLevel.Information, "kubernetes: listed {Pods} pod(s), {Falco} Falco pod(s) ready to scrape")]
     public static partial void Listed(ILogger logger, int pods, int falco);

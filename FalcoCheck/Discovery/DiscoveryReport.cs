@@ -11,6 +11,9 @@ internal sealed record DiscoveryReport
     /// <summary>The API server (scheme, host, port).</summary>
     public required string Api { get; init; }
 
+    /// <summary>The proxy the API is reached through, without user-info; null for a direct connection.</summary>
+    public string? Proxy { get; init; }
+
     /// <summary>"node X" or "cluster", with the namespaces when limited.</summary>
     public required string Scope { get; init; }
 

@@ -9,7 +9,8 @@ namespace FalcoCheck.Discovery;
 /// <summary>
 /// Reads the current context of a kubeconfig file (https://kubernetes.io/docs/reference/config-api/kubeconfig.v1/)
 /// into a <see cref="KubernetesConnection"/>: the cluster's <c>server</c>, <c>certificate-authority</c>(<c>-data</c>),
-/// <c>insecure-skip-tls-verify</c>, <c>tls-server-name</c> and <c>proxy-url</c>; the user's <c>token</c> or
+/// <c>insecure-skip-tls-verify</c>, <c>tls-server-name</c> and <c>proxy-url</c> (else the environment's proxy, see
+/// <see cref="KubernetesProxy"/>); the user's <c>token</c> or
 /// <c>tokenFile</c> (re-read as it rotates), <c>client-certificate</c>(<c>-data</c>) with <c>client-key</c>(<c>-data</c>),
 /// or <c>username</c>/<c>password</c>. Relative paths resolve against the file's directory, as in client-go.
 /// Credential plugins (<c>exec</c>, <c>auth-provider</c>) and impersonation are refused with an error naming the file,
@@ -19,7 +20,8 @@ internal static class KubeconfigReader
 {
     private static readonly string[] Unsupported = ["exec", "auth-provider", "as", "as-uid", "as-groups", "as-user-extra"];
 
-    public static KubernetesConnection Read(string path, TimeProvider clock)
+    /// <param name="getEnv">The environment, for HTTPS_PROXY / NO_PROXY when the cluster has no <c>proxy-url</c>.</param>
+    public static KubernetesConnection Read(string path, TimeProvider clock, Func<string, string?>? getEnv = null)
     {
         string text = KubernetesConnection.ReadText(path, "the kubeconfig");
         var ctx = new ConfigReadContext(path, static _ => null);
@@ -54,16 +56,15 @@ internal static class KubeconfigReader
             }
         }
 
+        var server = Server(ctx, cluster, clusterPath);
         return new KubernetesConnection
         {
-            Server = Server(ctx, cluster, clusterPath),
+            Server = server,
             CertificateAuthorities = Authorities(ctx, cluster, clusterPath),
             InsecureSkipTlsVerify = Scalar(ctx, cluster, "insecure-skip-tls-verify", clusterPath + ".insecure-skip-tls-verify") is { } skip
                 && (bool.TryParse(skip, out bool insecure) ? insecure : throw Error(ctx, Value(cluster, "insecure-skip-tls-verify")!, clusterPath + ".insecure-skip-tls-verify", "expected true or false")),
             TlsServerName = Scalar(ctx, cluster, "tls-server-name", clusterPath + ".tls-server-name"),
-            ProxyUrl = Scalar(ctx, cluster, "proxy-url", clusterPath + ".proxy-url") is { } proxy
-                ? (Uri.TryCreate(proxy, UriKind.Absolute, out var proxyUri) ? proxyUri : throw Error(ctx, Value(cluster, "proxy-url")!, clusterPath + ".proxy-url", "expected an absolute URL"))
-                : null,
+            Proxy = KubernetesProxy.For(server, ProxyUrl(ctx, cluster, clusterPath), getEnv ?? (static _ => null)),
             ClientCertificate = ClientCertificate(ctx, user, userPath, userName),
             Credentials = Credentials(ctx, user, userPath, userName, clock),
         };
@@ -79,6 +80,19 @@ internal static class KubeconfigReader
 
         // Request paths are relative ("api/v1/pods"), so a server behind a path prefix keeps its prefix.
         return uri.AbsolutePath.EndsWith('/') ? uri : new Uri(uri + "/");
+    }
+
+    /// <summary>The cluster's <c>proxy-url</c>: http, https or socks5, as client-go takes. Never quoted: it may carry a password.</summary>
+    private static Uri? ProxyUrl(ConfigReadContext ctx, YamlMappingNode cluster, string path)
+    {
+        if (Scalar(ctx, cluster, "proxy-url", path + ".proxy-url") is not { } text)
+        {
+            return null;
+        }
+
+        return KubernetesProxy.IsProxyUrl(text, out var url)
+            ? url
+            : throw Error(ctx, Value(cluster, "proxy-url")!, path + ".proxy-url", "expected an http, https or socks5 URL such as http://proxy:3128");
     }
 
     private static X509Certificate2Collection? Authorities(ConfigReadContext ctx, YamlMappingNode cluster, string path)

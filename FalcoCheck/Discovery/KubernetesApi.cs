@@ -17,10 +17,12 @@ internal sealed class KubernetesApi : IDisposable
     private static readonly ProductInfoHeaderValue UserAgent = new("falcocheck", Sinks.ThisAssembly.Version);
     private readonly KubernetesConnection _connection;
     private readonly HttpClient _http;
+    private readonly string? _proxy;
 
     public KubernetesApi(KubernetesConnection connection)
     {
         _connection = connection;
+        _proxy = connection.ProxyShown;
         // Each call bounds itself (a list by ListTimeout, a watch by its own timeoutSeconds), so no client timeout.
         _http = new HttpClient(connection.CreateHandler(), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
     }
@@ -72,7 +74,20 @@ internal sealed class KubernetesApi : IDisposable
             request.Headers.TryAddWithoutValidation("Authorization", authorization);
         }
 
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e) when (_proxy is not null)
+        {
+            // Say which hop failed: the proxy refusing a tunnel (407 without credentials, 403 by its rules, 502) or
+            // not answering is not the API being down.
+            throw e is { HttpRequestError: HttpRequestError.ProxyTunnelError, StatusCode: { } status }
+                ? new KubernetesApiException(status, null, "the proxy " + _proxy + " answered")
+                : new KubernetesApiException(KubernetesDiscovery.Describe(e) + " (through the proxy " + _proxy + ")", e);
+        }
+
         if (response.IsSuccessStatusCode)
         {
             return response;
@@ -80,6 +95,12 @@ internal sealed class KubernetesApi : IDisposable
 
         using (response)
         {
+            // 407 comes from the proxy (the answer to a CONNECT, or to a request it forwards), not from the API.
+            if (response.StatusCode == HttpStatusCode.ProxyAuthenticationRequired && _proxy is not null)
+            {
+                throw new KubernetesApiException(response.StatusCode, null, "the proxy " + _proxy + " answered");
+            }
+
             throw new KubernetesApiException(response.StatusCode, await StatusMessageAsync(response, cancellationToken).ConfigureAwait(false));
         }
     }

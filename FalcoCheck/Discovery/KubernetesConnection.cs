@@ -1,7 +1,8 @@
 using System.Globalization;
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using FalcoCheck.Configuration;
+using FalcoCheck.Scraping;
 
 namespace FalcoCheck.Discovery;
 
@@ -27,8 +28,11 @@ internal sealed class KubernetesConnection : IDisposable
     /// <summary>kubeconfig <c>tls-server-name</c>: the name the certificate must carry, when not the server's host.</summary>
     public string? TlsServerName { get; init; }
 
-    /// <summary>kubeconfig <c>proxy-url</c> (http, https or socks5); null for the environment's proxy settings.</summary>
-    public Uri? ProxyUrl { get; init; }
+    /// <summary>
+    /// How requests reach the server (<see cref="KubernetesProxy"/>): kubeconfig <c>proxy-url</c>, else HTTPS_PROXY /
+    /// HTTP_PROXY / NO_PROXY; direct when neither applies.
+    /// </summary>
+    public OutboundProxy Proxy { get; init; } = KubernetesProxy.Direct;
 
     public X509Certificate2? ClientCertificate { get; init; }
 
@@ -37,7 +41,7 @@ internal sealed class KubernetesConnection : IDisposable
     /// <summary>
     /// The pod's own service account, as client-go's rest.InClusterConfig: the API at
     /// https://KUBERNETES_SERVICE_HOST:KUBERNETES_SERVICE_PORT, trusted through ca.crt, with the bearer token
-    /// re-read from its file (bound tokens rotate).
+    /// re-read from its file (bound tokens rotate), and the environment's proxy as client-go (<see cref="KubernetesProxy"/>).
     /// </summary>
     public static KubernetesConnection InCluster(Func<string, string?> getEnv, string serviceAccountDirectory, TimeProvider clock)
     {
@@ -57,9 +61,11 @@ internal sealed class KubernetesConnection : IDisposable
         // An IPv6 service address goes in brackets (as net.JoinHostPort does).
         string authority = (host.Contains(':', StringComparison.Ordinal) ? "[" + host + "]" : host) + ":" + number.ToString(CultureInfo.InvariantCulture);
         string caPath = Path.Combine(serviceAccountDirectory, "ca.crt");
+        var server = new Uri("https://" + authority + "/");
         return new KubernetesConnection
         {
-            Server = new Uri("https://" + authority + "/"),
+            Server = server,
+            Proxy = KubernetesProxy.For(server, null, getEnv),
             CertificateAuthorities = ReadCertificates(caPath, "the service account CA"),
             Credentials = KubernetesCredentials.TokenFile(Path.Combine(serviceAccountDirectory, "token"), clock),
         };
@@ -98,49 +104,24 @@ internal sealed class KubernetesConnection : IDisposable
         return roots.Count > 0 ? roots : throw new KubernetesConnectionException($"{what} holds no PEM certificate");
     }
 
-    /// <summary>The handler every request goes through: TLS as configured, one pooled connection set.</summary>
+    /// <summary>
+    /// The handler every request goes through: TLS (<see cref="ClientTls"/>, as the scraper's and the sinks'), the
+    /// <see cref="Proxy"/>, one pooled connection set.
+    /// </summary>
     public SocketsHttpHandler CreateHandler()
     {
-        var ssl = new SslClientAuthenticationOptions();
-        if (InsecureSkipTlsVerify)
+        var handler = new SocketsHttpHandler
         {
-            ssl.RemoteCertificateValidationCallback = static (_, _, _, _) => true;
-        }
-        else
-        {
-            if (CertificateAuthorities is { } roots)
-            {
-                // The runtime still checks the name and the dates; only the roots are ours (cluster CAs have no CRL).
-                var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
-                policy.CustomTrustStore.AddRange(roots);
-                ssl.CertificateChainPolicy = policy;
-            }
-
-            if (TlsServerName is { } name)
-            {
-                // SocketsHttpHandler sets TargetHost from the URL, so the name check is ours: the chain and dates as
-                // the runtime found them, the name against tls-server-name instead of the host dialled.
-                ssl.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                    (errors & ~SslPolicyErrors.RemoteCertificateNameMismatch) == SslPolicyErrors.None
-                    && certificate is X509Certificate2 server && server.MatchesHostname(name);
-            }
-        }
-
-        if (ClientCertificate is { } certificate)
-        {
-            ssl.ClientCertificates = [certificate];
-        }
-
-        return new SocketsHttpHandler
-        {
-            SslOptions = ssl,
+            SslOptions = ClientTls.Create(!InsecureSkipTlsVerify, CertificateAuthorities, ClientCertificate, TlsServerName),
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(90),
-            // As client-go: the kubeconfig's proxy-url, else HTTPS_PROXY / NO_PROXY from the environment.
-            Proxy = ProxyUrl is { } proxy ? new WebProxy(proxy) : null,
-            UseProxy = true,
         };
+        OutboundProxy.Apply(handler, Proxy, Server);
+        return handler;
     }
+
+    /// <summary>The proxy the API is reached through, without its user-info (for the log and errors); null for none.</summary>
+    public string? ProxyShown => Proxy.Skip || Proxy.For(Server) is not { Address: { } address } ? null : EndpointRedactor.Redact(address);
 
     public void Dispose() => ClientCertificate?.Dispose();
 }

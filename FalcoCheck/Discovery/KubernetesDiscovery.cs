@@ -47,19 +47,23 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         _clock = clock;
         var config = reader.Config;
         var connection = config.Kubeconfig is { } path
-            ? KubeconfigReader.Read(path, clock)
+            ? KubeconfigReader.Read(path, clock, reader.GetEnv)
             : KubernetesConnection.InCluster(reader.GetEnv, serviceAccountDirectory, clock);
         _api = new KubernetesApi(connection);
         Scope = (config.NodeName is { } node ? "on node " + node : "in the whole cluster")
             + (config.Namespaces.Count > 0 ? " in namespace(s) " + string.Join(", ", config.Namespaces) : string.Empty);
         Api = connection.Server.GetLeftPart(UriPartial.Authority);
-        _report = new DiscoveryReport { Up = false, Message = "starting", Api = Api, Scope = Scope, Pods = [], Errors = [] };
+        Proxy = connection.ProxyShown;
+        _report = new DiscoveryReport { Up = false, Message = "starting", Api = Api, Proxy = Proxy, Scope = Scope, Pods = [], Errors = [] };
     }
 
     /// <summary>Longest wait between attempts while the API fails (doubling from one second).</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(30);
 
     public string Api { get; }
+
+    /// <summary>The proxy the API is reached through, without its user-info; null for a direct connection.</summary>
+    public string? Proxy { get; }
 
     public string Scope { get; }
 
@@ -77,7 +81,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     public void Start()
     {
-        DiscoveryLog.Watching(_logger, Scope, Api);
+        DiscoveryLog.Watching(_logger, Scope, Api, Proxy is null ? string.Empty : " through the proxy " + Proxy);
         _watching = Task.Run(() => RunAsync(_stop.Token));
         _publishing = Task.Run(() => PublishAsync(_stop.Token));
     }

@@ -9,7 +9,8 @@ namespace FalcoCheck.Scraping;
 /// A <c>proxy:</c> setting (the agent's, init_config's or an instance's), as the Datadog Agent reads it: one for http targets, one for https
 /// targets (falling back to the http one), and hosts that bypass it (<c>*</c> matches any run of characters).
 /// <see cref="Skip"/> connects directly, ignoring the environment's <c>HTTP(S)_PROXY</c> too. A proxy URL may carry
-/// <c>user:password@</c>, so the printed form is redacted.
+/// <c>user:password@</c>: sent as basic credentials when the proxy asks, kept out of the address the runtime quotes in
+/// its errors, and redacted in the printed form.
 /// </summary>
 internal sealed record OutboundProxy(Uri? Http, Uri? Https, IReadOnlyList<string> NoProxy, bool Skip = false)
 {
@@ -41,7 +42,12 @@ internal sealed record OutboundProxy(Uri? Http, Uri? Https, IReadOnlyList<string
             return null;
         }
 
-        var web = new WebProxy(address) { BypassProxyOnLocal = false };
+        // The runtime names the proxy in its errors ("The proxy tunnel request to proxy '…' failed"), so the address
+        // it holds has no user-info; the user-info goes in Credentials, sent as basic auth when the proxy asks (407).
+        var web = new WebProxy(string.IsNullOrEmpty(address.UserInfo) ? address : new UriBuilder(address) { UserName = string.Empty, Password = string.Empty }.Uri)
+        {
+            BypassProxyOnLocal = false,
+        };
         if (NoProxy.Count > 0)
         {
             // NOTE: WebProxy matches its bypass list against "scheme://host[:port]", not the bare host: a pattern
@@ -52,8 +58,9 @@ internal sealed record OutboundProxy(Uri? Http, Uri? Https, IReadOnlyList<string
 
         if (!string.IsNullOrEmpty(address.UserInfo))
         {
-            var parts = Uri.UnescapeDataString(address.UserInfo).Split(':', 2);
-            web.Credentials = new NetworkCredential(parts[0], parts.Length > 1 ? parts[1] : string.Empty);
+            // Split before unescaping: an escaped ':' (%3A) belongs to the user or the password (as Go's url.User).
+            var parts = address.UserInfo.Split(':', 2);
+            web.Credentials = new NetworkCredential(Uri.UnescapeDataString(parts[0]), parts.Length > 1 ? Uri.UnescapeDataString(parts[1]) : string.Empty);
         }
 
         return web;
