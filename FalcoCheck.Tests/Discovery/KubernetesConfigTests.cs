@@ -68,8 +68,11 @@ public class KubernetesConfigTests
             new[] { "falcocheck.yaml:3:3: kubernetes.node_nmae: unknown setting 'node_nmae'; did you mean 'node_name'?", "falcocheck.yaml:2:12: kubernetes.enabled: not running in a Kubernetes pod (KUBERNETES_SERVICE_HOST is not set); set kubeconfig to reach the API from outside the cluster" })
             .SetName("did you mean, and not in a pod without kubeconfig");
         yield return new TestCaseData("kubernetes:\n  kubeconfig: k\n  namespaces: [Falco_NS]\n",
-            new[] { "falcocheck.yaml:3:15: kubernetes.namespaces[0]: expected a namespace name (lower-case letters, digits and '-'), got 'Falco_NS'" })
+            new[] { "falcocheck.yaml:3:16: kubernetes.namespaces[0]: expected a namespace name (lower-case letters, digits and '-'), got 'Falco_NS'" })
             .SetName("bad namespace");
+        yield return new TestCaseData("kubernetes:\n  kubeconfig: k\n  namespaces:\n    - falco\n    - Bad_NS\n",
+            new[] { "falcocheck.yaml:5:7: kubernetes.namespaces[1]: expected a namespace name (lower-case letters, digits and '-'), got 'Bad_NS'" })
+            .SetName("bad namespace at its own line");
         yield return new TestCaseData("kubernetes:\n  kubeconfig: k\n  resync_period: 1\n",
             new[] { "falcocheck.yaml:3:18: kubernetes.resync_period: expected at least 10 seconds: each resync lists every watched pod" })
             .SetName("resync too short");

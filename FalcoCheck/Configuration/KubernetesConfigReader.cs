@@ -1,3 +1,5 @@
+using YamlDotNet.RepresentationModel;
+
 namespace FalcoCheck.Configuration;
 
 /// <summary>
@@ -51,12 +53,12 @@ internal static class KubernetesConfigReader
             map.Error(NodeName.Name, $"expected a node name (lower-case letters, digits, '-' and '.'), got {ValueReader.Quote(name)}");
         }
 
-        for (int i = 0; i < config.Namespaces.Count; i++)
+        // Read again item by item (only once the list read without error) for each item's own place.
+        foreach ((string ns, YamlNode item, string path) in config.Namespaces.Count == 0 ? [] : map.StringItems(Namespaces.Name) ?? [])
         {
-            if (!IsName(config.Namespaces[i]) || config.Namespaces[i].Contains('.', StringComparison.Ordinal))
+            if (!IsName(ns) || ns.Contains('.', StringComparison.Ordinal))
             {
-                ctx.Error(map.PositionOf(Namespaces.Name), ValueReader.Index(map.PathOf(Namespaces.Name), i),
-                    $"expected a namespace name (lower-case letters, digits and '-'), got {ValueReader.Quote(config.Namespaces[i])}");
+                ctx.Error(item, path, $"expected a namespace name (lower-case letters, digits and '-'), got {ValueReader.Quote(ns)}");
             }
         }
 
