@@ -75,7 +75,7 @@ internal sealed class SyslogSinkTests
     }
 
     /// <summary>The <c>n</c> of each message rsyslog wrote (the JSON document after the BOM).</summary>
-    private static int[] Numbers(string[][] received) =>
+    internal static int[] Numbers(string[][] received) =>
         [.. received.Select(r => JsonDocument.Parse(r[6].TrimStart('\uFEFF')).RootElement.GetProperty("output_fields").GetProperty("n").GetInt32()).Order()];
 
     [TestCase(SyslogTransport.Udp, 60)]
@@ -108,7 +108,7 @@ internal sealed class SyslogSinkTests
     }
 
     /// <summary>rsyslog's gtls driver reads the server certificate and key from PEM files.</summary>
-    private static async Task<RsyslogServer> StartTlsAsync(TestCertificates certificates)
+    internal static async Task<RsyslogServer> StartTlsAsync(TestCertificates certificates)
     {
         string cert = Path.Combine(certificates.Folder, "server.pem");
         string key = Path.Combine(certificates.Folder, "server.key");

@@ -67,6 +67,43 @@ internal sealed class RetryClassifierTests
     public void Classifies_transport_failures(Exception exception, DeliveryStatus expected) =>
         Assert.That(RetryClassifier.Classify(exception).Status, Is.EqualTo(expected));
 
+    private static IEnumerable<TestCaseData> OtlpAnswers()
+    {
+        yield return Answer("OTLP: 200 sent", 200, DeliveryStatus.Sent);
+        yield return Answer("OTLP: 400 rejected", 400, DeliveryStatus.Rejected);
+        yield return Answer("OTLP: 408 rejected (the shared rule retries it)", 408, DeliveryStatus.Rejected);
+        yield return Answer("OTLP: 413 split", 413, DeliveryStatus.Split);
+        yield return Answer("OTLP: 429 with Retry-After retried", 429, DeliveryStatus.Retry, ("Retry-After", "7"), TimeSpan.FromSeconds(7));
+        yield return Answer("OTLP: 500 rejected (the shared rule retries it)", 500, DeliveryStatus.Rejected);
+        yield return Answer("OTLP: 501 rejected", 501, DeliveryStatus.Rejected);
+        yield return Answer("OTLP: 502 retried", 502, DeliveryStatus.Retry);
+        yield return Answer("OTLP: 503 with Retry-After retried", 503, DeliveryStatus.Retry, ("Retry-After", "3"), TimeSpan.FromSeconds(3));
+        yield return Answer("OTLP: 504 retried", 504, DeliveryStatus.Retry);
+        yield return Answer("OTLP: 505 rejected (the shared rule retries it)", 505, DeliveryStatus.Rejected);
+        yield return Answer("OTLP: 507 rejected", 507, DeliveryStatus.Rejected);
+    }
+
+    /// <summary>OTLP/HTTP, "Failures": 429, 502, 503 and 504 are retryable; all other 4xx and 5xx must not be retried.</summary>
+    [TestCaseSource(nameof(OtlpAnswers))]
+    public void Classifies_answers_under_otlp_rules(int status, DeliveryStatus expected, (string Name, string Value)? header, TimeSpan? retryAfter)
+    {
+        using var response = new HttpResponseMessage((HttpStatusCode)status);
+        if (header is { } h)
+        {
+            response.Headers.TryAddWithoutValidation(h.Name, h.Value);
+        }
+
+        var outcome = RetryClassifier.ForOtlp(RetryClassifier.Classify(response.StatusCode, response.Headers, Now, null));
+
+        Assert.That(outcome.Status, Is.EqualTo(expected));
+        Assert.That(outcome.RetryAfter, Is.EqualTo(retryAfter));
+        Assert.That(RetryClassifier.IsRetryableForOtlp(response.StatusCode), Is.EqualTo(expected == DeliveryStatus.Retry));
+    }
+
+    [Test]
+    public void Otlp_rules_keep_transport_failures_retryable() =>
+        Assert.That(RetryClassifier.ForOtlp(RetryClassifier.Classify(new IOException("reset"))).Status, Is.EqualTo(DeliveryStatus.Retry));
+
     private static TestCaseData Answer(string name, int status, DeliveryStatus expected, (string, string)? header = null, TimeSpan? retryAfter = null) =>
         new TestCaseData(status, expected, header, retryAfter).SetName(name);
 

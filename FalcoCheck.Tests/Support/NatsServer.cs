@@ -23,16 +23,32 @@ internal sealed class NatsServer : IAsyncDisposable
 
     public Uri Url => new($"nats://127.0.0.1:{ClientPort}");
 
-    /// <summary>With <paramref name="user"/>, clients must log in with that user and password.</summary>
-    public static async Task<NatsServer> StartAsync((string Name, string Password)? user = null)
+    /// <summary>
+    /// With <paramref name="user"/>, clients must log in with that user and password; with <paramref name="maxPayload"/>,
+    /// the server takes messages (headers and payload) of at most that many bytes (its <c>max_payload</c>, 1 MiB by default).
+    /// </summary>
+    public static async Task<NatsServer> StartAsync((string Name, string Password)? user = null, int? maxPayload = null)
     {
         int clientPort = TestHttpServer.FreePort();
         string[] login = user is { } u ? ["--user", u.Name, "--pass", u.Password] : [];
         ServerProcess process = await ServerProcess.StartAsync("nats-server", "nats-server",
             (port, folder) => ["-a", "127.0.0.1", "-p", clientPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                "-m", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", folder, .. login],
+                "-m", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-js", "-sd", folder, .. login, .. Limits(folder, maxPayload)],
             "/healthz");
         return new NatsServer(process, clientPort);
+    }
+
+    /// <summary>max_payload has no command-line flag: a configuration file beside the server's data.</summary>
+    private static string[] Limits(string folder, int? maxPayload)
+    {
+        if (maxPayload is not { } max)
+        {
+            return [];
+        }
+
+        string path = Path.Combine(folder, "limits.conf");
+        File.WriteAllText(path, string.Create(CultureInfo.InvariantCulture, $"max_payload: {max}\n"));
+        return ["-c", path];
     }
 
     public NatsConnection Connect() => new(new NatsOpts { Url = Url.AbsoluteUri, Name = "falcocheck-test" });

@@ -26,17 +26,20 @@ internal sealed class DiskSpool : IDisposable
     private readonly long _maxBytes;
     private readonly FileStream _lock;
     private readonly List<long> _segments = [];
-    private FileStream? _writer;
+    private readonly Func<string, Stream> _openSegment;
+    private Stream? _writer;
     private long _writeSegment = -1;
     private long _readSegment;
     private long _readOffset;
     private string? _progress;
 
+    /// <param name="openSegment">Creates a new segment file for writing (tests put a failing disk behind it).</param>
     /// <exception cref="IOException">The folder cannot be created, or another process holds the spool.</exception>
-    public DiskSpool(string directory, long maxBytes)
+    public DiskSpool(string directory, long maxBytes, Func<string, Stream>? openSegment = null)
     {
         _directory = directory;
         _maxBytes = maxBytes;
+        _openSegment = openSegment ?? CreateSegment;
         Directory.CreateDirectory(directory);
         try
         {
@@ -115,24 +118,77 @@ internal sealed class DiskSpool : IDisposable
                 return false;
             }
 
+            Stream writer;
             try
             {
-                FileStream writer = Writer();
-                long before = writer.Length;
-                for (int i = start; i < entries.Count; i++)
-                {
-                    writer.Write(entries[i]);
-                    writer.WriteByte((byte)'\n');
-                }
-
-                writer.Flush();
-                Bytes += writer.Length - before;
-                return true;
+                writer = Writer();
             }
             catch (IOException)
             {
                 return false;
             }
+
+            // The batch goes to the file in one write from one buffer; a failure (a full disk) takes the segment back
+            // to where it ended, so no line of a refused batch, whole or cut, is ever read back.
+            long before = writer.Length;
+            byte[] lines = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
+            try
+            {
+                if (size > lines.Length)
+                {
+                    return false;
+                }
+
+                int length = 0;
+                for (int i = start; i < entries.Count; i++)
+                {
+                    entries[i].CopyTo(lines, length);
+                    length += entries[i].Length;
+                    lines[length++] = (byte)'\n';
+                }
+
+                writer.Write(lines, 0, length);
+                writer.Flush();
+                Bytes += length;
+                return true;
+            }
+            catch (IOException)
+            {
+                TruncateOrAbandon(writer, before);
+                return false;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(lines);
+            }
+        }
+    }
+
+    /// <summary>
+    /// After a failed append: the segment back to where the refused batch began. If even that fails, the segment is
+    /// closed and the next append starts a new one: the reader skips the cut line at the end of the old one (and
+    /// counts it), but whole lines of the refused batch before it are read back and sent, though counted as dropped.
+    /// </summary>
+    private void TruncateOrAbandon(Stream writer, long length)
+    {
+        try
+        {
+            writer.SetLength(length);
+            writer.Position = length;
+            writer.Flush();
+        }
+        catch (IOException)
+        {
+            try
+            {
+                writer.Dispose();
+            }
+            catch (IOException)
+            {
+                // A close that cannot write its buffer either: the segment is left as it is.
+            }
+
+            _writer = null;
         }
     }
 
@@ -314,7 +370,7 @@ internal sealed class DiskSpool : IDisposable
     private SpoolBatch Batch(List<byte[]> entries, List<long> ends, long end, int skipped) =>
         new(entries, _readSegment, _readOffset, end, skipped) { Progress = _progress, EntryEnds = ends };
 
-    private FileStream Writer()
+    private Stream Writer()
     {
         if (_writer is not null && _writer.Length < SegmentBytes)
         {
@@ -324,9 +380,13 @@ internal sealed class DiskSpool : IDisposable
         _writer?.Dispose();
         _writeSegment = _segments.Count > 0 ? _segments[^1] + 1 : Math.Max(_readSegment, 1);
         _segments.Add(_writeSegment);
-        _writer = new FileStream(SegmentPath(_writeSegment), FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete);
+        _writer = _openSegment(SegmentPath(_writeSegment));
         return _writer;
     }
+
+    /// <summary>Unbuffered: each append is one write of its whole batch, and a failed one leaves nothing in a buffer to come later.</summary>
+    private static FileStream CreateSegment(string path) =>
+        new(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete, bufferSize: 0);
 
     private string SegmentPath(long segment) =>
         Path.Combine(_directory, segment.ToString("D12", CultureInfo.InvariantCulture) + Extension);

@@ -9,8 +9,9 @@ namespace FalcoCheck.Sinks.Delivery;
 
 /// <summary>
 /// Turns a backend's answer or a transport failure into <see cref="DeliveryOutcome"/>, the same way for every
-/// sink. Retry 408, 429 and 5xx except 501 (Vector's <c>RetryLogic</c>, OpenTelemetry's <c>OtlpRetry</c>); split on
-/// 413; reject everything else that is not 2xx, since sending it again cannot change the answer.
+/// sink. Retry 408, 429 and 5xx except 501 (Vector's <c>RetryLogic</c>); split on 413; reject everything else that
+/// is not 2xx, since sending it again cannot change the answer. The OTLP sinks narrow this to their spec's
+/// 429/502/503/504 (<see cref="ForOtlp"/>).
 /// </summary>
 internal static class RetryClassifier
 {
@@ -43,8 +44,24 @@ internal static class RetryClassifier
             return DeliveryOutcome.Split(reason);
         }
 
-        return IsRetryable(status) ? DeliveryOutcome.Retry(reason, RetryAfter(headers, now)) : DeliveryOutcome.Rejected(reason);
+        return (IsRetryable(status) ? DeliveryOutcome.Retry(reason, RetryAfter(headers, now)) : DeliveryOutcome.Rejected(reason)) with { HttpStatus = code };
     }
+
+    /// <summary>
+    /// OTLP/HTTP's rule (https://opentelemetry.io/docs/specs/otlp/#failures-1): only 429, 502, 503 and 504 are
+    /// retryable; any other 4xx or 5xx "MUST NOT be retried". A collector that answers 500 to one batch would
+    /// otherwise hold every later batch behind it for good.
+    /// </summary>
+    public static bool IsRetryableForOtlp(HttpStatusCode status) => (int)status is 429 or 502 or 503 or 504;
+
+    /// <summary>
+    /// <paramref name="outcome"/> under OTLP's rule: an answer the shared rule retries but OTLP does not (408, 500,
+    /// 505…) is rejected, its items dropped and counted. Transport failures and 413 (split, not sent again) are kept.
+    /// </summary>
+    public static DeliveryOutcome ForOtlp(DeliveryOutcome outcome) =>
+        outcome is { Status: DeliveryStatus.Retry, HttpStatus: { } code } && !IsRetryableForOtlp((HttpStatusCode)code)
+            ? DeliveryOutcome.Rejected(outcome.Reason + " (not retryable under OTLP/HTTP)") with { HttpStatus = code }
+            : outcome;
 
     public static DeliveryOutcome Classify(Exception exception) => exception switch
     {

@@ -17,6 +17,13 @@ internal static class NatsMessageId
 
     private const int Bytes = 16;
 
+    /// <summary>
+    /// What the header adds to a message, which the server's <c>max_payload</c> counts with the payload (HPUB's total
+    /// size, NATS ADR-4): <c>NATS/1.0\r\n</c>, <c>Nats-Msg-Id: </c>, the 32 hex digits, <c>\r\n</c> and the blank line
+    /// that ends the headers.
+    /// </summary>
+    public const int HeaderBytes = 10 + 13 + (2 * Bytes) + 2 + 2;
+
     public static string Of(ReadOnlySpan<byte> entry)
     {
         Span<byte> hash = stackalloc byte[ManagedSha256.HashSizeInBytes];

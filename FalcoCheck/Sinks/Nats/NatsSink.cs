@@ -43,22 +43,32 @@ internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
                 byte[] entry = batch.RemainingEntries.Span[i];
                 AlertDocument? alert = AlertDocument.Parse(entry, out string? error);
                 string? problem = alert is null ? "a queued alert cannot be read: " + error
-                    : entry.Length > maxPayload ? $"an alert of {entry.Length} bytes is over the server's max_payload of {maxPayload}"
+                    : entry.Length + NatsMessageId.HeaderBytes > maxPayload ? TooLarge(entry.Length, maxPayload)
                     : null;
-                if (problem is not null)
+                if (problem is null)
                 {
-                    if (published == 0)
+                    // The id lets a JetStream stream drop this alert when a retry sends it again (see the remarks).
+                    var headers = new NatsHeaders { [NatsMessageId.Header] = NatsMessageId.Of(entry) };
+                    try
                     {
-                        return SendAttempt.Of(DeliveryOutcome.Rejected(problem), 1);
+                        await connection.PublishAsync(NatsSubject.Format(options.Subject, alert!), entry, headers, cancellationToken: timeout.Token).ConfigureAwait(false);
+                        published++;
+                        continue;
                     }
-
-                    break;
+                    catch (NatsPayloadTooLargeException)
+                    {
+                        // The client refuses before writing anything, so the connection is sound: this alert can never
+                        // be sent to this server, and sending it again would only fail again.
+                        problem = TooLarge(entry.Length, maxPayload);
+                    }
                 }
 
-                // The id lets a JetStream stream drop this alert when a retry sends it again (see the remarks).
-                var headers = new NatsHeaders { [NatsMessageId.Header] = NatsMessageId.Of(entry) };
-                await connection.PublishAsync(NatsSubject.Format(options.Subject, alert!), entry, headers, cancellationToken: timeout.Token).ConfigureAwait(false);
-                published++;
+                if (published == 0)
+                {
+                    return SendAttempt.Of(DeliveryOutcome.Rejected(problem), 1);
+                }
+
+                break;
             }
 
             await connection.PingAsync(timeout.Token).ConfigureAwait(false);
@@ -73,6 +83,9 @@ internal sealed class NatsSink(NatsOptions options) : IBatchSender<LogBatch>
             return SendAttempt.Of(DeliveryOutcome.Retry($"{Name}: {reason}"), count);
         }
     }
+
+    private static string TooLarge(int bytes, long maxPayload) =>
+        $"an alert of {bytes} bytes with its {NatsMessageId.HeaderBytes}-byte {NatsMessageId.Header} header is over the server's max_payload of {maxPayload}";
 
     /// <summary>The client's messages may quote the URL or what the server said about the login: no secret in them.</summary>
     private string Redact(string message)

@@ -10,7 +10,8 @@ namespace FalcoCheck.Sinks.Otlp;
 /// <summary>
 /// OTLP/HTTP with binary protobuf (https://opentelemetry.io/docs/specs/otlp/#otlphttp): <c>POST</c> an
 /// ExportMetricsServiceRequest to the metrics URL. Points the server reports as rejected in a partial success are
-/// counted as dropped, not retried (OTLP spec, "Partial Success"). Runs behind a <see cref="QueuedSink"/>.
+/// counted as dropped, not retried (OTLP spec, "Partial Success"); only 429, 502, 503 and 504 are retried
+/// (<see cref="RetryClassifier.ForOtlp"/>). Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
 internal sealed class OtlpSink : IBatchSender<Batch>
 {
@@ -48,7 +49,8 @@ internal sealed class OtlpSink : IBatchSender<Batch>
         int taken = OtlpEncoder.Write(points.Span[..Math.Min(points.Length, batch.MaxItemsPerRequest)], batch.FalcoVersion, _options, _raw);
         var body = _compressor.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, _compressor.ContentEncoding());
-        var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var (answer, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var outcome = RetryClassifier.ForOtlp(answer);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)
         {
             Rejected += rejection.RejectedDataPoints;

@@ -13,7 +13,8 @@ namespace FalcoCheck.Sinks.OtlpLogs;
 /// OTLP/HTTP logs with binary protobuf (https://opentelemetry.io/docs/specs/otlp/#otlphttp): <c>POST</c> an
 /// ExportLogsServiceRequest (<see cref="OtlpLogsEncoder"/>) to the logs URL, through the metrics sinks'
 /// <see cref="SinkHttpClient"/>. Records the receiver reports as rejected in a partial success are dropped, not
-/// retried (OTLP spec, "Partial Success"), as the metrics OTLP sink does.
+/// retried (OTLP spec, "Partial Success"), and only 429, 502, 503 and 504 are retried (<see cref="RetryClassifier.ForOtlp"/>),
+/// as the metrics OTLP sink does.
 /// </summary>
 internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
 {
@@ -53,7 +54,8 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
 
         ReadOnlyMemory<byte> body = _compressor.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, _compressor.ContentEncoding());
-        var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var (answer, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var outcome = RetryClassifier.ForOtlp(answer);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)
         {
             return SendAttempt.Of(DeliveryOutcome.Rejected(string.Create(CultureInfo.InvariantCulture,

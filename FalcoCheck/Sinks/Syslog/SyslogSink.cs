@@ -15,18 +15,24 @@ namespace FalcoCheck.Sinks.Syslog;
 /// <remarks>
 /// NOTE: syslog has no acknowledgement. Over TCP a request counts as sent once the kernel took it; over UDP once the
 /// datagram left (a closed port is noticed only at a later send, from the ICMP error). Use TCP or TLS when loss matters.
-/// A connection the receiver closed is noticed before the next write; one that breaks during a write is retried whole
-/// on a new connection, so the receiver may get part of that request twice.
+/// A connection the receiver closed is noticed before the next write (a read kept pending on it ends); one that breaks
+/// during a write is retried whole on a new connection, so the receiver may get part of that request twice.
 /// </remarks>
 internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
 {
     private const int MaxEntries = 1000;
     private const long MaxBytes = 4L * 1024 * 1024;
 
+    /// <summary>Longest wait at shutdown for the receiver to close its side after ours.</summary>
+    private static readonly TimeSpan ShutdownWait = TimeSpan.FromSeconds(2);
+
     private readonly ArrayBufferWriter<byte> _buffer = new(64 * 1024);
     private readonly ArrayBufferWriter<byte> _message = new(4096);
     private Socket? _socket;
     private Stream? _stream;
+
+    /// <summary>Completes when the peer closes the kept TCP or TLS connection (<see cref="WatchAsync"/>).</summary>
+    private Task? _closedByPeer;
 
     public string Name { get; } = "syslog:" + options.Display;
 
@@ -93,9 +99,8 @@ internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
 
     private async Task ConnectAsync(CancellationToken cancellationToken)
     {
-        // A syslog receiver never writes to us: a readable kept connection is one the peer closed (or is closing,
-        // a TLS close_notify). Writing into it would succeed locally and lose the alerts, so open a new one.
-        if (_socket is not null && _stream is not null && _socket.Poll(0, SelectMode.SelectRead))
+        // A connection the peer closed: writing into it would succeed locally and lose the alerts, so open a new one.
+        if (_closedByPeer is { IsCompleted: true })
         {
             Close();
         }
@@ -126,11 +131,37 @@ internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
             }
 
             _socket = socket;
+            _closedByPeer = _stream is null ? null : WatchAsync(_stream);
         }
         catch
         {
             socket.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Reads the kept connection until the peer closes it. A syslog receiver sends no data, but a TLS 1.3 server
+    /// sends session tickets after the handshake (OpenSSL servers two, by default): only a read through the
+    /// <see cref="SslStream"/> consumes them. Left unread they kept the socket readable, which looked like a close,
+    /// so every request reconnected, and closing a socket with unread bytes sends a reset that can discard what the
+    /// previous request left in the send buffer. Completes on end of stream (FIN, close_notify), a reset, or
+    /// <see cref="Close"/>.
+    /// </summary>
+    private static async Task WatchAsync(Stream stream)
+    {
+        byte[] buffer = new byte[256];
+        try
+        {
+            while (await stream.ReadAsync(buffer).ConfigureAwait(false) > 0)
+            {
+                // Nothing a receiver sends is for us.
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException
+            or System.Security.Authentication.AuthenticationException or InvalidOperationException)
+        {
+            // Reset, or closed by us: the connection is over either way.
         }
     }
 
@@ -140,7 +171,34 @@ internal sealed class SyslogSink(SyslogOptions options) : IBatchSender<LogBatch>
         _stream = null;
         _socket?.Dispose();
         _socket = null;
+        _closedByPeer = null;
     }
 
-    public void Dispose() => Close();
+    /// <summary>
+    /// At shutdown, closes as a client should: TLS close_notify, then FIN once the kernel has sent what is queued,
+    /// so the receiver reads the last request to its end instead of losing it to a reset.
+    /// </summary>
+    public void Dispose()
+    {
+        try
+        {
+            if (_stream is SslStream tls)
+            {
+                tls.ShutdownAsync().WaitAsync(ShutdownWait).GetAwaiter().GetResult();
+            }
+
+            if (_stream is not null)
+            {
+                _socket?.Shutdown(SocketShutdown.Send);
+                // The receiver closes its side once it read ours; a close with its answer unread would reset.
+                _closedByPeer?.Wait(options.Timeout < ShutdownWait ? options.Timeout : ShutdownWait);
+            }
+        }
+        catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or TimeoutException or AggregateException)
+        {
+            // Already broken: nothing more to hand over.
+        }
+
+        Close();
+    }
 }

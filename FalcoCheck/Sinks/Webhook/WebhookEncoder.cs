@@ -11,7 +11,8 @@ namespace FalcoCheck.Sinks.Webhook;
 /// payload: Slack's <c>{"text", "attachments": [{"color", "fields", …}]}</c>
 /// (https://api.slack.com/reference/messaging/attachments), which Mattermost also takes, or a Teams MessageCard
 /// (https://learn.microsoft.com/outlook/actionable-messages/message-card-reference), from the document read back
-/// as every alert sink reads it (<see cref="AlertDocument"/>). No I/O.
+/// as every alert sink reads it (<see cref="AlertDocument"/>). Alert text is shown as text, never read as markup
+/// (<see cref="ChatText"/>; Teams through its section's <c>markdown: false</c>). No I/O.
 /// </summary>
 internal static class WebhookEncoder
 {
@@ -56,15 +57,15 @@ internal static class WebhookEncoder
         }
         else
         {
-            WriteSlack(json, alert);
+            WriteSlack(json, alert, format == WebhookFormat.Mattermost ? ChatText.Mattermost : ChatText.Slack);
         }
 
         return null;
     }
 
-    private static void WriteSlack(Utf8JsonWriter json, AlertDocument alert)
+    private static void WriteSlack(Utf8JsonWriter json, AlertDocument alert, Func<string, string> inert)
     {
-        string output = Output(alert);
+        string output = inert(Output(alert));
         json.WriteStartObject();
         json.WriteString("text", output);
         json.WriteStartArray("attachments");
@@ -78,7 +79,7 @@ internal static class WebhookEncoder
             {
                 json.WriteStartObject();
                 json.WriteString("title", title);
-                json.WriteString("value", value);
+                json.WriteString("value", inert(value));
                 json.WriteBoolean("short", true);
                 json.WriteEndObject();
             }
@@ -101,9 +102,11 @@ internal static class WebhookEncoder
         json.WriteString("summary", alert.Rule);
         json.WriteString("themeColor", Colour(alert.Priority)[1..]);
         json.WriteString("title", alert.Rule);
-        json.WriteString("text", Output(alert));
         json.WriteStartArray("sections");
         json.WriteStartObject();
+        // The output goes in the section, whose markdown switch covers its text and facts: shown as Falco wrote it.
+        json.WriteString("text", Output(alert));
+        json.WriteBoolean("markdown", false);
         json.WriteStartArray("facts");
         foreach ((string title, string? value) in Facts(alert))
         {
