@@ -18,6 +18,8 @@ command -v kubectl >/dev/null 2>&1 || need+=(kubernetes-client)
 [ -x /usr/sbin/rsyslogd ] || need+=(rsyslog)
 [ -f /usr/lib/x86_64-linux-gnu/rsyslog/lmnsd_gtls.so ] || [ -n "$(find /usr/lib -name lmnsd_gtls.so 2>/dev/null | head -n 1)" ] || need+=(rsyslog-gnutls)
 command -v nats-server >/dev/null 2>&1 || need+=(nats-server)
+# The syslog sink's TLS test also runs against an OpenSSL server (openssl s_server), which sends TLS 1.3 session tickets.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if ((${#need[@]})); then
   if [ "$(id -u)" -eq 0 ]; then
     export DEBIAN_FRONTEND=noninteractive
