@@ -27,6 +27,21 @@ internal sealed class CheckCommandTests
     }
 
     [Test]
+    public async Task A_negative_rate_interval_is_a_usage_error_not_a_crash()
+    {
+        using var config = new TestConfig("  - openmetrics_endpoint: http://127.0.0.1:9/metrics\n");
+
+        var check = await FalcoCheckProcess.RunAsync("check", "--rate", "--rate-interval", "-1", "--config", config.AgentPath);
+        var demo = await FalcoCheckProcess.RunAsync("demo", "--rate-interval", "-1");
+
+        foreach (var run in new[] { check, demo })
+        {
+            Assert.That(run.Exit, Is.Not.Zero);
+            Assert.That(run.Errors, Does.Contain("--rate-interval must be between 0 and 86400 seconds").And.Not.Contain("   at "));
+        }
+    }
+
+    [Test]
     public async Task Validate_lists_every_problem_with_its_place_and_exits_2()
     {
         using var config = new TestConfig("  - openmetrics_endpoint: http://127.0.0.1:8765/metrics\n    timeout: fast\n  - tags: [a]\n");

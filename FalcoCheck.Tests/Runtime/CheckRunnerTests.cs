@@ -123,6 +123,21 @@ internal sealed class CheckRunnerTests
     }
 
     [Test]
+    public async Task An_unusable_state_dir_costs_the_counts_not_the_run()
+    {
+        await using var server = StartReplay();
+        using var config = new TestConfig(
+            $"  - openmetrics_endpoint: {server.BaseUrl}/falco-0.41.0_prometheus_base/metrics\n  - openmetrics_endpoint: {server.BaseUrl}/metrics\n");
+        File.WriteAllText(Path.Combine(config.Folder, "state"), "a file where state_dir should be");
+
+        var run = await CheckRun.RunAsync(config, new CheckRunOptions { Json = true });
+
+        Assert.That(run.Errors, Does.Contain($"cannot use counter state in {Path.Combine(config.Folder, "state")}"));
+        Assert.That(run.Summaries, Has.Count.EqualTo(2), "every instance ran");
+        Assert.That(run.Metrics, Is.Not.Empty);
+    }
+
+    [Test]
     public async Task Two_instances_of_one_endpoint_keep_counter_state_of_their_own()
     {
         // Each scrape of the replay moves its counters by one step; each instance scrapes once per run, so between

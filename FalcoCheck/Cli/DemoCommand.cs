@@ -16,6 +16,13 @@ internal static class DemoCommand
     {
         var json = new Option<bool>("--json") { Description = "Print JSON lines instead of a table" };
         var interval = new Option<double>("--rate-interval") { Description = "Seconds between the two scrapes", DefaultValueFactory = _ => 1.0 };
+        interval.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 86_400))
+            {
+                result.AddError("--rate-interval must be between 0 and 86400 seconds");
+            }
+        });
         var command = new Command("demo", "Run the check against recorded Falco payloads served on 127.0.0.1 (needs nothing else)");
         command.Options.Add(json);
         command.Options.Add(interval);

@@ -96,7 +96,19 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
                 return await instance.RunOnceAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            using var state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.StateKey, StateLockWait, cancellationToken).ConfigureAwait(false);
+            StateFile state;
+            try
+            {
+                state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.StateKey, StateLockWait, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // One unusable state_dir (not ours, read-only, a lock held for a minute) costs the counts, not the run.
+                await errors.WriteLineAsync($"cannot use counter state in {agent.StateDir}: {e.Message}; this run sends no counts").ConfigureAwait(false);
+                return await instance.RunOnceAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using var held = state;
             if (state.LoadInto(instance.Counters) is { } warning)
             {
                 await errors.WriteLineAsync(warning).ConfigureAwait(false);
