@@ -49,6 +49,8 @@ internal sealed class EnvExpansionTests
             "conf.yaml:3:14: instances[0].service: must not be empty (the environment variable is empty)");
         yield return Failure("variable that is not a number", Instance("timeout: \"%%env_FALCO_HOST%%\""),
             "conf.yaml:3:14: instances[0].timeout: expected a number of seconds (such as 10 or 2.5), got 'falco-7'");
+        yield return Failure("a %%…%% inside a password is not repeated", Instance("username: u", "password: \"Xy%%k9z%%w\""),
+            "conf.yaml:4:15: instances[0].password: a %%…%% reference FalcoCheck does not resolve (the text is not repeated: it may be a secret); only %%env_NAME%% is supported");
         yield return Failure("Autodiscovery variable", Instance("tags: [\"pod:%%kube_pod_name%%\"]"),
             "conf.yaml:3:12: instances[0].tags[0]: '%%kube_pod_name%%' is an Autodiscovery template variable, which FalcoCheck does not resolve; only %%env_NAME%% is supported");
         yield return Failure("env_ with no name", Instance("service: \"%%env_%%\""),

@@ -75,6 +75,26 @@ internal sealed class SecretBackendTests
     }
 
     [Test]
+    public void A_value_from_the_backend_is_taken_as_it_is_never_expanded()
+    {
+        using var dir = new TempDir();
+        string backend = Script(dir, "percent.sh", "0700", """
+            #!/bin/sh
+            cat > /dev/null
+            cat <<'JSON'
+            {"db":{"value":"pa%%env_HOME%%55","error":null}}
+            JSON
+            """);
+        var agent = ConfigLoader.LoadAgent(dir.Write("falcocheck.yaml", $"secret_backend_command: {backend}\nconfd_path: .\n"), NoEnv);
+        string check = dir.Write("falco.d/conf.yaml", Instance("username: falco", "password: ENC[db]"));
+
+        var config = ConfigLoader.LoadCheck(check, name => name == "HOME" ? "/root" : null, agent.SecretBackend);
+
+        Assert.That(config.Errors, Is.Empty);
+        Assert.That(config.Instances.Single().Password?.Reveal(), Is.EqualTo("pa%%env_HOME%%55"));
+    }
+
+    [Test]
     public void ENC_without_a_backend_says_what_is_missing()
     {
         using var dir = new TempDir();

@@ -38,6 +38,9 @@ internal sealed class ConfigReadContext
     /// </summary>
     public Dictionary<YamlScalarNode, string> UnresolvedSecrets { get; } = new(ReferenceEqualityComparer.Instance);
 
+    /// <summary>Values the secret backend gave: taken as they are, never expanded (a secret may hold "%%").</summary>
+    public HashSet<YamlScalarNode> ResolvedSecrets { get; } = new(ReferenceEqualityComparer.Instance);
+
     /// <summary>
     /// The agent file's <c>proxy:</c> / <c>skip_proxy</c> with DD_PROXY_* applied, read before the sinks so every
     /// HTTP sink endpoint read after it goes through it, as all of the Datadog Agent's outgoing traffic does.

@@ -26,7 +26,7 @@ internal static partial class EnvExpander
         }
 
         string text = node.Value ?? string.Empty;
-        if (!text.Contains("%%", StringComparison.Ordinal))
+        if (!text.Contains("%%", StringComparison.Ordinal) || ctx.ResolvedSecrets.Contains(node))
         {
             return text;
         }
@@ -38,8 +38,10 @@ internal static partial class EnvExpander
             string name = match.Groups[1].Value;
             if (!name.StartsWith(EnvPrefix, StringComparison.Ordinal) || name.Length == EnvPrefix.Length)
             {
-                ctx.Error(node, path,
-                    $"'%%{name}%%' is an Autodiscovery template variable, which FalcoCheck does not resolve; only %%env_NAME%% is supported");
+                // Only the Agent's own variable names are quoted back: any other "%%…%%" may be part of a password.
+                ctx.Error(node, path, IsAutodiscoveryName(name)
+                    ? $"'%%{name}%%' is an Autodiscovery template variable, which FalcoCheck does not resolve; only %%env_NAME%% is supported"
+                    : "a %%…%% reference FalcoCheck does not resolve (the text is not repeated: it may be a secret); only %%env_NAME%% is supported");
                 ok = false;
                 return match.Value;
             }
@@ -59,6 +61,12 @@ internal static partial class EnvExpander
         usedEnv = used;
         return ok ? result : null;
     }
+
+    /// <summary>The Datadog Agent's template variables (host, port, pid, hostname, kube_*, extra_*…).</summary>
+    private static bool IsAutodiscoveryName(string name) =>
+        name is "host" or "port" or "pid" or "hostname" or EnvPrefix
+        || name.StartsWith("host_", StringComparison.Ordinal) || name.StartsWith("port_", StringComparison.Ordinal)
+        || name.StartsWith("kube_", StringComparison.Ordinal) || name.StartsWith("extra_", StringComparison.Ordinal);
 
     // Environment variable names: letters, digits and underscores, as POSIX shells accept them.
     [GeneratedRegex("%%([A-Za-z0-9_]+)%%", RegexOptions.CultureInvariant)]

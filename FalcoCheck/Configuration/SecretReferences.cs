@@ -80,6 +80,7 @@ internal static class SecretReferences
                 // Quoted, so a secret reads as a string whatever it looks like ("123", "true").
                 node.Value = value;
                 node.Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted;
+                ctx.ResolvedSecrets.Add(node);
             }
             else
             {
