@@ -24,12 +24,12 @@ internal sealed partial class OpenMetricsFamilies
     /// Settles which Metric and point the sample belongs to; <paramref name="newPoint"/> when it starts a point (a
     /// new Metric, or a later timestamp of the current one).
     /// </summary>
-    private ParseErrorReason CheckMetric(ReadOnlySpan<byte> body, in SampleLayout s, out bool newPoint, out int at)
+    private ParseErrorReason CheckMetric(ReadOnlySpan<byte> body, in SampleLayout s, ulong labelsHash, out bool newPoint, out int at)
     {
         at = s.NameStart;
         newPoint = true;
-        int labelsStart = s.LabelsStart < 0 ? s.SeriesEnd : s.LabelsStart;
-        int labelsEnd = s.LabelsStart < 0 ? s.SeriesEnd : s.SeriesEnd - 1;
+        int labelsStart = LabelsStart(s);
+        int labelsEnd = LabelsEnd(s);
         ReadOnlySpan<byte> pointLabel = PointLabel(body);
         if (_metricOpen && SameMetric(body, _metricLabelsStart, _metricLabelsEnd, labelsStart, labelsEnd, pointLabel))
         {
@@ -60,7 +60,7 @@ internal sealed partial class OpenMetricsFamilies
         // point's, so a Metric's points may differ in every label (the reference parser skips them too).
         if (_type != MetricType.Info)
         {
-            ulong hash = MetricHash(body, labelsStart, labelsEnd, pointLabel) ^ ((ulong)_familyStart * FnvPrime);
+            ulong hash = (pointLabel.IsEmpty ? labelsHash : MetricHash(body, labelsStart, labelsEnd, pointLabel)) ^ ((ulong)_familyStart * FnvPrime);
             // One lookup: the slot is read, then overwritten with this Metric (a collision can only hide a return).
             ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_metrics, hash, out bool exists);
             if (exists && seen.FamilyStart == _familyStart && SameMetric(body, seen.LabelsStart, seen.LabelsEnd, labelsStart, labelsEnd, pointLabel))
@@ -75,6 +75,12 @@ internal sealed partial class OpenMetricsFamilies
         (_pointHasTimestamp, _pointTimestamp) = (s.HasTimestamp, s.Timestamp);
         return ParseErrorReason.None;
     }
+
+    /// <summary>Where the sample's labels start: just after <c>{</c> (or the end of the series without labels).</summary>
+    private static int LabelsStart(in SampleLayout s) => s.LabelsStart < 0 ? s.SeriesEnd : s.LabelsStart;
+
+    /// <summary>Where the sample's labels end: at <c>}</c> (or the end of the series without labels).</summary>
+    private static int LabelsEnd(in SampleLayout s) => s.LabelsStart < 0 ? s.SeriesEnd : s.SeriesEnd - 1;
 
     /// <summary>The label that belongs to the point, not the Metric, in the current family's type; empty if none.</summary>
     private ReadOnlySpan<byte> PointLabel(ReadOnlySpan<byte> body) => _type switch
@@ -137,14 +143,9 @@ internal sealed partial class OpenMetricsFamilies
         return false;
     }
 
-    /// <summary>Hash of the labels but <paramref name="pointLabel"/>: the samples of one Metric share it.</summary>
+    /// <summary>Hash of the labels but <paramref name="pointLabel"/> (not empty): the samples of one Metric share it.</summary>
     private static ulong MetricHash(ReadOnlySpan<byte> body, int start, int end, ReadOnlySpan<byte> pointLabel)
     {
-        if (pointLabel.IsEmpty)
-        {
-            return QuickHash(body[start..end]);
-        }
-
         if (start == end)
         {
             // As a set holding only the point's label: both are the Metric without labels.

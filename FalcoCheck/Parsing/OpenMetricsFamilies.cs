@@ -156,11 +156,13 @@ internal sealed partial class OpenMetricsFamilies
         }
 
         _hasSamples = true;
-        ParseErrorReason reason = CheckSeries(body, s, out at);
+        // The labels' hash serves the series key and the Metric's, so the labels are hashed once.
+        ulong labelsHash = QuickHash(body[LabelsStart(s)..LabelsEnd(s)]);
+        ParseErrorReason reason = CheckSeries(body, s, labelsHash, out at);
         bool newPoint = false;
         if (reason == ParseErrorReason.None)
         {
-            reason = CheckMetric(body, s, out newPoint, out at);
+            reason = CheckMetric(body, s, labelsHash, out newPoint, out at);
         }
 
         if (reason == ParseErrorReason.None)
@@ -269,12 +271,12 @@ internal sealed partial class OpenMetricsFamilies
     }
 
     /// <summary>"Every Metric within a MetricFamily MUST have a unique LabelSet"; repeats are points with increasing timestamps.</summary>
-    private ParseErrorReason CheckSeries(ReadOnlySpan<byte> body, in SampleLayout s, out int at)
+    private ParseErrorReason CheckSeries(ReadOnlySpan<byte> body, in SampleLayout s, ulong labelsHash, out int at)
     {
         // NOTE: the key is the series as written, so the same labels in another order are not seen as a repeat.
         at = s.NameStart;
         ReadOnlySpan<byte> series = body[s.NameStart..s.SeriesEnd];
-        ulong hash = QuickHash(series);
+        ulong hash = labelsHash ^ (QuickHash(body[s.NameStart..s.NameEnd]) * FnvPrime);
 
         // One lookup: the slot is read, then overwritten with this sample.
         ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, hash, out bool exists);
