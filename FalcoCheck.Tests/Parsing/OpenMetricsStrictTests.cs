@@ -141,6 +141,45 @@ internal sealed class OpenMetricsStrictTests
         yield return Bad("timestamp not a number", "a 1 NaN\n", ParseErrorReason.InvalidTimestamp, 1, 5);
         yield return Good("increasing float-second timestamps", "a 1 1\na 2 2.5\na{x=\"1\"} 3 1e3\n");
 
+        // Metrics and MetricPoints (OpenMetrics 1.0, Text format): a Metric is a family's samples sharing the labels other
+        // than the point's own (le, quantile, the stateset label); a MetricPoint is a run of its samples with one timestamp.
+        // "If more than one MetricPoint is exposed for a Metric, then its MetricPoints MUST have monotonically increasing
+        // timestamps" (Data Model, Metric): each point of a histogram starts its buckets again.
+        yield return Good("'MetricPoints MUST have monotonically increasing timestamps': two timestamped histogram points",
+            H + "h_bucket{le=\"1\"} 0 1\nh_bucket{le=\"+Inf\"} 1 1\nh_count 1 1\nh_sum 2 1\n" +
+            "h_bucket{le=\"1\"} 0 2\nh_bucket{le=\"+Inf\"} 1 2\nh_count 1 2\nh_sum 2 2\n");
+        yield return Good("'MetricPoints MUST have monotonically increasing timestamps': two metrics of two histogram points each",
+            H + "h_bucket{a=\"1\",le=\"+Inf\"} 1 1\nh_count{a=\"1\"} 1 1\nh_sum{a=\"1\"} 1 1\n" +
+            "h_bucket{a=\"1\",le=\"+Inf\"} 2 2\nh_count{a=\"1\"} 2 2\nh_sum{a=\"1\"} 3 2\n" +
+            "h_bucket{a=\"2\",le=\"+Inf\"} 0 1\nh_bucket{a=\"2\",le=\"+Inf\"} 0 2\n");
+        yield return Bad("a later histogram point is checked as a point of its own",
+            H + "h_bucket{le=\"+Inf\"} 1 1\nh_count 1 1\nh_sum 1 1\nh_bucket{le=\"+Inf\"} 2 2\nh_count 3 2\nh_sum 1 2\n", ParseErrorReason.CountMismatch, 6, 9);
+        yield return Good("'MetricPoints MUST have monotonically increasing timestamps': two timestamped summary points with quantiles",
+            S + "s{quantile=\"0.5\"} 1 1\ns_count 3 1\ns_sum 4 1\ns{quantile=\"0.5\"} 2 2\ns_count 4 2\ns_sum 5 2\n");
+        yield return Good("spec example 'A correct example where there were multiple MetricPoints and Samples within a MetricFamily'",
+            "# TYPE foo_seconds summary\n# UNIT foo_seconds seconds\nfoo_seconds_count{a=\"bb\"} 0 123\nfoo_seconds_sum{a=\"bb\"} 0 123\n" +
+            "foo_seconds_count{a=\"bb\"} 0 456\nfoo_seconds_sum{a=\"bb\"} 0 456\nfoo_seconds_count{a=\"ccc\"} 0 123\n" +
+            "foo_seconds_sum{a=\"ccc\"} 0 123\nfoo_seconds_count{a=\"ccc\"} 0 456\nfoo_seconds_sum{a=\"ccc\"} 0 456\n");
+        yield return Bad("spec example 'An incorrect example where Metrics are interleaved' ('Metrics MUST NOT be interleaved')",
+            "# TYPE foo_seconds summary\n# UNIT foo_seconds seconds\nfoo_seconds_count{a=\"bb\"} 0 123\nfoo_seconds_count{a=\"ccc\"} 0 123\n" +
+            "foo_seconds_count{a=\"bb\"} 0 456\nfoo_seconds_count{a=\"ccc\"} 0 456\n", ParseErrorReason.MetricInterleaved, 5, 1);
+        yield return Bad("spec example 'An incorrect example where MetricPoints are interleaved' ('MetricPoints MUST NOT be interleaved')",
+            "# TYPE foo_seconds summary\n# UNIT foo_seconds seconds\nfoo_seconds_count{a=\"bb\"} 0 123\nfoo_seconds_count{a=\"bb\"} 0 456\n" +
+            "foo_seconds_sum{a=\"bb\"} 0 123\nfoo_seconds_sum{a=\"bb\"} 0 456\n", ParseErrorReason.MetricPointInterleaved, 5, 27);
+        yield return Bad("'Metrics MUST NOT be interleaved': a family of type unknown",
+            "count{a=\"bb\"} 0 123\ncount{a=\"ccc\"} 0 123\ncount{a=\"bb\"} 0 456\n", ParseErrorReason.MetricInterleaved, 3, 1);
+        yield return Bad("'Metrics MUST NOT be interleaved': stateset, the state label aside",
+            "# TYPE s stateset\ns{e=\"c\",s=\"a\"} 1\ns{e=\"r\",s=\"a\"} 1\ns{e=\"c\",s=\"b\"} 0\n", ParseErrorReason.MetricInterleaved, 4, 1);
+        yield return Good("stateset metrics one after another (the spec's entity example)",
+            "# TYPE s stateset\ns{e=\"c\",s=\"a\"} 1\ns{e=\"c\",s=\"b\"} 0\ns{e=\"r\",s=\"a\"} 1\ns{e=\"r\",s=\"b\"} 0\n");
+        yield return Bad("'Metrics MUST NOT be interleaved': histogram, the le label aside",
+            H + "h_bucket{a=\"1\",le=\"+Inf\"} 0\nh_bucket{a=\"2\",le=\"+Inf\"} 0\nh_count{a=\"1\"} 0\nh_sum{a=\"1\"} 0\n", ParseErrorReason.MetricInterleaved, 4, 1);
+        yield return Bad("'MetricPoints MUST NOT be interleaved': counter _created of an earlier point",
+            "# TYPE c counter\nc_total 1 1\nc_total 2 2\nc_created 0 1\n", ParseErrorReason.MetricPointInterleaved, 4, 13);
+        yield return Good("counter total and created in each of two points", "# TYPE c counter\nc_total 1 1\nc_created 0 1\nc_total 2 2\nc_created 0 2\n");
+        yield return Bad("'MetricPoints MUST have monotonically increasing timestamps': a sample of the metric without one",
+            "# TYPE c counter\nc_total 1 1\nc_created 0\n", ParseErrorReason.MixedTimestamps, 3, 1);
+
         // Exemplars: only on counter _total and histogram _bucket, at most 128 code points of labels.
         yield return Bad("exemplar on a gauge", "# TYPE g gauge\ng 1 # {t=\"x\"} 1\n", ParseErrorReason.ExemplarNotAllowed, 2, 5);
         yield return Bad("exemplar of 129 code points", "# TYPE c counter\nc_total 1 # {t=\"" + new string('é', 128) + "\"} 1\n",

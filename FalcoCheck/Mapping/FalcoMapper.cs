@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text;
 using FalcoCheck.Parsing;
 
@@ -11,8 +13,17 @@ namespace FalcoCheck.Mapping;
 /// Falco ≤ 0.40 with several event sources writes its libscap series once per source, in blocks, and repeats
 /// its own (process-wide) series too. A libscap series seen again inside the current block opens the next block;
 /// block N belongs to the N-th <c>scap_engine_name_info</c> line and is tagged <c>engine_name:</c>. Any other
-/// context seen twice keeps the later value (the fresher reading) and is counted in
-/// <see cref="ScrapeFacts.DuplicateSeries"/>: values are never summed and a context is never sent twice.
+/// raw series seen twice keeps the later value (the fresher reading) and is counted in
+/// <see cref="ScrapeFacts.DuplicateSeries"/>: a repeat is never summed and a context is never sent twice.
+/// <para>
+/// Two different raw series can have one context when label filters (<c>exclude_labels</c>, <c>include_labels</c>,
+/// <c>rename_labels</c>) take away what told them apart: <c>include_labels: [source]</c> gives every rule of a source
+/// the one <c>falco.rules.matches.count</c> context. Their values are summed (each raw series' later reading, once),
+/// as Prometheus' <c>sum without (rule_name)</c> would, and counted in <see cref="ScrapeFacts.MergedSeries"/>. Datadog's
+/// OpenMetrics V2 check drops the labels from the tags and submits every sample: the Agent's aggregator then gets
+/// two values of one context in one run, keeps the last for a gauge, and reads a monotonic_count's as successive
+/// readings of one counter (a lower one counted as a reset), so the count it reports is neither rule's nor their sum.
+/// </para>
 /// </remarks>
 internal sealed class FalcoMapper
 {
@@ -29,11 +40,23 @@ internal sealed class FalcoMapper
     private static List<(SeriesEntry Entry, int Block, double Value)>? t_pending;
     [ThreadStatic]
     private static Dictionary<SeriesContext, int>? t_slots;
+    [ThreadStatic]
+    private static List<int>? t_slotSeries;
+    [ThreadStatic]
+    private static List<(int Slot, double Value)>? t_parts;
+    [ThreadStatic]
+    private static Dictionary<(int Slot, int Series), int>? t_partIndex;
 
     // This thread's scratch, taken by Map before anything reads it (a field read per sample, not a thread-static one);
     // empty on entry, because Map's finally empties it.
     private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
     private Dictionary<SeriesContext, int> _slots = null!;
+    // Per sample slot: the raw series (SeriesEntry.Id) whose value it holds, or Merged when several; their values
+    // are then in _parts, one per raw series (_partIndex finds it), and summed when the payload is mapped.
+    private List<int> _slotSeries = null!;
+    private List<(int Slot, double Value)> _parts = null!;
+    private Dictionary<(int Slot, int Series), int> _partIndex = null!;
+    private const int Merged = -1;
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
@@ -67,6 +90,9 @@ internal sealed class FalcoMapper
         _facts.Clear();
         _pending = t_pending ??= [];
         _slots = t_slots ??= new(ReferenceEqualityComparer.Instance);
+        _slotSeries = t_slotSeries ??= [];
+        _parts = t_parts ??= [];
+        _partIndex = t_partIndex ??= [];
         _samples.Clear();
         try
         {
@@ -77,6 +103,12 @@ internal sealed class FalcoMapper
             // Nothing of this instance stays referenced from the shared scratch.
             _pending.Clear();
             _slots.Clear();
+            _slotSeries.Clear();
+            if (_parts.Count > 0)
+            {
+                _parts.Clear();
+                _partIndex.Clear();
+            }
         }
     }
 
@@ -239,25 +271,80 @@ internal sealed class FalcoMapper
         {
             // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
             var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
-            Add(entry.ContextFor(engine, info), value);
+            Add(entry.ContextFor(engine, info), value, entry.Id);
             if (entry.Twin is { } twin)
             {
-                Add(twin.WithInfo(info), value);
+                Add(twin.WithInfo(info), value, entry.Id);
             }
+        }
+
+        if (_parts.Count > 0)
+        {
+            SumParts();
         }
     }
 
-    private void Add(SeriesContext context, double value)
+    private void Add(SeriesContext context, double value, int series)
     {
-        if (_slots.TryGetValue(context, out var slot))
+        // One lookup: the slot is read, or added for this context.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, context, out var exists);
+        if (!exists)
         {
+            slot = _samples.Count;
+            _samples.Add(new MappedSample(context, value));
+            _slotSeries.Add(series);
+            return;
+        }
+
+        if (_slotSeries[slot] == series)
+        {
+            // The same raw series again (Falco's repeated blocks): the later reading.
             _samples[slot] = new MappedSample(context, value);
             _facts.DuplicateSeries++;
             return;
         }
 
-        _slots.Add(context, _samples.Count);
-        _samples.Add(new MappedSample(context, value));
+        AddPart(slot, value, series);
+    }
+
+    /// <summary>Another raw series with the slot's context (label filters merged them): its value is kept apart until summed.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void AddPart(int slot, double value, int series)
+    {
+        var first = _slotSeries[slot];
+        if (first != Merged)
+        {
+            // The slot's first raw series becomes the first part.
+            _partIndex[(slot, first)] = _parts.Count;
+            _parts.Add((slot, _samples[slot].Value));
+            _slotSeries[slot] = Merged;
+        }
+
+        ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(_partIndex, (slot, series), out var exists);
+        if (exists)
+        {
+            _parts[part] = (slot, value);
+            _facts.DuplicateSeries++;
+            return;
+        }
+
+        part = _parts.Count;
+        _parts.Add((slot, value));
+        _facts.MergedSeries++;
+    }
+
+    /// <summary>Each merged slot's value: the sum of its raw series' (later) values, in the order they came.</summary>
+    private void SumParts()
+    {
+        foreach (var (slot, _) in _parts)
+        {
+            _samples[slot] = _samples[slot] with { Value = 0 };
+        }
+
+        foreach (var (slot, value) in _parts)
+        {
+            _samples[slot] = _samples[slot] with { Value = _samples[slot].Value + value };
+        }
     }
 
     /// <summary>The info tags of this scrape; the same set object as last time when nothing changed.</summary>

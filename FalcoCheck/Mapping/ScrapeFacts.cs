@@ -28,8 +28,14 @@ internal sealed class ScrapeFacts
     /// <summary>Samples not submitted: unknown to the table, excluded, or metadata.</summary>
     public int SeriesDropped { get; set; }
 
-    /// <summary>Samples whose context already had a value in this scrape (Falco's repeated blocks): the later one won.</summary>
+    /// <summary>Samples whose raw series already had a value for the same context in this scrape (Falco's repeated blocks): the later one won.</summary>
     public int DuplicateSeries { get; set; }
+
+    /// <summary>
+    /// Samples added to another raw series' value because label filters (<c>exclude_labels</c>, <c>include_labels</c>,
+    /// <c>rename_labels</c>) gave both the same context: one value per context, their sum.
+    /// </summary>
+    public int MergedSeries { get; set; }
 
     /// <summary>Lines the parser rejected; each lost only itself.</summary>
     public int InvalidLines { get; set; }
@@ -63,6 +69,7 @@ internal sealed class ScrapeFacts
         SeriesScraped = 0;
         SeriesDropped = 0;
         DuplicateSeries = 0;
+        MergedSeries = 0;
         InvalidLines = 0;
         BodyRejected = false;
         Errors.Clear();

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace FalcoCheck.Mapping;
 
 /// <summary>
@@ -84,15 +86,82 @@ internal sealed class SeriesContext
     }
 
     /// <summary>
+    /// This context tagged with a capture engine (<c>engine_name:</c>) and the scrape's info tags. Cached here, not per
+    /// raw series, so that two raw series with this context get one engine context too. The same object for the same
+    /// engine and info set, scrape after scrape.
+    /// </summary>
+    public SeriesContext ForEngine(string engine, InfoTagSet info)
+    {
+        // Falco has one to three engines: a short array, searched in order, instead of a dictionary per context. A
+        // payload that names more engines than that moves to a dictionary, so a hostile one stays linear. One field
+        // holds either, since most contexts have neither.
+        if (_engines is Dictionary<string, EngineContext> many)
+        {
+            ref var found = ref CollectionsMarshal.GetValueRefOrAddDefault(many, engine, out _);
+            return Resolve(ref found, engine, info);
+        }
+
+        var few = (EngineContext[]?)_engines ?? (EngineContext[])(_engines = new EngineContext[FewEngines]);
+        for (var i = 0; i < few.Length; i++)
+        {
+            ref var slot = ref few[i];
+            if (slot.Engine is null || string.Equals(slot.Engine, engine, StringComparison.Ordinal))
+            {
+                return Resolve(ref slot, engine, info);
+            }
+        }
+
+        var dictionary = new Dictionary<string, EngineContext>(StringComparer.Ordinal);
+        foreach (var slot in few)
+        {
+            dictionary.Add(slot.Engine!, slot);
+        }
+
+        _engines = dictionary;
+        return ForEngine(engine, info);
+    }
+
+    private const int FewEngines = 4;
+
+    // Null, an EngineContext[FewEngines], or a Dictionary<string, EngineContext> past that many engines.
+    private object? _engines;
+
+    /// <summary>The engine-tagged context, built with its info tags at once and rebuilt only when they change.</summary>
+    private SeriesContext Resolve(ref EngineContext slot, string engine, InfoTagSet info)
+    {
+        if (slot.Engine is null)
+        {
+            slot.Engine = engine;
+            slot.Tag = SharedSeriesText.Tag("engine_name:" + engine);
+        }
+
+        if (slot.Context is null || !ReferenceEquals(slot.Info, info))
+        {
+            slot.Info = info;
+            slot.Context = WithEngineTag(slot.Tag!, info);
+        }
+
+        return slot.Context;
+    }
+
+    /// <summary>
     /// This context with a capture engine's tag first and the scrape's info tags after: what a context with the
     /// engine tag added would give from <see cref="WithInfo"/>, built in one step so that the middle one is not kept.
     /// </summary>
-    public SeriesContext ForEngine(string engineTag, InfoTagSet info)
+    private SeriesContext WithEngineTag(string engineTag, InfoTagSet info)
     {
         var tags = new List<string>(Tags.Length + 1 + info.Tags.Length) { engineTag };
         tags.AddRange(Tags);
         AddInfo(tags, info);
         return new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+    }
+
+    private struct EngineContext
+    {
+        public string? Engine;
+        public string? Tag;
+        public InfoTagSet? Info;
+        public SeriesContext? Context;
     }
 
     private InfoTagSet? _info;

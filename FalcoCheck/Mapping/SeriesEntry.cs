@@ -1,5 +1,3 @@
-using System.Runtime.InteropServices;
-
 namespace FalcoCheck.Mapping;
 
 /// <summary>
@@ -50,72 +48,12 @@ internal sealed class SeriesEntry
 
     /// <summary>
     /// The context to submit: tagged with the capture engine whose block the sample came from (none when null) and
-    /// with the scrape's info tags. The same object for the same engine and info set, scrape after scrape.
+    /// with the scrape's info tags. The same object for the same engine and info set, scrape after scrape, and for
+    /// every raw series whose <see cref="Context"/> is the same (label filters can give two the same one).
     /// </summary>
     public SeriesContext ContextFor(string? engine, InfoTagSet info)
     {
         var baseContext = Context ?? throw new InvalidOperationException("Series has no context.");
-        if (engine is null)
-        {
-            return baseContext.WithInfo(info);
-        }
-
-        // Falco has one to three engines: a short array, searched in order, instead of a dictionary per series. A
-        // payload that names more engines than that moves to a dictionary, so a hostile one stays linear.
-        if (_manyEngines is not null)
-        {
-            ref var found = ref CollectionsMarshal.GetValueRefOrAddDefault(_manyEngines, engine, out _);
-            return Resolve(ref found, engine, baseContext, info);
-        }
-
-        _fewEngines ??= new EngineContext[FewEngines];
-        for (var i = 0; i < _fewEngines.Length; i++)
-        {
-            ref var slot = ref _fewEngines[i];
-            if (slot.Engine is null || string.Equals(slot.Engine, engine, StringComparison.Ordinal))
-            {
-                return Resolve(ref slot, engine, baseContext, info);
-            }
-        }
-
-        _manyEngines = new Dictionary<string, EngineContext>(StringComparer.Ordinal);
-        foreach (var slot in _fewEngines)
-        {
-            _manyEngines.Add(slot.Engine!, slot);
-        }
-
-        _fewEngines = null;
-        return ContextFor(engine, info);
-    }
-
-    private const int FewEngines = 4;
-
-    private EngineContext[]? _fewEngines;
-    private Dictionary<string, EngineContext>? _manyEngines;
-
-    /// <summary>The engine-tagged context, built with its info tags at once and rebuilt only when they change.</summary>
-    private static SeriesContext Resolve(ref EngineContext slot, string engine, SeriesContext baseContext, InfoTagSet info)
-    {
-        if (slot.Engine is null)
-        {
-            slot.Engine = engine;
-            slot.Tag = SharedSeriesText.Tag("engine_name:" + engine);
-        }
-
-        if (slot.Context is null || !ReferenceEquals(slot.Info, info))
-        {
-            slot.Info = info;
-            slot.Context = baseContext.ForEngine(slot.Tag!, info);
-        }
-
-        return slot.Context;
-    }
-
-    private struct EngineContext
-    {
-        public string? Engine;
-        public string? Tag;
-        public InfoTagSet? Info;
-        public SeriesContext? Context;
+        return engine is null ? baseContext.WithInfo(info) : baseContext.ForEngine(engine, info);
     }
 }

@@ -6,9 +6,17 @@ namespace FalcoCheck.Mapping;
 /// Decides, once per distinct raw series, what it becomes: a falco.* metric with its tags, metadata, or nothing.
 /// Runs only on a series-cache miss, so it favours clarity over speed.
 /// </summary>
+/// <remarks>
+/// Label filters (<c>exclude_labels</c>, <c>include_labels</c>, <c>rename_labels</c>) can give two raw series the same
+/// name and tags: both get the one <see cref="SeriesContext"/> object, so that the mapper, which tells contexts apart
+/// by reference, sends one value for them (their sum, see <see cref="FalcoMapper"/>).
+/// </remarks>
 internal sealed class SeriesEntryFactory(MappingOptions options)
 {
     private int _nextId;
+
+    // Every context built, by content (name, kind, unit, host, tags): at most MaxCachedSeries, as the series cache.
+    private readonly Dictionary<SeriesContext, SeriesContext> _contexts = new(SameContext.Instance);
 
     public SeriesEntry Create(string rawName, List<KeyValuePair<string, string>> labels, MetricType familyType, string? familyName, bool helpSaysDeprecated = false)
     {
@@ -71,7 +79,7 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
 
         var context = BuildContext(row.Name, row.Kind, row.Unit, labels);
         var twin = row.GaugeTwin is { } twinName && options.ExtendedMetrics
-            ? new SeriesContext(twinName, MetricKind.Gauge, row.Unit, context.Tags, context.Host)
+            ? Shared(new SeriesContext(twinName, MetricKind.Gauge, row.Unit, context.Tags, context.Host))
             : null;
         return new SeriesEntry(id, SeriesRole.Metric, context, row.PerEngine, engineName: engine) { Twin = twin, InfoTag = info };
     }
@@ -243,6 +251,53 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         }
 
         tags.AddRange(options.InstanceTags);
-        return new SeriesContext(name, kind, unit, [.. tags], host);
+        return Shared(new SeriesContext(name, kind, unit, [.. tags], host));
+    }
+
+    /// <summary>The context already built with the same content, or <paramref name="context"/> (kept while there is room).</summary>
+    private SeriesContext Shared(SeriesContext context)
+    {
+        if (_contexts.TryGetValue(context, out var existing))
+        {
+            return existing;
+        }
+
+        if (_contexts.Count < options.MaxCachedSeries)
+        {
+            _contexts.Add(context, context);
+        }
+
+        return context;
+    }
+
+    /// <summary>Contexts equal by what a backend sees: name, kind, unit, host and the tags in any order.</summary>
+    private sealed class SameContext : IEqualityComparer<SeriesContext>
+    {
+        public static readonly SameContext Instance = new();
+
+        public bool Equals(SeriesContext? x, SeriesContext? y)
+        {
+            if (ReferenceEquals(x, y))
+            {
+                return true;
+            }
+
+            if (x is null || y is null || x.Kind != y.Kind || x.Tags.Length != y.Tags.Length || x.KeyHash != y.KeyHash
+                || !string.Equals(x.Name, y.Name, StringComparison.Ordinal) || !string.Equals(x.Unit, y.Unit, StringComparison.Ordinal)
+                || !string.Equals(x.Host, y.Host, StringComparison.Ordinal))
+            {
+                return false;
+            }
+
+            // The tags as sets (not the key text, where a tag holding a comma could pass for two).
+            var a = (string[])x.Tags.Clone();
+            var b = (string[])y.Tags.Clone();
+            Array.Sort(a, StringComparer.Ordinal);
+            Array.Sort(b, StringComparer.Ordinal);
+            return a.AsSpan().SequenceEqual(b);
+        }
+
+        // KeyHash is computed once per context and kept; the key text is not.
+        public int GetHashCode(SeriesContext obj) => obj.KeyHash;
     }
 }

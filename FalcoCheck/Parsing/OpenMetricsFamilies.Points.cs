@@ -1,13 +1,12 @@
 namespace FalcoCheck.Parsing;
 
 /// <summary>
-/// Per-type value rules, and the histogram point (its buckets, count and sum, contiguous samples sharing the labels
-/// other than <c>le</c>) whose rules can only be settled when the point ends.
+/// Per-type value rules, and the histogram point (its buckets, count and sum: a run of one Metric's samples with one
+/// timestamp, see <see cref="CheckMetric"/>) whose rules can only be settled when the point ends.
 /// </summary>
 internal sealed partial class OpenMetricsFamilies
 {
     private bool _pointOpen;
-    private ulong _pointKey;
     private int _buckets;
     private double _lastLe;
     private double _lastBucket;
@@ -21,7 +20,7 @@ internal sealed partial class OpenMetricsFamilies
     private LineRef _countLine;
     private LineRef _sumLine;
 
-    private ParseErrorReason CheckPoint(ReadOnlySpan<byte> body, LineRef line, in SampleLayout s, MetricSuffix suffix, out int at)
+    private ParseErrorReason CheckPoint(ReadOnlySpan<byte> body, LineRef line, in SampleLayout s, MetricSuffix suffix, bool newPoint, out int at)
     {
         at = s.ValueStart;
         double value = s.Value;
@@ -41,7 +40,7 @@ internal sealed partial class OpenMetricsFamilies
             case MetricType.Info when value != 1:
                 return ParseErrorReason.InvalidInfoValue;
             case MetricType.Histogram or MetricType.GaugeHistogram:
-                return CheckHistogram(body, line, s, suffix, out at);
+                return CheckHistogram(body, line, s, suffix, newPoint, out at);
             case MetricType.Summary:
                 return CheckSummary(body, s, suffix, out at);
             default:
@@ -49,12 +48,11 @@ internal sealed partial class OpenMetricsFamilies
         }
     }
 
-    private ParseErrorReason CheckHistogram(ReadOnlySpan<byte> body, LineRef line, in SampleLayout s, MetricSuffix suffix, out int at)
+    private ParseErrorReason CheckHistogram(ReadOnlySpan<byte> body, LineRef line, in SampleLayout s, MetricSuffix suffix, bool newPoint, out int at)
     {
         bool gauge = _type == MetricType.GaugeHistogram;
         bool hasLe = FindLabel(body, s, "le"u8, out int leStart, out int leEnd);
-        ulong key = PointKey(body, s, "le"u8);
-        if (!_pointOpen || key != _pointKey)
+        if (!_pointOpen || newPoint)
         {
             ParseErrorReason finished = FinishPoint(out at);
             if (finished != ParseErrorReason.None)
@@ -63,7 +61,6 @@ internal sealed partial class OpenMetricsFamilies
             }
 
             _pointOpen = true;
-            _pointKey = key;
         }
 
         ErrorLine = line;
@@ -220,7 +217,7 @@ internal sealed partial class OpenMetricsFamilies
 
     private void ResetPoint()
     {
-        (_pointOpen, _pointKey, _buckets, _lastLe, _lastBucket) = (false, 0, 0, 0, 0);
+        (_pointOpen, _buckets, _lastLe, _lastBucket) = (false, 0, 0, 0);
         (_hasInf, _infValue, _negativeLe, _hasCount, _count, _hasSum) = (false, 0, false, false, 0, false);
     }
 
@@ -251,28 +248,5 @@ internal sealed partial class OpenMetricsFamilies
         }
 
         return false;
-    }
-
-    /// <summary>Hash of the labels other than <paramref name="reserved"/>: samples of one histogram point share it.</summary>
-    private static ulong PointKey(ReadOnlySpan<byte> body, in SampleLayout s, ReadOnlySpan<byte> reserved)
-    {
-        ulong hash = FnvOffset;
-        if (s.LabelsStart < 0)
-        {
-            return hash;
-        }
-
-        ReadOnlySpan<byte> rest = body[s.LabelsStart..s.LineEnd];
-        var cursor = default(LabelCursor);
-        while (LabelScanner.Next(rest, ref cursor, out LabelBounds label, out _) == LabelScanStatus.Label)
-        {
-            if (!rest[label.NameStart..label.NameEnd].SequenceEqual(reserved))
-            {
-                // Name and value with their separators, so that {a="bc"} and {ab="c"} differ.
-                hash = QuickHash(rest[label.NameStart..label.ValueEnd]) ^ (hash * FnvPrime);
-            }
-        }
-
-        return hash;
     }
 }

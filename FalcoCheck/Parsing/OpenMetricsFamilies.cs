@@ -29,6 +29,8 @@ internal sealed partial class OpenMetricsFamilies
     private readonly Dictionary<ulong, int> _familyIndex = [];
     private readonly Dictionary<ulong, (int FamilyStart, int FamilyLength, MetricSuffix Suffix)> _claims = [];
     private readonly Dictionary<ulong, (int Start, int Length, bool HasTimestamp, long Timestamp)> _series = [];
+    // Metrics seen, by family: the family's offset and the labels' span (between the braces).
+    private readonly Dictionary<ulong, (int FamilyStart, int LabelsStart, int LabelsEnd)> _metrics = [];
 
     // The current family: -1 before the first.
     private int _familyStart = -1;
@@ -49,7 +51,9 @@ internal sealed partial class OpenMetricsFamilies
         _familyIndex.Clear();
         _claims.Clear();
         _series.Clear();
+        _metrics.Clear();
         _familyStart = -1;
+        _metricOpen = false;
         ResetPoint();
         return this;
     }
@@ -152,10 +156,18 @@ internal sealed partial class OpenMetricsFamilies
         }
 
         _hasSamples = true;
-        ParseErrorReason reason = CheckSeries(body, s, out at);
+        // The labels' hash serves the series key and the Metric's, so the labels are hashed once.
+        ulong labelsHash = QuickHash(body[LabelsStart(s)..LabelsEnd(s)]);
+        ParseErrorReason reason = CheckSeries(body, s, labelsHash, out at);
+        bool newPoint = false;
         if (reason == ParseErrorReason.None)
         {
-            reason = CheckPoint(body, line, s, suffix, out at);
+            reason = CheckMetric(body, s, labelsHash, out newPoint, out at);
+        }
+
+        if (reason == ParseErrorReason.None)
+        {
+            reason = CheckPoint(body, line, s, suffix, newPoint, out at);
         }
 
         if (reason == ParseErrorReason.None && s.ExemplarStart >= 0 && !(suffix == MetricSuffix.Total
@@ -201,6 +213,8 @@ internal sealed partial class OpenMetricsFamilies
 
         // _series is not cleared: a series key starts with its sample name, which belongs to one family only, so keys
         // of different families never meet (and clearing a table grown by a large family costs its whole capacity).
+        // _metrics neither: its entries name their family.
+        _metricOpen = false;
         ResetPoint();
         return ParseErrorReason.None;
     }
@@ -257,12 +271,12 @@ internal sealed partial class OpenMetricsFamilies
     }
 
     /// <summary>"Every Metric within a MetricFamily MUST have a unique LabelSet"; repeats are points with increasing timestamps.</summary>
-    private ParseErrorReason CheckSeries(ReadOnlySpan<byte> body, in SampleLayout s, out int at)
+    private ParseErrorReason CheckSeries(ReadOnlySpan<byte> body, in SampleLayout s, ulong labelsHash, out int at)
     {
         // NOTE: the key is the series as written, so the same labels in another order are not seen as a repeat.
         at = s.NameStart;
         ReadOnlySpan<byte> series = body[s.NameStart..s.SeriesEnd];
-        ulong hash = QuickHash(series);
+        ulong hash = labelsHash ^ (QuickHash(body[s.NameStart..s.NameEnd]) * FnvPrime);
 
         // One lookup: the slot is read, then overwritten with this sample.
         ref var seen = ref CollectionsMarshal.GetValueRefOrAddDefault(_series, hash, out bool exists);

@@ -91,6 +91,15 @@ internal enum ParseErrorReason : byte
     /// <summary>A series' timestamps going backwards (or repeating): "MetricPoints MUST have monotonically increasing timestamps".</summary>
     TimestampNotIncreasing,
 
+    /// <summary>A sample of a Metric (its labels but the point's own: <c>le</c>, <c>quantile</c>, the stateset label) that the family left for another: "Metrics MUST NOT be interleaved".</summary>
+    MetricInterleaved,
+
+    /// <summary>A sample whose timestamp is earlier than its Metric's current point's: "MetricPoints MUST NOT be interleaved".</summary>
+    MetricPointInterleaved,
+
+    /// <summary>Samples of one Metric with and without a timestamp: its points' timestamps cannot increase.</summary>
+    MixedTimestamps,
+
     /// <summary>A counter <c>_total</c> that is negative or NaN.</summary>
     InvalidCounterValue,
 
