@@ -14,9 +14,10 @@ namespace FalcoCheck.Alerts;
 /// <summary>
 /// The endpoint for Falco's <c>http_output</c> (and forwarders): <c>POST</c> to any path with one alert, an array
 /// or NDJSON; <c>GET /healthz</c> answers <c>{"status":"ok"}</c> like Falco's own web server.
-/// Answers: 200 once every alert is queued for every log sink (with counts, and reasons for values that were not
-/// alerts); 400 with the reason when nothing in the body was an alert; 401 for a missing or wrong token; 413 past
-/// <c>max_body_size</c>; 503 with <c>Retry-After</c> only when a sink's queue and spool are both full.
+/// Answers: 200 once the alerts are queued for at least one log sink they go to (with counts, and reasons for values
+/// that were not alerts; a sink whose queue and spool are full drops them for itself); 400 with the reason when nothing
+/// in the body was an alert; 401 for a missing or wrong token; 413 past <c>max_body_size</c>; 503 with
+/// <c>Retry-After</c> only when every sink they go to has its queue and spool full (then nothing was queued).
 /// </summary>
 /// <remarks>
 /// Kestrel through <c>WebApplication.CreateSlimBuilder</c> and one <see cref="RequestDelegate"/>: it is trimmed and
@@ -212,7 +213,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         if (result.Full)
         {
             http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await RefuseAsync(http, StatusCodes.Status503ServiceUnavailable, "the log sinks' queues and spools are full; retry later").ConfigureAwait(false);
+            await RefuseAsync(http, StatusCodes.Status503ServiceUnavailable, "the queue and spool of every log sink these alerts go to are full; retry later").ConfigureAwait(false);
             return;
         }
 
