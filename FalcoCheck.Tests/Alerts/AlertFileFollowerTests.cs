@@ -141,4 +141,32 @@ internal sealed class AlertFileFollowerTests
         await Eventually.TrueAsync(() => sink.Entries.Count == 2, "the two alerts");
         Assert.That(Numbers(sink), Is.EqualTo(new[] { 1, 2 }));
     }
+
+    /// <summary>An alert with a 300 KiB output: longer than a chunk (256 KiB), so it cannot be read as one.</summary>
+    internal static string Oversized() =>
+        "{\"hostname\":\"node-1\",\"output\":\"" + new string('x', 300 * 1024) + "\",\"priority\":\"Warning\",\"rule\":\"Test rule\",\"output_fields\":{\"n\":0}}";
+
+    [Test]
+    public async Task A_line_longer_than_a_chunk_is_skipped_and_the_alerts_after_it_are_read()
+    {
+        using var dir = new TempDir();
+        string events = Path.Combine(dir.Path, "events.json");
+        Write(events, 1, 2);
+        File.AppendAllText(events, Oversized() + "\n");
+        Write(events, 3, 3);
+        var sink = new RecordingLogSink();
+        await using (AlertHarness harness = await Harness(events, sink, dir.Path).StartAsync())
+        {
+            await Eventually.TrueAsync(() => sink.Entries.Count >= 5, "the alerts around the long line");
+
+            // One written in two parts while followed: the skip waits for the newline, then the next line is read.
+            File.AppendAllText(events, Oversized()[..(200 * 1024)]);
+            await Task.Delay(100);
+            File.AppendAllText(events, new string('y', 200 * 1024) + "\n");
+            Write(events, 6, 1);
+            await Eventually.TrueAsync(() => sink.Entries.Count >= 6, "the alert after the second long line");
+        }
+
+        Assert.That(Numbers(sink), Is.EqualTo(Enumerable.Range(1, 6)));
+    }
 }

@@ -18,7 +18,7 @@ namespace FalcoCheck.Alerts;
 internal sealed class AlertFileFollower(string path, FileOffsetStore store, AlertIntake intake, FollowOptions options, ILogger logger, TimeProvider clock,
     AlertContext? context = null)
 {
-    /// <summary>Bytes read per chunk; a line longer than this is skipped (Falco's alerts are about 1 KB).</summary>
+    /// <summary>Bytes read per chunk; a line longer than this is skipped to its newline (Falco's alerts are about 1 KB).</summary>
     private const int ChunkBytes = 256 * 1024;
 
     private readonly List<FollowedFile> _retiring = [];
@@ -85,6 +85,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         {
             AlertLog.Truncated(logger, path);
             _current.Offset = 0;
+            _current.Scanned = 0;
             _current.Fingerprint = null;
         }
 
@@ -169,14 +170,30 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
             }
 
             int end = buffer.AsSpan(0, read).LastIndexOf((byte)'\n') + 1;
+            if (end == 0 && read == ChunkBytes)
+            {
+                // A line longer than a chunk: skipped to its newline, never handed over in parts (its tail would
+                // start the next chunk and cost the alerts after it).
+                if (await SkipLongLineAsync(file, buffer, final, cancellationToken).ConfigureAwait(false) is not { } next)
+                {
+                    return; // its newline is not written yet
+                }
+
+                AlertLog.LongLineSkipped(logger, path, ChunkBytes);
+                file.LastData = clock.GetUtcNow();
+                file.Offset = next;
+                Save(file, persist);
+                continue;
+            }
+
             if (end == 0)
             {
-                if (read < ChunkBytes && !final)
+                if (!final)
                 {
                     return; // a line still being written
                 }
 
-                // A line longer than a chunk, or the unterminated last line of a retired file: take it as it is.
+                // The unterminated last line of a retired file: take it as it is.
                 end = read;
             }
 
@@ -199,11 +216,43 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
             }
 
             file.Offset += end;
-            if (persist)
+            Save(file, persist);
+        }
+    }
+
+    private void Save(FollowedFile file, bool persist)
+    {
+        if (persist)
+        {
+            file.Fingerprint ??= FileOffsetStore.Fingerprint(file.Stream);
+            store.Save(file.Fingerprint, file.Offset);
+        }
+    }
+
+    /// <summary>
+    /// The offset after the newline that ends the over-long line at <see cref="FollowedFile.Offset"/>; null while that
+    /// newline is not written yet (how far it was looked for is kept, so the next round reads on from there). A
+    /// retired file's last line ends at its end.
+    /// </summary>
+    private static async Task<long?> SkipLongLineAsync(FollowedFile file, byte[] buffer, bool final, CancellationToken cancellationToken)
+    {
+        long position = Math.Max(file.Offset + ChunkBytes, file.Scanned);
+        while (true)
+        {
+            int read = await RandomAccess.ReadAsync(file.Stream.SafeFileHandle, buffer, position, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
-                file.Fingerprint ??= FileOffsetStore.Fingerprint(file.Stream);
-                store.Save(file.Fingerprint, file.Offset);
+                file.Scanned = position;
+                return final ? position : null;
             }
+
+            int newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                return position + newline + 1;
+            }
+
+            position += read;
         }
     }
 }
