@@ -76,14 +76,11 @@ internal sealed class AlertRouteTests
         Assert.That(harness.Pipeline.Sinks[2].Counts.Received, Is.Zero, "the audit sink's queue never saw them");
     }
 
-    [Test]
-    public async Task A_full_sink_drops_alerts_for_itself_only_and_the_other_sink_receives_every_one()
+    /// <summary>A pager (Critical and above) and a sink for everything, each with a queue of 2 alerts and a spool of 3.</summary>
+    private static Task<AlertHarness> PagerAndAllAsync(RecordingLogSink pager, RecordingLogSink everything)
     {
-        // The pager never answers and its queue and spool hold a few alerts; the other sink delivers everything.
-        var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
-        var everything = new RecordingLogSink();
         int line = Document(AlertBodyReader.Read(Utf8(Numbered(1, "Critical")), Context()).Alerts[0]).GetRawText().Length + 1;
-        await using AlertHarness harness = await new AlertHarness(
+        return new AlertHarness(
             c => c with
             {
                 QueueSize = 2,
@@ -91,6 +88,15 @@ internal sealed class AlertRouteTests
                 Sinks = [Sink("pager", new AlertRoute { MinimumPriority = FalcoPriority.Critical }), Sink("all", AlertRoute.All)],
             },
             c => ((FileSinkConfig)c).Path.EndsWith("pager", StringComparison.Ordinal) ? pager : everything).StartAsync();
+    }
+
+    [Test]
+    public async Task A_full_sink_drops_alerts_for_itself_only_and_the_other_sink_receives_every_one()
+    {
+        // The pager never answers and its queue and spool hold a few alerts; the other sink delivers everything.
+        var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
+        var everything = new RecordingLogSink();
+        await using AlertHarness harness = await PagerAndAllAsync(pager, everything);
 
         for (int i = 1; i <= 60; i++)
         {
@@ -112,15 +118,7 @@ internal sealed class AlertRouteTests
         // Both sinks never answer; criticals go to both, warnings to the second only.
         var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
         var everything = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("intake down") };
-        int line = Document(AlertBodyReader.Read(Utf8(Numbered(1, "Critical")), Context()).Alerts[0]).GetRawText().Length + 1;
-        await using AlertHarness harness = await new AlertHarness(
-            c => c with
-            {
-                QueueSize = 2,
-                SpoolMaxBytes = (3 * line) + 10,
-                Sinks = [Sink("pager", new AlertRoute { MinimumPriority = FalcoPriority.Critical }), Sink("all", AlertRoute.All)],
-            },
-            c => ((FileSinkConfig)c).Path.EndsWith("pager", StringComparison.Ordinal) ? pager : everything).StartAsync();
+        await using AlertHarness harness = await PagerAndAllAsync(pager, everything);
 
         var statuses = new List<HttpStatusCode>();
         for (int i = 1; i <= 12; i++)

@@ -16,10 +16,10 @@ namespace FalcoCheck.Alerts;
 /// a rule already listed at an instance's first scrape only sets a baseline there (<see cref="Counters.CounterState"/>),
 /// and a rule listed later first matched after the scrape before (Falco lists a rule only once it has matched,
 /// <c>include_empty_values: false</c>, the default), so its whole count is the increase. Either way the alerts
-/// received since the scrape before are the ones counted. Until then, a rule's alerts wait in a bounded
-/// list ordered by arrival (per host, in all, and for a host no live instance reports, for <see cref="WaitingTtl"/>:
-/// anyone who can post alerts can name hosts); a rule never counted (Falco's own "Falco internal: …" alerts, rules of a Falco that is
-/// not scraped) never gets a value.</para>
+/// received since the scrape before are the ones counted. Until then, a rule's alerts wait in a list ordered by
+/// arrival, bounded per host and in all, and for a host no live instance reports kept only <see cref="WaitingTtl"/>
+/// (anyone who can post alerts can name hosts); a rule never counted (Falco's own "Falco internal: …" alerts, rules
+/// of a Falco that is not scraped) never gets a value.</para>
 /// <para>Alerts are counted up to the latest scrape of the instance that reports the rule, so matches and alerts
 /// cover the same span; what remains is what is in flight at that scrape (an alert whose match was counted but
 /// which arrives after), which shows as a short rise undone by the next scrape.</para>
@@ -66,7 +66,7 @@ internal sealed class AlertReconciliation(TimeProvider clock)
     private int _waitingTotal;
     private DateTimeOffset _lastAging = DateTimeOffset.MinValue;
 
-    /// <summary>Alerts not kept while waiting because <see cref="MaxWaitingPerHost"/> was reached.</summary>
+    /// <summary>Alerts not kept while waiting because <see cref="MaxWaitingPerHost"/> or <see cref="MaxWaiting"/> was reached (or their names were too long).</summary>
     public long Overflowed { get; private set; }
 
     /// <summary>Alerts waiting for their rule's first count, all hosts together.</summary>
