@@ -20,6 +20,10 @@ internal sealed class AlertBodyReaderTests
         yield return new TestCaseData("", 0, 1, "empty body").SetName("empty body");
         yield return new TestCaseData("  \n ", 0, 1, "empty body").SetName("whitespace body");
         yield return new TestCaseData("13:44:05: Critical A shell was spawned", 0, 1, "set json_output: true").SetName("Falco's text output");
+        yield return new TestCaseData("13:44:05: Critical A shell was spawned\n" + Numbered(2) + "\n", 1, 1, "line 1: not JSON")
+            .SetName("NDJSON whose first line is not JSON keeps the others");
+        yield return new TestCaseData("xxxx\"}\n" + Numbered(2) + "\n" + Numbered(3), 2, 1, "line 1")
+            .SetName("NDJSON starting with the tail of a cut line keeps the others");
         yield return new TestCaseData("{\"rule\":", 0, 1, "line 1, column 9: not valid JSON").SetName("cut JSON");
         yield return new TestCaseData("\uFEFF" + Numbered(1), 1, 0, null).SetName("a UTF-8 byte order mark");
     }

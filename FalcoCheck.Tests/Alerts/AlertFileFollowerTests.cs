@@ -1,6 +1,11 @@
 using System.Text;
+using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
+using FalcoCheck.Sinks.Delivery;
+using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Tests.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using static FalcoCheck.Tests.Alerts.AlertSamples;
 
 namespace FalcoCheck.Tests.Alerts;
@@ -140,5 +145,67 @@ internal sealed class AlertFileFollowerTests
 
         await Eventually.TrueAsync(() => sink.Entries.Count == 2, "the two alerts");
         Assert.That(Numbers(sink), Is.EqualTo(new[] { 1, 2 }));
+    }
+
+    /// <summary>An alert with a 300 KiB output: longer than a chunk (256 KiB), so it cannot be read as one.</summary>
+    internal static string Oversized() =>
+        "{\"hostname\":\"node-1\",\"output\":\"" + new string('x', 300 * 1024) + "\",\"priority\":\"Warning\",\"rule\":\"Test rule\",\"output_fields\":{\"n\":0}}";
+
+    [Test]
+    public async Task A_line_longer_than_a_chunk_is_skipped_and_the_alerts_after_it_are_read()
+    {
+        using var dir = new TempDir();
+        string events = Path.Combine(dir.Path, "events.json");
+        Write(events, 1, 2);
+        File.AppendAllText(events, Oversized() + "\n");
+        Write(events, 3, 3);
+        var sink = new RecordingLogSink();
+        await using (AlertHarness harness = await Harness(events, sink, dir.Path).StartAsync())
+        {
+            await Eventually.TrueAsync(() => sink.Entries.Count >= 5, "the alerts around the long line");
+
+            // One written in two parts while followed: the skip waits for the newline, then the next line is read.
+            File.AppendAllText(events, Oversized()[..(200 * 1024)]);
+            await Task.Delay(100);
+            File.AppendAllText(events, new string('y', 200 * 1024) + "\n");
+            Write(events, 6, 1);
+            await Eventually.TrueAsync(() => sink.Entries.Count >= 6, "the alert after the second long line");
+        }
+
+        Assert.That(Numbers(sink), Is.EqualTo(Enumerable.Range(1, 6)));
+    }
+
+    [Test]
+    public async Task A_stop_while_the_rotated_file_is_still_read_resumes_its_rest_after_the_restart()
+    {
+        using var dir = new TempDir();
+        string events = Path.Combine(dir.Path, "events.json");
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(55));
+        var sink = new RecordingLogSink();
+        await using var queue = new DeliveryQueue<LogBatch>(sink, new DeliveryOptions(), TimeProvider.System);
+        var intake = new AlertIntake(Context(clock), [queue], new AlertCounter());
+        var options = new FollowOptions { PollInterval = TimeSpan.FromMilliseconds(20), RotateWait = TimeSpan.FromSeconds(5) };
+        AlertFileFollower Follower() =>
+            new(events, new FileOffsetStore(Path.Combine(dir.Path, "files"), events), intake, options, NullLogger.Instance, clock);
+
+        Write(events, 1, 3);
+        AlertFileFollower first = Follower();
+        await first.PollAsync(CancellationToken.None);
+
+        // logrotate renames the file, Falco goes on writing to the renamed one until it reopens on SIGUSR1.
+        File.Move(events, events + ".1");
+        Write(events, 4, 2);
+        await first.PollAsync(CancellationToken.None);
+        Write(events + ".1", 6, 2);
+        await Eventually.TrueAsync(() => sink.Entries.Count == 5, "the alerts read before the stop");
+
+        // Stopped before the renamed file's last lines were read (it is read for 5 s after the rotation).
+        AlertFileFollower second = Follower();
+        await second.PollAsync(CancellationToken.None);
+        Write(events, 8, 1);
+        await second.PollAsync(CancellationToken.None);
+
+        await Eventually.TrueAsync(() => sink.Entries.Count >= 8, "the rest of the renamed file and the new line");
+        Assert.That(Numbers(sink).Order(), Is.EqualTo(Enumerable.Range(1, 8)), "nothing lost, nothing repeated");
     }
 }

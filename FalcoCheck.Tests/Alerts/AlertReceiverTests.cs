@@ -1,12 +1,16 @@
+using System.Buffers;
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
+using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks.Logs;
 using FalcoCheck.Tests.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using static FalcoCheck.Tests.Alerts.AlertSamples;
 
 namespace FalcoCheck.Tests.Alerts;
@@ -182,5 +186,187 @@ internal sealed class AlertReceiverTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         using JsonDocument answer = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.That(answer.RootElement.GetProperty("accepted").GetInt32(), Is.EqualTo(1));
+    }
+
+    /// <summary>A pool that hands out fresh arrays and notes every return of an array it does not have out.</summary>
+    private sealed class WatchedPool : ArrayPool<byte>
+    {
+        private readonly Lock _gate = new();
+        private readonly HashSet<byte[]> _out = [];
+
+        public int Outstanding
+        {
+            get
+            {
+                lock (_gate)
+                {
+                    return _out.Count;
+                }
+            }
+        }
+
+        public int Rented { get; private set; }
+
+        public int WrongReturns { get; private set; }
+
+        public override byte[] Rent(int minimumLength)
+        {
+            var array = new byte[minimumLength];
+            lock (_gate)
+            {
+                Rented++;
+                _out.Add(array);
+            }
+
+            return array;
+        }
+
+        public override void Return(byte[] array, bool clearArray = false)
+        {
+            lock (_gate)
+            {
+                if (!_out.Remove(array))
+                {
+                    WrongReturns++;
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// A body of unknown length: HttpClient sends it chunked, so the receiver starts with its small buffer. Sent in
+    /// 8 KiB pieces with a pause between them, so the receiver reads (and grows its buffer) as it comes; with
+    /// <paramref name="abortAfter"/>, the client gives up after that many bytes, as a client that disconnects.
+    /// </summary>
+    private sealed class ChunkedContent(byte[] body, int abortAfter = int.MaxValue) : HttpContent
+    {
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            for (int i = 0; i < body.Length; i += 8192)
+            {
+                if (i >= abortAfter)
+                {
+                    throw new IOException("the client gives up");
+                }
+
+                await stream.WriteAsync(body.AsMemory(i, Math.Min(8192, body.Length - i)));
+                await stream.FlushAsync();
+                await Task.Delay(10);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
+    }
+
+    private static string Lines(int from, int count) => string.Concat(Enumerable.Range(from, count).Select(n => Numbered(n) + "\n"));
+
+    private static byte[] Gzip(byte[] body)
+    {
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(body);
+        }
+
+        return compressed.ToArray();
+    }
+
+    private static IEnumerable<TestCaseData> BodiesFailingAfterTheBufferGrew()
+    {
+        // Chunked and past max_body_size: Kestrel throws its 413 in the middle of the read, after two larger buffers.
+        yield return new TestCaseData((Func<HttpContent>)(() => new ChunkedContent(Utf8(Lines(1, 1000)))))
+            .SetName("a chunked body over max_body_size");
+
+        // A client that disconnects after 48 KiB: the read fails once the buffer has grown twice.
+        yield return new TestCaseData((Func<HttpContent>)(() => new ChunkedContent(Utf8(Lines(1, 1000)), abortAfter: 48 * 1024)))
+            .SetName("a chunked body whose client disconnects");
+
+        // Gzip with a small Content-Length that inflates past the first buffer, then fails its CRC check at the end.
+        yield return new TestCaseData((Func<HttpContent>)(() =>
+        {
+            byte[] gzip = Gzip(Utf8(Lines(1, 150)));
+            gzip[^8] ^= 0xFF;
+            var content = new ByteArrayContent(gzip);
+            content.Headers.ContentEncoding.Add("gzip");
+            return content;
+        })).SetName("a gzip body that inflates past the first buffer and then is corrupt");
+    }
+
+    [TestCaseSource(nameof(BodiesFailingAfterTheBufferGrew))]
+    public async Task A_body_that_fails_after_the_buffer_grew_returns_each_buffer_once(Func<HttpContent> body)
+    {
+        var pool = new WatchedPool();
+        var config = new AlertsHttpConfig { Listen = new IPEndPoint(IPAddress.Loopback, 0), MaxBodyBytes = 64 * 1024 };
+        var intake = new AlertIntake(Context(), [], new AlertCounter());
+        await using var receiver = new AlertReceiver(config, intake, NullLogger.Instance, pool);
+        await receiver.StartAsync(CancellationToken.None);
+        using var client = new HttpClient(new SocketsHttpHandler());
+
+        for (int i = 0; i < 3; i++)
+        {
+            try
+            {
+                using HttpResponseMessage response = await client.PostAsync(receiver.Address, body());
+                Assert.That((int)response.StatusCode, Is.AnyOf(400, 413), "refused");
+            }
+            catch (Exception e) when (e is HttpRequestException or IOException)
+            {
+                // Kestrel may answer 413 and close while the client is still sending, or the client gave up.
+            }
+        }
+
+        await Eventually.TrueAsync(() => pool.Outstanding == 0, "every buffer rented was given back");
+        Assert.That(pool.Rented, Is.GreaterThan(3), "the buffer grew");
+        Assert.That(pool.WrongReturns, Is.Zero, "a buffer given back twice (or one never rented) lets the pool hand it to two requests");
+
+        using HttpResponseMessage good = await client.PostAsync(receiver.Address, new StringContent(Lines(1, 3)));
+        Assert.That(await good.Content.ReadAsStringAsync(), Does.Contain("\"accepted\":3"));
+    }
+
+    [Test]
+    public async Task Bodies_that_fail_mid_read_never_mix_up_the_alerts_of_concurrent_requests()
+    {
+        var sink = new RecordingLogSink();
+        await using AlertHarness harness = await new AlertHarness(
+            c => c with { Http = c.Http! with { MaxBodyBytes = 64 * 1024 } }, _ => sink).StartAsync();
+
+        // Each good body is about 22 KB, sent with its length: its first buffer is of the pool's size (32 KiB) that
+        // the chunked bodies start with, the one a double return would hand to two requests.
+        const int Bodies = 40;
+        const int PerBody = 100;
+        byte[] corrupt = Gzip(Utf8(Lines(1, 150)));
+        corrupt[^8] ^= 0xFF;
+        var requests = new List<Task>();
+        for (int b = 0; b < Bodies; b++)
+        {
+            int from = (b * PerBody) + 1;
+            requests.Add(Task.Run(async () =>
+            {
+                using HttpResponseMessage response = await harness.Client.PostAsync(harness.Url, new StringContent(Lines(from, PerBody)));
+                Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            }));
+            requests.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var content = new ByteArrayContent(corrupt);
+                    content.Headers.ContentEncoding.Add("gzip");
+                    using HttpResponseMessage bad = await harness.Client.PostAsync(harness.Url, content);
+                    using HttpResponseMessage large = await harness.Client.PostAsync(harness.Url, new ChunkedContent(Utf8(Lines(1, 1000))));
+                }
+                catch (Exception e) when (e is HttpRequestException or IOException)
+                {
+                    // The 413 may close the connection mid-send.
+                }
+            }));
+        }
+
+        await Task.WhenAll(requests);
+        await Eventually.TrueAsync(() => sink.Entries.Count >= Bodies * PerBody, "every good alert delivered");
+        Assert.That(sink.Entries.Select(Number).Order(), Is.EqualTo(Enumerable.Range(1, Bodies * PerBody)), "each alert once, none mixed up");
     }
 }

@@ -2,6 +2,7 @@ using FalcoCheck.Alerts;
 using FalcoCheck.Counters;
 using FalcoCheck.Mapping;
 using FalcoCheck.Sinks;
+using Microsoft.Extensions.Time.Testing;
 
 namespace FalcoCheck.Tests.Alerts;
 
@@ -279,6 +280,48 @@ internal sealed class AlertReconciliationTests
         }
 
         _join.Scraped(instance, host, points);
+    }
+
+    [Test]
+    public void Alerts_of_many_hosts_without_a_scraped_instance_stay_bounded()
+    {
+        // Anyone who can post can name any host: 5,000 of them, 100 alerts each, none of them scraped.
+        for (int h = 0; h < 5_000; h++)
+        {
+            Alerts("forged-" + h.ToString(System.Globalization.CultureInfo.InvariantCulture), Shell, 100);
+        }
+
+        Assert.That(_join.Waiting, Is.LessThanOrEqualTo(AlertReconciliation.MaxWaiting));
+        Assert.That(_join.Overflowed, Is.EqualTo((5_000L * 100) - _join.Waiting), "what was not kept is counted");
+    }
+
+    [Test]
+    public void Waiting_alerts_of_a_host_without_an_instance_age_out_and_the_host_is_forgotten()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch.AddYears(50));
+        _join = new AlertReconciliation(clock);
+        for (int h = 0; h < 1_000; h++)
+        {
+            Alerts("node-" + h.ToString(System.Globalization.CultureInfo.InvariantCulture), Shell, 10);
+        }
+
+        Assert.That(_join.Waiting, Is.EqualTo(10_000), "kept while a scrape may still count them");
+        clock.Advance(AlertReconciliation.WaitingTtl + TimeSpan.FromSeconds(1));
+        Alerts("node-new", Shell, 1);
+
+        Assert.That(_join.Waiting, Is.EqualTo(1));
+        Assert.That(_join.WaitingHosts, Is.EqualTo(1), "hosts with nothing waiting are not kept");
+    }
+
+    [Test]
+    public void A_scrape_forgets_the_waiting_alerts_of_its_host_and_the_empty_host()
+    {
+        Scrape("falco", "node-1");
+        Alerts("node-1", "Falco internal: hot restart", 3);
+        Scrape("falco", "node-1");
+
+        Assert.That(_join.Waiting, Is.Zero);
+        Assert.That(_join.WaitingHosts, Is.Zero);
     }
 
     /// <summary>One scrape of a Falco whose <see cref="Shell"/> counter stands at <paramref name="cumulative"/>.</summary>

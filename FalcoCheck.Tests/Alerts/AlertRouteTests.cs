@@ -2,6 +2,7 @@ using System.Net;
 using FalcoCheck.Alerts;
 using FalcoCheck.Configuration;
 using FalcoCheck.Sinks.Delivery;
+using FalcoCheck.Tests.Configuration;
 using static FalcoCheck.Tests.Alerts.AlertSamples;
 
 namespace FalcoCheck.Tests.Alerts;
@@ -75,14 +76,11 @@ internal sealed class AlertRouteTests
         Assert.That(harness.Pipeline.Sinks[2].Counts.Received, Is.Zero, "the audit sink's queue never saw them");
     }
 
-    [Test]
-    public async Task A_full_sink_refuses_only_alerts_it_would_receive_and_then_every_sink_refuses_them()
+    /// <summary>A pager (Critical and above) and a sink for everything, each with a queue of 2 alerts and a spool of 3.</summary>
+    private static Task<AlertHarness> PagerAndAllAsync(RecordingLogSink pager, RecordingLogSink everything)
     {
-        // The pager never succeeds and its queue and spool hold a few alerts; the other sink delivers everything.
-        var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
-        var everything = new RecordingLogSink();
         int line = Document(AlertBodyReader.Read(Utf8(Numbered(1, "Critical")), Context()).Alerts[0]).GetRawText().Length + 1;
-        await using AlertHarness harness = await new AlertHarness(
+        return new AlertHarness(
             c => c with
             {
                 QueueSize = 2,
@@ -90,25 +88,84 @@ internal sealed class AlertRouteTests
                 Sinks = [Sink("pager", new AlertRoute { MinimumPriority = FalcoPriority.Critical }), Sink("all", AlertRoute.All)],
             },
             c => ((FileSinkConfig)c).Path.EndsWith("pager", StringComparison.Ordinal) ? pager : everything).StartAsync();
+    }
+
+    [Test]
+    public async Task A_full_sink_drops_alerts_for_itself_only_and_the_other_sink_receives_every_one()
+    {
+        // The pager never answers and its queue and spool hold a few alerts; the other sink delivers everything.
+        var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
+        var everything = new RecordingLogSink();
+        await using AlertHarness harness = await PagerAndAllAsync(pager, everything);
+
+        for (int i = 1; i <= 60; i++)
+        {
+            using HttpResponseMessage response = await harness.PostAsync(Numbered(i, i <= 30 ? "Critical" : "Warning"));
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"alert {i}: the other sink took it");
+        }
+
+        await Eventually.TrueAsync(() => everything.Entries.Count == 60, "the other sink got every alert");
+        Assert.That(everything.Entries.Select(Number), Is.EqualTo(Enumerable.Range(1, 60)));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Received, Is.EqualTo(30), "the pager was offered every critical");
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.GreaterThan(0), "what fit neither its queue nor its spool is counted as dropped");
+        Assert.That(harness.Pipeline.Sinks[0].Counts.LastDropReason, Does.Contain("spool full"));
+        Assert.That(harness.Pipeline.Sinks[1].Counts.Dropped, Is.Zero);
+    }
+
+    [Test]
+    public async Task Only_when_no_routed_sink_has_room_is_the_body_refused_and_then_nothing_is_queued()
+    {
+        // Both sinks never answer; criticals go to both, warnings to the second only.
+        var pager = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("pager down") };
+        var everything = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("intake down") };
+        await using AlertHarness harness = await PagerAndAllAsync(pager, everything);
 
         var statuses = new List<HttpStatusCode>();
-        for (int i = 1; i <= 10; i++)
+        for (int i = 1; i <= 12; i++)
         {
-            using HttpResponseMessage response = await harness.PostAsync(Numbered(i, "Critical"));
+            using HttpResponseMessage response = await harness.PostAsync(Numbered(i, "Warning"));
             statuses.Add(response.StatusCode);
         }
 
-        // Warnings never reach the pager's full queue, so they keep flowing to the other sink.
-        for (int i = 11; i <= 60; i++)
-        {
-            using HttpResponseMessage response = await harness.PostAsync(Numbered(i, "Warning"));
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"warning {i}");
-        }
+        long received = harness.Pipeline.Sinks[1].Counts.Received;
+        using HttpResponseMessage critical = await harness.PostAsync(Numbered(13, "Critical"));
 
         int accepted = statuses.Count(s => s == HttpStatusCode.OK);
-        Assert.That(statuses.Skip(accepted), Is.Not.Empty.And.All.EqualTo(HttpStatusCode.ServiceUnavailable), "criticals refused once the pager is full");
-        await Eventually.TrueAsync(() => everything.Entries.Count == accepted + 50, "the other sink got every accepted alert");
-        Assert.That(everything.Entries.Select(Number), Is.EqualTo(Enumerable.Range(1, accepted).Concat(Enumerable.Range(11, 50))),
-            "a refused critical went to no sink at all");
+        Assert.That(statuses.Skip(accepted), Is.Not.Empty.And.All.EqualTo(HttpStatusCode.ServiceUnavailable), "warnings refused once their one sink is full");
+        Assert.That(critical.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the pager still had room for the critical");
+        Assert.That(harness.Pipeline.Sinks[1].Counts.Received, Is.EqualTo(received + 1), "the full sink was offered it and dropped for itself");
+        Assert.That(harness.Pipeline.Sinks[1].Counts.Dropped, Is.EqualTo(1));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Received, Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_followed_file_keeps_flowing_to_the_healthy_sink_while_another_is_full()
+    {
+        using var dir = new TempDir();
+        string events = Path.Combine(dir.Path, "events.json");
+        File.WriteAllText(events, string.Concat(Enumerable.Range(1, 200).Select(n => Numbered(n) + "\n")));
+        var stuck = new RecordingLogSink { Answer = () => DeliveryOutcome.Retry("down") };
+        var healthy = new RecordingLogSink();
+        await using AlertHarness harness = await new AlertHarness(
+            c => c with
+            {
+                Http = null,
+                Files = [events],
+                QueueSize = 2,
+                SpoolMaxBytes = 64 * 1024,
+                Sinks = [Sink("stuck", AlertRoute.All), Sink("healthy", AlertRoute.All)],
+            },
+            c => ((FileSinkConfig)c).Path.EndsWith("stuck", StringComparison.Ordinal) ? stuck : healthy, stateDir: dir.Path).StartAsync();
+
+        // Three chunks: the first is in delivery to the stuck sink, the second waits, the third finds its queue and
+        // its spool (64 KiB, less than the waiting chunk) full.
+        await Eventually.TrueAsync(() => healthy.Entries.Count == 200, "the first chunk");
+        File.AppendAllText(events, string.Concat(Enumerable.Range(201, 300).Select(n => Numbered(n) + "\n")));
+        await Eventually.TrueAsync(() => healthy.Entries.Count == 500, "the second chunk");
+        File.AppendAllText(events, string.Concat(Enumerable.Range(501, 100).Select(n => Numbered(n) + "\n")));
+
+        await Eventually.TrueAsync(() => healthy.Entries.Count == 600, "the healthy sink got every line of the file");
+        Assert.That(healthy.Entries.Select(Number), Is.EqualTo(Enumerable.Range(1, 600)));
+        Assert.That(harness.Pipeline.Sinks[0].Counts.Dropped, Is.GreaterThan(0));
     }
 }

@@ -6,11 +6,15 @@ namespace FalcoCheck.Alerts;
 /// Reads what Falco and forwarders send: one alert object (Falco's <c>http_output</c>, compact or pretty-printed),
 /// a JSON array of alerts, or newline-delimited JSON (a <c>file_output</c> chunk, <c>program_output</c>, forwarders).
 /// The whole body is read as a sequence of JSON values first; if that fails, each line is read on its own, so one
-/// bad line loses only itself.
+/// bad line (text, the tail of a cut line) loses only itself.
 /// </summary>
 internal static class AlertBodyReader
 {
     private static readonly JsonReaderOptions SequenceOptions = new() { AllowMultipleValues = true };
+
+    private const string NotJson = "not JSON: expected Falco's JSON output (set json_output: true in falco.yaml)";
+
+    private static bool IsJsonStart(byte first) => first is (byte)'{' or (byte)'[';
 
     public static AlertBatch Read(ReadOnlySpan<byte> body, AlertContext context)
     {
@@ -27,9 +31,10 @@ internal static class AlertBodyReader
             return batch;
         }
 
-        if (content[0] is not ((byte)'{' or (byte)'['))
+        // The shortcut for one line only: in lines, a first one that is not JSON must not cost the others.
+        if (!IsJsonStart(content[0]) && !content.Contains((byte)'\n'))
         {
-            batch.Reject("not JSON: expected Falco's JSON output (set json_output: true in falco.yaml)");
+            batch.Reject(NotJson);
             return batch;
         }
 
@@ -90,6 +95,13 @@ internal static class AlertBodyReader
             ReadOnlySpan<byte> line = content[range].Trim(" \t\r"u8);
             if (line.IsEmpty)
             {
+                continue;
+            }
+
+            if (line[0] is not ((byte)'{' or (byte)'[' or (byte)'"' or (byte)'}' or (byte)']'))
+            {
+                // Text (Falco without json_output, the tail of a cut line), not a piece of pretty-printed JSON.
+                batch.Reject($"line {lineNumber}: {NotJson}");
                 continue;
             }
 

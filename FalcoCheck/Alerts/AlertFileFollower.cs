@@ -4,21 +4,23 @@ namespace FalcoCheck.Alerts;
 
 /// <summary>
 /// Follows Falco's <c>file_output</c> (one JSON alert per line) like <c>tail -F</c>: new lines are queued in chunks,
-/// and the offset is saved once a chunk is queued, so a restart neither loses nor repeats alerts.
+/// and the offset is saved once a chunk is queued, so a clean restart (the queues deliver or spool what they hold)
+/// neither loses nor repeats alerts; after a crash, what was in a memory queue and not yet spooled is lost.
 /// <list type="bullet">
 /// <item>Truncation (logrotate <c>copytruncate</c>): the open file is shorter than the offset ─► read it again from 0.</item>
 /// <item>Rotation (rename, then Falco reopens on SIGUSR1): the path's first line no longer matches ─► the old file
 /// is read to its end and kept open until it has been quiet for <see cref="FollowOptions.RotateWait"/> (Falco may
 /// still write to it before it reopens), while the new file is read from 0.</item>
 /// <item>Restart after a rotation: when the path is a new file, <c>PATH.1</c> (logrotate's name) is checked for the
-/// saved fingerprint and its rest is read first.</item>
+/// saved fingerprint and its rest is read first. While a rotated file is still read, the state keeps its fingerprint
+/// and offset beside the new file's, so a stop in that window resumes both.</item>
 /// </list>
 /// The first start reads an existing file from its beginning.
 /// </summary>
 internal sealed class AlertFileFollower(string path, FileOffsetStore store, AlertIntake intake, FollowOptions options, ILogger logger, TimeProvider clock,
     AlertContext? context = null)
 {
-    /// <summary>Bytes read per chunk; a line longer than this is skipped (Falco's alerts are about 1 KB).</summary>
+    /// <summary>Bytes read per chunk; a line longer than this is skipped to its newline (Falco's alerts are about 1 KB).</summary>
     private const int ChunkBytes = 256 * 1024;
 
     private readonly List<FollowedFile> _retiring = [];
@@ -72,6 +74,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
                 await ReadAsync(old, persist: false, cancellationToken, final: true).ConfigureAwait(false);
                 old.Dispose();
                 _retiring.RemoveAt(i);
+                SaveState();
             }
         }
 
@@ -85,6 +88,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         {
             AlertLog.Truncated(logger, path);
             _current.Offset = 0;
+            _current.Scanned = 0;
             _current.Fingerprint = null;
         }
 
@@ -95,6 +99,8 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         {
             AlertLog.Rotated(logger, path);
             _retiring.Add(_current);
+            _current = null;
+            SaveState();
             _current = OpenNew(0, now);
             if (_current is not null)
             {
@@ -105,9 +111,21 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
 
     private void OpenAtStart(DateTimeOffset now)
     {
-        (string? Fingerprint, long Offset)? saved = store.Load();
+        (string? Fingerprint, long Offset, string? RetiringFingerprint, long RetiringOffset)? saved = store.Load();
         _current = FollowedFile.TryOpen(path, 0, now);
-        if (saved is not { Fingerprint: { } fingerprint } state)
+        if (saved is not { } state)
+        {
+            AlertLog.Following(logger, path, 0);
+            return;
+        }
+
+        // Stopped while the rotated file was still read (Falco writes to it until it reopens): its rest first.
+        if (state.RetiringFingerprint is { } retiring)
+        {
+            ResumeRotated(retiring, state.RetiringOffset, now);
+        }
+
+        if (state.Fingerprint is not { } fingerprint)
         {
             AlertLog.Following(logger, path, 0);
             return;
@@ -117,20 +135,31 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         {
             _current.Offset = Math.Min(state.Offset, _current.Length);
         }
-        else if (FollowedFile.TryOpen(path + ".1", state.Offset, now) is { } rotated)
+        else if (_retiring.Count == 0)
         {
             // Rotated while we were stopped: finish the old file first, if it is the one we were reading.
-            if (rotated.Fingerprint == fingerprint && rotated.Length >= state.Offset)
-            {
-                _retiring.Add(rotated);
-            }
-            else
-            {
-                rotated.Dispose();
-            }
+            ResumeRotated(fingerprint, state.Offset, now);
         }
 
         AlertLog.Following(logger, path, _current?.Offset ?? 0);
+    }
+
+    /// <summary>Reads <c>PATH.1</c> on from <paramref name="offset"/> when it is the file of <paramref name="fingerprint"/>.</summary>
+    private void ResumeRotated(string fingerprint, long offset, DateTimeOffset now)
+    {
+        if (FollowedFile.TryOpen(path + ".1", offset, now) is not { } rotated)
+        {
+            return;
+        }
+
+        if (rotated.Fingerprint == fingerprint && rotated.Length >= offset)
+        {
+            _retiring.Add(rotated);
+        }
+        else
+        {
+            rotated.Dispose();
+        }
     }
 
     private FollowedFile? OpenNew(long offset, DateTimeOffset now)
@@ -138,10 +167,26 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         FollowedFile? file = FollowedFile.TryOpen(path, offset, now);
         if (file is not null)
         {
-            store.Save(file.Fingerprint, file.Offset);
+            _current = file;
+            SaveState();
         }
 
         return file;
+    }
+
+    /// <summary>
+    /// Saves the current file's position, and the last rotated file's while it is still read: a stop in that window
+    /// resumes the rotated file's rest after the restart instead of losing it.
+    /// </summary>
+    private void SaveState()
+    {
+        if (_current is not null)
+        {
+            _current.Fingerprint ??= FileOffsetStore.Fingerprint(_current.Stream);
+        }
+
+        FollowedFile? retiring = _retiring.Count > 0 ? _retiring[^1] : null;
+        store.Save(_current?.Fingerprint, _current?.Offset ?? 0, retiring?.Fingerprint, retiring?.Offset ?? 0);
     }
 
     /// <summary>The path now names another file: its first line differs from ours, or it is gone.</summary>
@@ -169,14 +214,30 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
             }
 
             int end = buffer.AsSpan(0, read).LastIndexOf((byte)'\n') + 1;
+            if (end == 0 && read == ChunkBytes)
+            {
+                // A line longer than a chunk: skipped to its newline, never handed over in parts (its tail would
+                // start the next chunk and cost the alerts after it).
+                if (await SkipLongLineAsync(file, buffer, final, cancellationToken).ConfigureAwait(false) is not { } next)
+                {
+                    return; // its newline is not written yet
+                }
+
+                AlertLog.LongLineSkipped(logger, path, ChunkBytes);
+                file.LastData = clock.GetUtcNow();
+                file.Offset = next;
+                Save(file, persist);
+                continue;
+            }
+
             if (end == 0)
             {
-                if (read < ChunkBytes && !final)
+                if (!final)
                 {
                     return; // a line still being written
                 }
 
-                // A line longer than a chunk, or the unterminated last line of a retired file: take it as it is.
+                // The unterminated last line of a retired file: take it as it is.
                 end = read;
             }
 
@@ -199,11 +260,43 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
             }
 
             file.Offset += end;
-            if (persist)
+            Save(file, persist);
+        }
+    }
+
+    /// <summary>After a chunk: the current file's progress, or a rotated file's while it is the one kept in the state.</summary>
+    private void Save(FollowedFile file, bool persist)
+    {
+        if (persist || (_retiring.Count > 0 && ReferenceEquals(file, _retiring[^1])))
+        {
+            SaveState();
+        }
+    }
+
+    /// <summary>
+    /// The offset after the newline that ends the over-long line at <see cref="FollowedFile.Offset"/>; null while that
+    /// newline is not written yet (how far it was looked for is kept, so the next round reads on from there). A
+    /// retired file's last line ends at its end.
+    /// </summary>
+    private static async Task<long?> SkipLongLineAsync(FollowedFile file, byte[] buffer, bool final, CancellationToken cancellationToken)
+    {
+        long position = Math.Max(file.Offset + ChunkBytes, file.Scanned);
+        while (true)
+        {
+            int read = await RandomAccess.ReadAsync(file.Stream.SafeFileHandle, buffer, position, cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
-                file.Fingerprint ??= FileOffsetStore.Fingerprint(file.Stream);
-                store.Save(file.Fingerprint, file.Offset);
+                file.Scanned = position;
+                return final ? position : null;
             }
+
+            int newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+            if (newline >= 0)
+            {
+                return position + newline + 1;
+            }
+
+            position += read;
         }
     }
 }

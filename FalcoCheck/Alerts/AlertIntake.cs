@@ -1,13 +1,16 @@
 using FalcoCheck.Sinks.Delivery;
 using FalcoCheck.Sinks.Logs;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FalcoCheck.Alerts;
 
 /// <summary>
 /// Where every input hands its bytes (the receiver a body, the file follower and stdin chunks of lines): read,
-/// normalize, enrich, route (each sink's <see cref="AlertRoute"/>), then queue for every log sink at once, or for
-/// none when a queue that would receive some of them is full with its spool, so the caller can answer 503 or wait
-/// and retry without duplicating alerts in the sinks that had room.
+/// normalize, enrich, route (each sink's <see cref="AlertRoute"/>), then queue for every log sink that receives them.
+/// One stuck sink never holds up the others: a sink whose queue and spool are full drops what fits neither, for itself
+/// only (counted in its <c>dropped</c>), while the others take the alerts. Only when no sink that would receive them
+/// has room is nothing queued, so the caller can answer 503 or wait and retry without duplicating alerts.
 /// </summary>
 internal sealed class AlertIntake
 {
@@ -16,17 +19,30 @@ internal sealed class AlertIntake
     private readonly AlertRoute[] _routes;
     private readonly AlertCounter _counter;
     private readonly SnapshotMetrics? _snapshots;
+    private readonly ILogger _logger;
+
+    /// <summary>A sink turning full is logged at most this often (a queue at the edge turns full and back often).</summary>
+    private static readonly TimeSpan FullLogInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Per sink: full at its last offer, and when that was last logged.</summary>
+    private readonly bool[] _full;
+    private readonly DateTimeOffset[] _fullLogged;
+    private readonly bool[] _fullAnnounced;
 
     /// <param name="routes">One per sink, in the same order; null or shorter sends the rest everything.</param>
     /// <param name="snapshots">Where Falco's metrics snapshots go; null drops them (they are never queued as alerts).</param>
     public AlertIntake(AlertContext context, IReadOnlyList<DeliveryQueue<LogBatch>> sinks, AlertCounter counter,
-        IReadOnlyList<AlertRoute>? routes = null, SnapshotMetrics? snapshots = null)
+        IReadOnlyList<AlertRoute>? routes = null, SnapshotMetrics? snapshots = null, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(sinks);
         Context = context;
         _sinks = sinks;
         _counter = counter;
         _snapshots = snapshots;
+        _logger = logger ?? NullLogger.Instance;
+        _full = new bool[sinks.Count];
+        _fullLogged = new DateTimeOffset[sinks.Count];
+        _fullAnnounced = new bool[sinks.Count];
         _routes = new AlertRoute[sinks.Count];
         for (int i = 0; i < _routes.Length; i++)
         {
@@ -60,24 +76,38 @@ internal sealed class AlertIntake
             shares[s] = _routes[s].IsAll ? all : Routed(batch.Alerts, _routes[s]);
         }
 
-        // The reserve step: every queue that receives something is asked first, under one lock, so the alerts go
-        // to all their sinks or to none.
+        // The reserve step, under one lock so an answer holds until the enqueue: each sink that receives something
+        // is asked for room. A full one is still handed its share, and its queue drops what fits neither its memory
+        // nor its spool (its oldest, counted there); only when none has room is nothing queued anywhere.
+        var room = new bool[shares.Length];
+        var batches = new LogBatch?[shares.Length];
         lock (_gate)
         {
+            bool routed = false;
+            bool anyRoom = false;
             for (int s = 0; s < shares.Length; s++)
             {
-                if (shares[s].Length > 0 && !_sinks[s].HasRoomFor(new LogBatch(shares[s])))
+                if (shares[s].Length > 0)
                 {
-                    return IntakeResult.QueuesFull(batch);
+                    var share = new LogBatch(shares[s]);
+                    batches[s] = share;
+                    room[s] = _sinks[s].HasRoomFor(share);
+                    routed = true;
+                    anyRoom |= room[s];
                 }
+            }
+
+            if (routed && !anyRoom)
+            {
+                return IntakeResult.QueuesFull(batch);
             }
 
             for (int s = 0; s < shares.Length; s++)
             {
-                // Each sink its own batch (its own cursor); a disk that refuses the write after all is counted there.
-                if (shares[s].Length > 0)
+                if (batches[s] is { } share)
                 {
-                    _sinks[s].Enqueue(new LogBatch(shares[s]));
+                    NoteRoom(s, room[s]);
+                    _sinks[s].Enqueue(share);
                 }
             }
         }
@@ -99,6 +129,33 @@ internal sealed class AlertIntake
 
         _snapshots?.Add(batch.Snapshots);
         return result with { Snapshots = batch.Snapshots.Count, Notices = batch.Notices };
+    }
+
+    /// <summary>
+    /// Logs a sink turning full (alerts dropped for it alone from then on), at most once per
+    /// <see cref="FullLogInterval"/>, and having room again after that; the drops themselves are counted by its queue
+    /// and logged with each <c>falco.check.sink.dropped</c> report.
+    /// </summary>
+    private void NoteRoom(int sink, bool room)
+    {
+        if (_full[sink] == !room)
+        {
+            return;
+        }
+
+        _full[sink] = !room;
+        DateTimeOffset now = Context.Clock.GetUtcNow();
+        if (!room && now - _fullLogged[sink] >= FullLogInterval)
+        {
+            _fullLogged[sink] = now;
+            _fullAnnounced[sink] = true;
+            AlertLog.SinkFull(_logger, _sinks[sink].Name, _sinks[sink].LastError ?? "the backend is slow");
+        }
+        else if (room && _fullAnnounced[sink])
+        {
+            _fullAnnounced[sink] = false;
+            AlertLog.SinkHasRoom(_logger, _sinks[sink].Name);
+        }
     }
 
     private static byte[][] Routed(List<NormalizedAlert> alerts, AlertRoute route)

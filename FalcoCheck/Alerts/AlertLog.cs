@@ -11,7 +11,7 @@ internal static partial class AlertLog
     [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "alerts: {Input}: {Rejected} value(s) were not Falco alerts; first: {Reason}")]
     public static partial void Rejected(ILogger logger, string input, int rejected, string reason);
 
-    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "alerts: {Input}: queues and spools are full; waiting for the log sinks")]
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Warning, Message = "alerts: {Input}: the queue and spool of every log sink these alerts go to are full; waiting for the log sinks")]
     public static partial void QueuesFull(ILogger logger, string input);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Information, Message = "alerts: following {Path} from byte {Offset}")]
@@ -40,4 +40,13 @@ internal static partial class AlertLog
 
     [LoggerMessage(EventId = 1012, Level = LogLevel.Warning, Message = "alerts: {Input}: {Count} metrics snapshot field(s) skipped, the rest kept; first: {Notice}")]
     public static partial void SnapshotNotices(ILogger logger, string input, int count, string notice);
+
+    [LoggerMessage(EventId = 1013, Level = LogLevel.Error, Message = "alerts: log sink {Sink}: queue and spool are full; its alerts are dropped (counted in its dropped) while the other sinks go on receiving them: {Reason}")]
+    public static partial void SinkFull(ILogger logger, string sink, string reason);
+
+    [LoggerMessage(EventId = 1014, Level = LogLevel.Information, Message = "alerts: log sink {Sink}: has room again; no more alerts are dropped for it")]
+    public static partial void SinkHasRoom(ILogger logger, string sink);
+
+    [LoggerMessage(EventId = 1015, Level = LogLevel.Warning, Message = "alerts: {Input}: a line longer than {Limit} bytes was skipped (not an alert Falco writes); the lines after it are read")]
+    public static partial void LongLineSkipped(ILogger logger, string input, int limit);
 }

@@ -81,7 +81,7 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
 
         _snapshots = new SnapshotMetrics(metricSinks.Count > 0, _logger);
         Intake = new AlertIntake(new AlertContext(agent.Hostname, config.Service, _baseTags, clock), _queues, _counter,
-            [.. config.Sinks.Select(s => s.Route)], _snapshots);
+            [.. config.Sinks.Select(s => s.Route)], _snapshots, _logger);
     }
 
     public AlertIntake Intake { get; }
@@ -211,6 +211,12 @@ internal sealed class AlertPipeline : IHostedService, IAsyncDisposable
         {
             SinkCounts counts = _queues[i].Counts;
             long since = counts.Dropped - Interlocked.Exchange(ref _droppedReported[i], counts.Dropped);
+            if (since > 0)
+            {
+                // Once per report, not per alert: a full sink drops for itself while the others go on.
+                DeliveryLog.DroppedSinceReport(_logger, _queues[i].Name, since, counts.LastDropReason ?? _queues[i].LastError ?? "none");
+            }
+
             figures.Add((_queues[i].Name, counts.Queued, counts.SpoolBytes, since, counts.Dropped));
         }
 

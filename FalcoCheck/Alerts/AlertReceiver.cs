@@ -14,17 +14,21 @@ namespace FalcoCheck.Alerts;
 /// <summary>
 /// The endpoint for Falco's <c>http_output</c> (and forwarders): <c>POST</c> to any path with one alert, an array
 /// or NDJSON; <c>GET /healthz</c> answers <c>{"status":"ok"}</c> like Falco's own web server.
-/// Answers: 200 once every alert is queued for every log sink (with counts, and reasons for values that were not
-/// alerts); 400 with the reason when nothing in the body was an alert; 401 for a missing or wrong token; 413 past
-/// <c>max_body_size</c>; 503 with <c>Retry-After</c> only when a sink's queue and spool are both full.
+/// Answers: 200 once the alerts are queued for at least one log sink they go to (with counts, and reasons for values
+/// that were not alerts; a sink whose queue and spool are full drops them for itself); 400 with the reason when nothing
+/// in the body was an alert; 401 for a missing or wrong token; 413 past <c>max_body_size</c>; 503 with
+/// <c>Retry-After</c> only when every sink they go to has its queue and spool full (then nothing was queued).
 /// </summary>
 /// <remarks>
 /// Kestrel through <c>WebApplication.CreateSlimBuilder</c> and one <see cref="RequestDelegate"/>: it is trimmed and
 /// NativeAOT-ready (no MVC, no reflection-based binding or JSON), and gives what <c>HttpListener</c> does not on
 /// Linux: TLS from PEM files, a body-size limit enforced while reading (413), and header and body-rate timeouts.
 /// </remarks>
-internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake, ILogger logger) : IAsyncDisposable
+/// <param name="pool">Where body buffers are rented; <see cref="ArrayPool{T}.Shared"/> unless a test watches the returns.</param>
+internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake, ILogger logger, ArrayPool<byte>? pool = null) : IAsyncDisposable
 {
+    private readonly ArrayPool<byte> _pool = pool ?? ArrayPool<byte>.Shared;
+
     /// <summary>A body must arrive within this, however slowly it trickles (Kestrel's data rate check comes first).</summary>
     private static readonly TimeSpan BodyTimeout = TimeSpan.FromSeconds(30);
 
@@ -108,14 +112,16 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
             return;
         }
 
-        byte[] buffer = ArrayPool<byte>.Shared.Rent((int)Math.Min(request.ContentLength ?? 16 * 1024, config.MaxBodyBytes) + 1);
+        // The holder always has the one live buffer, grown or not, so whatever stops the read (a corrupt gzip body,
+        // Kestrel's 413 mid-read, a client gone, the body timeout) returns exactly that one, once.
+        var body = new BodyBuffer(_pool, (int)Math.Min(request.ContentLength ?? 16 * 1024, config.MaxBodyBytes) + 1);
         try
         {
             int length;
             using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted))
             {
                 timeout.CancelAfter(BodyTimeout);
-                (buffer, length) = await ReadBodyAsync(request, buffer, timeout.Token).ConfigureAwait(false);
+                length = await ReadBodyAsync(request, body, timeout.Token).ConfigureAwait(false);
             }
 
             if (length > config.MaxBodyBytes)
@@ -124,7 +130,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
                 return;
             }
 
-            await AnswerAsync(http, intake.Submit(buffer.AsSpan(0, length))).ConfigureAwait(false);
+            await AnswerAsync(http, intake.Submit(body.Array.AsSpan(0, length))).ConfigureAwait(false);
         }
         catch (BadHttpRequestException e)
         {
@@ -141,12 +147,12 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            body.Return();
         }
     }
 
-    /// <summary>Reads the body (gunzipped when sent gzip) into a pooled buffer, stopping one byte past the limit.</summary>
-    private async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpRequest request, byte[] buffer, CancellationToken cancellationToken)
+    /// <summary>Reads the body (gunzipped when sent gzip) into the pooled buffer, growing it, stopping one byte past the limit.</summary>
+    private async Task<int> ReadBodyAsync(HttpRequest request, BodyBuffer buffer, CancellationToken cancellationToken)
     {
         bool gzip = string.Equals(request.Headers.ContentEncoding, "gzip", StringComparison.OrdinalIgnoreCase);
         Stream body = gzip ? new GZipStream(request.Body, CompressionMode.Decompress, leaveOpen: true) : request.Body;
@@ -156,15 +162,13 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
             long limit = config.MaxBodyBytes + 1;
             while (length < limit)
             {
-                if (length == buffer.Length)
+                if (length == buffer.Array.Length)
                 {
-                    byte[] larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit));
-                    buffer.AsSpan(0, length).CopyTo(larger);
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    buffer = larger;
+                    buffer.Grow(length, (int)Math.Min((long)length * 2, limit));
                 }
 
-                int read = await body.ReadAsync(buffer.AsMemory(length, (int)Math.Min(buffer.Length - length, limit - length)), cancellationToken).ConfigureAwait(false);
+                int read = await body.ReadAsync(buffer.Array.AsMemory(length, (int)Math.Min(buffer.Array.Length - length, limit - length)), cancellationToken)
+                    .ConfigureAwait(false);
                 if (read == 0)
                 {
                     break;
@@ -173,7 +177,34 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
                 length += read;
             }
 
-            return (buffer, length);
+            return length;
+        }
+    }
+
+    /// <summary>The one live body buffer of a request: grown in place, given back to the pool once.</summary>
+    private sealed class BodyBuffer(ArrayPool<byte> pool, int size)
+    {
+        private bool _returned;
+
+        public byte[] Array { get; private set; } = pool.Rent(size);
+
+        /// <summary>Moves the first <paramref name="length"/> bytes to a larger buffer; the holder has it before the old one goes back.</summary>
+        public void Grow(int length, int size)
+        {
+            byte[] larger = pool.Rent(size);
+            Array.AsSpan(0, length).CopyTo(larger);
+            byte[] old = Array;
+            Array = larger;
+            pool.Return(old);
+        }
+
+        public void Return()
+        {
+            if (!_returned)
+            {
+                _returned = true;
+                pool.Return(Array);
+            }
         }
     }
 
@@ -182,7 +213,7 @@ internal sealed class AlertReceiver(AlertsHttpConfig config, AlertIntake intake,
         if (result.Full)
         {
             http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            await RefuseAsync(http, StatusCodes.Status503ServiceUnavailable, "the log sinks' queues and spools are full; retry later").ConfigureAwait(false);
+            await RefuseAsync(http, StatusCodes.Status503ServiceUnavailable, "the queue and spool of every log sink these alerts go to are full; retry later").ConfigureAwait(false);
             return;
         }
 

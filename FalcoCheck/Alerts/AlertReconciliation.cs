@@ -16,9 +16,10 @@ namespace FalcoCheck.Alerts;
 /// a rule already listed at an instance's first scrape only sets a baseline there (<see cref="Counters.CounterState"/>),
 /// and a rule listed later first matched after the scrape before (Falco lists a rule only once it has matched,
 /// <c>include_empty_values: false</c>, the default), so its whole count is the increase. Either way the alerts
-/// received since the scrape before are the ones counted. Until then, a rule's alerts wait in a bounded
-/// list ordered by arrival; a rule never counted (Falco's own "Falco internal: …" alerts, rules of a Falco that is
-/// not scraped) never gets a value.</para>
+/// received since the scrape before are the ones counted. Until then, a rule's alerts wait in a list ordered by
+/// arrival, bounded per host and in all, and for a host no live instance reports kept only <see cref="WaitingTtl"/>
+/// (anyone who can post alerts can name hosts); a rule never counted (Falco's own "Falco internal: …" alerts, rules
+/// of a Falco that is not scraped) never gets a value.</para>
 /// <para>Alerts are counted up to the latest scrape of the instance that reports the rule, so matches and alerts
 /// cover the same span; what remains is what is in flight at that scrape (an alert whose match was counted but
 /// which arrives after), which shows as a short rise undone by the next scrape.</para>
@@ -38,6 +39,18 @@ internal sealed class AlertReconciliation(TimeProvider clock)
     /// <summary>Alerts of rules not yet counted kept per host: a few intervals of a noisy host; past it, new ones are not kept.</summary>
     public const int MaxWaitingPerHost = 65_536;
 
+    /// <summary>Alerts of rules not yet counted kept for all hosts together: bounds what forged host names can hold.</summary>
+    public const int MaxWaiting = 262_144;
+
+    /// <summary>A waiting alert of a host that no live instance reports is kept this long (a few scrapes' time).</summary>
+    public static readonly TimeSpan WaitingTtl = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often the alerts themselves age the waiting ones out, scrapes or not.</summary>
+    private static readonly TimeSpan AgingInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>Host and rule names longer than this together are not kept waiting: no Falco writes them, and each kept key holds its strings.</summary>
+    private const int MaxWaitingKeyChars = 1024;
+
     /// <summary>Alerts per rule kept since the last scrape to undo on a Falco restart; past it, the undo is partial.</summary>
     private const int MaxRecentPerRule = 65_536;
 
@@ -50,15 +63,48 @@ internal sealed class AlertReconciliation(TimeProvider clock)
     private readonly Dictionary<string, int> _waitingPerHost = new(StringComparer.Ordinal);
     private readonly Dictionary<string, InstanceFeed> _instances = new(StringComparer.Ordinal);
     private long _sequence;
+    private int _waitingTotal;
+    private DateTimeOffset _lastAging = DateTimeOffset.MinValue;
 
-    /// <summary>Alerts not kept while waiting because <see cref="MaxWaitingPerHost"/> was reached.</summary>
+    /// <summary>Alerts not kept while waiting because <see cref="MaxWaitingPerHost"/> or <see cref="MaxWaiting"/> was reached (or their names were too long).</summary>
     public long Overflowed { get; private set; }
+
+    /// <summary>Alerts waiting for their rule's first count, all hosts together.</summary>
+    public int Waiting
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waitingTotal;
+            }
+        }
+    }
+
+    /// <summary>Hosts with alerts waiting.</summary>
+    public int WaitingHosts
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _waitingPerHost.Count;
+            }
+        }
+    }
 
     /// <summary>Alerts queued by the intake.</summary>
     public void Received(IReadOnlyList<NormalizedAlert> alerts)
     {
         lock (_gate)
         {
+            DateTimeOffset now = clock.GetUtcNow();
+            if (now - _lastAging >= AgingInterval)
+            {
+                // Also without any scrape: alerts of hosts nobody scrapes must not pile up.
+                ForgetWaiting(now);
+            }
+
             foreach (NormalizedAlert alert in alerts)
             {
                 long sequence = ++_sequence;
@@ -75,7 +121,7 @@ internal sealed class AlertReconciliation(TimeProvider clock)
                 }
 
                 int waiting = _waitingPerHost.GetValueOrDefault(alert.Hostname);
-                if (waiting >= MaxWaitingPerHost)
+                if (waiting >= MaxWaitingPerHost || _waitingTotal >= MaxWaiting || alert.Hostname.Length + alert.Rule.Length > MaxWaitingKeyChars)
                 {
                     Overflowed++;
                     continue;
@@ -86,8 +132,9 @@ internal sealed class AlertReconciliation(TimeProvider clock)
                     _waiting[key] = list = [];
                 }
 
-                list.Add(new Arrival(sequence, alert.TimestampNanos));
+                list.Add(new Arrival(sequence, alert.TimestampNanos, now));
                 _waitingPerHost[alert.Hostname] = waiting + 1;
+                _waitingTotal++;
             }
         }
     }
@@ -200,19 +247,36 @@ internal sealed class AlertReconciliation(TimeProvider clock)
                 }
             }
 
-            _waitingPerHost[key.Host] -= waiting.Count;
+            Unwait(key.Host, waiting.Count);
         }
 
         _rules[key] = ledger;
         return ledger;
     }
 
+    /// <summary>Counts <paramref name="count"/> waiting alerts of <paramref name="host"/> gone; a host with none left is forgotten.</summary>
+    private void Unwait(string host, int count)
+    {
+        _waitingTotal -= count;
+        int left = _waitingPerHost.GetValueOrDefault(host) - count;
+        if (left > 0)
+        {
+            _waitingPerHost[host] = left;
+        }
+        else
+        {
+            _waitingPerHost.Remove(host);
+        }
+    }
+
     /// <summary>
     /// Drops the waiting alerts no rule can take any more: those before the scrape that every live instance of the
-    /// host has made since (a rule opening later starts after its own previous scrape).
+    /// host has made since (a rule opening later starts after its own previous scrape), and those of a host no live
+    /// instance reports once older than <see cref="WaitingTtl"/>.
     /// </summary>
     private void ForgetWaiting(DateTimeOffset now)
     {
+        _lastAging = now;
         var oldest = new Dictionary<string, long>(StringComparer.Ordinal);
         List<string>? stale = null;
         foreach ((string name, InstanceFeed feed) in _instances)
@@ -234,13 +298,10 @@ internal sealed class AlertReconciliation(TimeProvider clock)
         List<(string, string)>? empty = null;
         foreach (((string host, string rule), List<Arrival> list) in _waiting)
         {
-            if (!oldest.TryGetValue(host, out long before))
-            {
-                continue;
-            }
-
-            int removed = list.RemoveAll(a => a.Sequence <= before);
-            _waitingPerHost[host] -= removed;
+            int removed = oldest.TryGetValue(host, out long before)
+                ? list.RemoveAll(a => a.Sequence <= before)
+                : list.RemoveAll(a => now - a.At > WaitingTtl);
+            Unwait(host, removed);
             if (list.Count == 0)
             {
                 (empty ??= []).Add((host, rule));
@@ -288,7 +349,7 @@ internal sealed class AlertReconciliation(TimeProvider clock)
         return null;
     }
 
-    private readonly record struct Arrival(long Sequence, long EventNs);
+    private readonly record struct Arrival(long Sequence, long EventNs, DateTimeOffset At);
 
     /// <summary>One host's rule since its window opened.</summary>
     private sealed class RuleLedger

@@ -11,6 +11,9 @@ internal sealed class FollowedFile(FileStream stream, long offset, string? finge
 
     public DateTimeOffset LastData { get; set; } = opened;
 
+    /// <summary>While an over-long line at <see cref="Offset"/> is skipped: how far it is known to have no newline.</summary>
+    public long Scanned { get; set; }
+
     /// <summary>The file's length now (asked of the file system each time, never cached).</summary>
     public long Length => RandomAccess.GetLength(Stream.SafeFileHandle);
 

@@ -1,8 +1,9 @@
 namespace FalcoCheck.Alerts;
 
 /// <summary>
-/// What became of one body or chunk: how many alerts were queued for every log sink, how many were not alerts
-/// (with reasons), and whether the queues and spools were too full to take them (then nothing was queued).
+/// What became of one body or chunk: how many alerts were queued (for every log sink they go to that had room; a
+/// full one dropped them for itself), how many were not alerts (with reasons), and whether no log sink they go to
+/// had room in its queue or spool (then nothing was queued).
 /// </summary>
 internal sealed record IntakeResult(int Accepted, int Rejected, IReadOnlyList<string> Reasons, bool Full)
 {

@@ -4,8 +4,9 @@ namespace FalcoCheck.Alerts;
 
 /// <summary>
 /// <c>falcocheck alerts --stdin</c>: alerts line by line from a pipe, for Falco's <c>program_output</c>
-/// (<c>program: "falcocheck alerts --stdin"</c>, <c>keep_alive: true</c>). While the queues are full it stops
-/// reading, so the pipe pushes back on Falco instead of alerts being dropped here.
+/// (<c>program: "falcocheck alerts --stdin"</c>, <c>keep_alive: true</c>). While every log sink the alerts go to
+/// has its queue and spool full it stops reading, so the pipe pushes back on Falco instead of alerts being dropped
+/// here (one full sink among others drops them for itself and reading goes on).
 /// </summary>
 internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger logger, TimeProvider clock)
 {
@@ -19,15 +20,40 @@ internal sealed class StdinAlertReader(Stream input, AlertIntake intake, ILogger
         byte[] buffer = new byte[ChunkBytes];
         int filled = 0;
         long queued = 0;
+        bool skipping = false;
         while (true)
         {
             int read = await input.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false);
-            filled += read;
             bool end = read == 0;
+            if (skipping)
+            {
+                // The rest of an over-long line (the buffer holds nothing else then): dropped up to its newline.
+                int newline = buffer.AsSpan(0, read).IndexOf((byte)'\n');
+                if (newline < 0)
+                {
+                    if (end)
+                    {
+                        return queued;
+                    }
+
+                    continue;
+                }
+
+                skipping = false;
+                buffer.AsSpan(newline + 1, read - newline - 1).CopyTo(buffer);
+                read -= newline + 1;
+            }
+
+            filled += read;
             int complete = end ? filled : buffer.AsSpan(0, filled).LastIndexOf((byte)'\n') + 1;
             if (complete == 0 && filled == buffer.Length)
             {
-                complete = filled; // a line longer than the buffer: hand it over as it is, it will be reported
+                // A line longer than the buffer: skipped to its newline, never handed over in parts (its tail would
+                // start the next chunk and cost the alerts after it).
+                AlertLog.LongLineSkipped(logger, "stdin", ChunkBytes);
+                skipping = true;
+                filled = 0;
+                continue;
             }
 
             if (complete > 0)

@@ -68,7 +68,14 @@ internal sealed class AlertDocument
                 && AlertPriorities.TryParse(priority.GetString(), out FalcoPriority level))
             {
                 string hostname = root.TryGetProperty("hostname", out JsonElement h) && h.ValueKind == JsonValueKind.String ? h.GetString()! : string.Empty;
-                long nanos = root.TryGetProperty("timestamp_ns", out JsonElement t) && t.TryGetInt64(out long n) ? n : 0;
+                long nanos = 0;
+                if (root.TryGetProperty("timestamp_ns", out JsonElement t) && !(t.ValueKind == JsonValueKind.Number && t.TryGetInt64(out nanos)))
+                {
+                    // TryGetInt64 throws on a string or null: a line edited by hand must cost only itself, not the sink's worker.
+                    error = "timestamp_ns is not an integer (Unix nanoseconds)";
+                    return null;
+                }
+
                 string message = root.TryGetProperty("message", out JsonElement m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : rule.GetString()!;
                 string? source = root.TryGetProperty("source", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() : null;
                 JsonElement fields = root.TryGetProperty("output_fields", out JsonElement f) && f.ValueKind == JsonValueKind.Object ? f.Clone() : default;
