@@ -123,6 +123,19 @@ internal sealed class CheckRunnerTests
     }
 
     [Test]
+    public async Task Series_merged_by_label_rules_are_one_value_and_counted_in_the_summary()
+    {
+        await using var server = StartReplay();
+        using var config = new TestConfig($"  - openmetrics_endpoint: {server.BaseUrl}/falco-0.41.0_prometheus_rules/metrics\n    include_labels: [source]\n");
+
+        var run = await CheckRun.RunAsync(config, JsonRate);
+
+        var matches = run.Metrics.Where(m => m.GetProperty("metric").GetString() == "falco.rules.matches.count").ToList();
+        Assert.That(matches.Select(m => string.Join(',', CheckRun.Tags(m).Where(t => t.StartsWith("source:", StringComparison.Ordinal)))), Is.Unique);
+        Assert.That(run.Summaries.Single().GetProperty("merged_series").GetInt32(), Is.GreaterThan(0));
+    }
+
+    [Test]
     public async Task An_unusable_state_dir_costs_the_counts_not_the_run()
     {
         await using var server = StartReplay();

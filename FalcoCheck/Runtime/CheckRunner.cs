@@ -191,6 +191,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             json.WriteNumber("series_scraped", r.SeriesScraped);
             json.WriteNumber("series_not_submitted", r.SeriesDropped);
             json.WriteNumber("duplicate_series", r.DuplicateSeries);
+            json.WriteNumber("merged_series", r.MergedSeries);
             json.WriteNumber("invalid_lines", r.InvalidLines);
             json.WriteStartObject("limits_hit");
             foreach (var hit in r.LimitHits)

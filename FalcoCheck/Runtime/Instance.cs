@@ -98,6 +98,7 @@ internal sealed class Instance : IDisposable
             SeriesScraped = facts.SeriesScraped,
             SeriesDropped = facts.SeriesDropped + notFinite,
             DuplicateSeries = facts.DuplicateSeries,
+            MergedSeries = facts.MergedSeries,
             InvalidLines = facts.InvalidLines,
             ParseErrors = [.. facts.Errors],
             LimitHits = limits,

@@ -30,6 +30,9 @@ internal sealed record InstanceRunResult
 
     public int DuplicateSeries { get; init; }
 
+    /// <summary>Raw series summed into another by the label rules (include_labels, exclude_labels, rename_labels).</summary>
+    public int MergedSeries { get; init; }
+
     public int InvalidLines { get; init; }
 
     public IReadOnlyList<ParseError> ParseErrors { get; init; } = [];
