@@ -17,6 +17,7 @@ namespace FalcoCheck.Tests.Alerts;
 /// <summary>
 /// The OTLP/HTTP spec's failure rules (opentelemetry.io/docs/specs/otlp/#failures-1): only 429, 502, 503 and 504
 /// are retried; any other 4xx or 5xx drops the request, so one batch a collector cannot take never blocks the next.
+/// Remote write's spec narrows the shared rule the same way (no 4xx but 429).
 /// </summary>
 internal sealed class OtlpRetryTests
 {
@@ -106,5 +107,23 @@ internal sealed class OtlpRetryTests
         Assert.That(first.Outcome.Reason, Does.StartWith($"HTTP {status} "));
         Assert.That(next.Outcome.Status, Is.EqualTo(DeliveryStatus.Sent));
         Assert.That(receiver.Requests, Has.Count.EqualTo(2));
+    }
+
+    /// <summary>Remote-Write 1.0: "MUST NOT retry write requests on HTTP 2xx and 4xx responses other than 429".</summary>
+    [TestCase(408, DeliveryStatus.Rejected)]
+    [TestCase(400, DeliveryStatus.Rejected)]
+    [TestCase(429, DeliveryStatus.Retry)]
+    [TestCase(500, DeliveryStatus.Retry)]
+    [TestCase(503, DeliveryStatus.Retry)]
+    public async Task Remote_write_retries_only_429_and_5xx(int status, DeliveryStatus expected)
+    {
+        await using var receiver = new ScriptedReceiver("/api/v1/write", null, status);
+        using var sink = new FalcoCheck.Sinks.RemoteWrite.RemoteWriteSink(
+            new FalcoCheck.Sinks.RemoteWrite.RemoteWriteOptions { Endpoint = new HttpEndpointOptions { Url = receiver.Url, DisplayName = "rw" } }, TimeProvider.System);
+
+        SendAttempt first = await sink.SendAsync(Points(), CancellationToken.None);
+
+        Assert.That(first.Outcome.Status, Is.EqualTo(expected), first.Outcome.Reason);
+        Assert.That(first.Outcome.Reason, Does.StartWith($"HTTP {status} "));
     }
 }

@@ -11,7 +11,7 @@ namespace FalcoCheck.Sinks.Delivery;
 /// Turns a backend's answer or a transport failure into <see cref="DeliveryOutcome"/>, the same way for every
 /// sink. Retry 408, 429 and 5xx except 501 (Vector's <c>RetryLogic</c>); split on 413; reject everything else that
 /// is not 2xx, since sending it again cannot change the answer. The OTLP sinks narrow this to their spec's
-/// 429/502/503/504 (<see cref="ForOtlp"/>).
+/// 429/502/503/504 (<see cref="ForOtlp"/>), remote write to 429 and 5xx (<see cref="ForRemoteWrite"/>).
 /// </summary>
 internal static class RetryClassifier
 {
@@ -59,8 +59,18 @@ internal static class RetryClassifier
     /// 505…) is rejected, its items dropped and counted. Transport failures and 413 (split, not sent again) are kept.
     /// </summary>
     public static DeliveryOutcome ForOtlp(DeliveryOutcome outcome) =>
-        outcome is { Status: DeliveryStatus.Retry, HttpStatus: { } code } && !IsRetryableForOtlp((HttpStatusCode)code)
-            ? DeliveryOutcome.Rejected(outcome.Reason + " (not retryable under OTLP/HTTP)") with { HttpStatus = code }
+        Narrow(outcome, code => IsRetryableForOtlp((HttpStatusCode)code), "OTLP/HTTP");
+
+    /// <summary>
+    /// Prometheus Remote-Write 1.0: senders "MUST NOT retry write requests on HTTP 2xx and 4xx responses other than
+    /// 429", so a 408 is rejected (501 stays rejected too: the receiver does not implement the call).
+    /// </summary>
+    public static DeliveryOutcome ForRemoteWrite(DeliveryOutcome outcome) => Narrow(outcome, code => code is 429 or >= 500, "Prometheus Remote-Write 1.0");
+
+    /// <summary>A retry the shared rule gives but <paramref name="spec"/> forbids becomes a rejection, its items dropped and counted.</summary>
+    private static DeliveryOutcome Narrow(DeliveryOutcome outcome, Func<int, bool> retryable, string spec) =>
+        outcome is { Status: DeliveryStatus.Retry, HttpStatus: { } code } && !retryable(code)
+            ? DeliveryOutcome.Rejected($"{outcome.Reason} (not retryable under {spec})") with { HttpStatus = code }
             : outcome;
 
     public static DeliveryOutcome Classify(Exception exception) => exception switch

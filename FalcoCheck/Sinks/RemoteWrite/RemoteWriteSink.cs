@@ -44,8 +44,8 @@ internal sealed class RemoteWriteSink : IBatchSender<Batch>
         var body = _snappy.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, "snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
-        var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return new SendAttempt(outcome, taken, 0);
+        var (answer, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return new SendAttempt(RetryClassifier.ForRemoteWrite(answer), taken, 0);
     }
 
     public void Dispose()
