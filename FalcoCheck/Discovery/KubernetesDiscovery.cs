@@ -18,12 +18,15 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     /// <summary>Discovered instances are numbered from here, after any conf.d instance.</summary>
     public const int FirstIndex = 1000;
 
-    private readonly PodInstances _reader;
+    private PodInstances _reader;
     private readonly Func<IReadOnlyList<InstanceConfig>, Task> _apply;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly KubernetesApi _api;
     private readonly Dictionary<string, DiscoveredPod> _pods = new(StringComparer.Ordinal);
+
+    // The pods behind _pods, so a new template (a reload) is applied to them without a new list.
+    private readonly Dictionary<string, V1Pod> _podObjects = new(StringComparer.Ordinal);
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private Task _watching = Task.CompletedTask;
@@ -66,6 +69,50 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     public string? Proxy { get; }
 
     public string Scope { get; }
+
+    /// <summary>How pods become instances: kubernetes settings and the auto_conf.yaml template.</summary>
+    public PodInstances Reader
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return _reader;
+            }
+        }
+    }
+
+    /// <summary>The instances of the pods known now, in their order.</summary>
+    public IReadOnlyList<InstanceConfig> Instances
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return [.. _pods.Values.SelectMany(p => p.Instances).OrderBy(i => i.Index)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every known pod again with <paramref name="reader"/> (a reload: auto_conf.yaml edited) and returns the
+    /// instances they make now; the watch goes on as it was.
+    /// </summary>
+    public IReadOnlyList<InstanceConfig> Reread(PodInstances reader)
+    {
+        lock (_pods)
+        {
+            _reader = reader;
+            foreach (var (uid, pod) in _podObjects.ToList())
+            {
+                _pods.Remove(uid);
+                Upsert(pod);
+            }
+        }
+
+        _changed.Writer.TryWrite(true);
+        return Instances;
+    }
 
     public DiscoveryReport Report => _report with { Lists = Interlocked.Read(ref _lists), WatchEvents = Interlocked.Read(ref _events) };
 
@@ -292,6 +339,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
             return Remove(uid);
         }
 
+        _podObjects[uid] = pod;
         if (ReferenceEquals(next, previous))
         {
             return false;
@@ -311,6 +359,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     private bool Remove(string uid)
     {
+        _podObjects.Remove(uid);
         if (!_pods.Remove(uid, out var gone))
         {
             return false;

@@ -27,6 +27,52 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
 
     public KubernetesConfig Config => config;
 
+    /// <summary>
+    /// The template of <paramref name="autoConfPath"/> (the built-in one when the file is absent) and its errors,
+    /// file:line:column: a reload refuses a broken template as it refuses a broken conf.yaml. Throws IOException and
+    /// UnauthorizedAccessException when the file cannot be read.
+    /// </summary>
+    public static PodInstances Load(KubernetesConfig config, string autoConfPath, Func<string, string?> getEnv, out IReadOnlyList<string> errors)
+    {
+        string text = File.Exists(autoConfPath) ? File.ReadAllText(autoConfPath) : DefaultAutoConf;
+        string directory = Path.GetDirectoryName(autoConfPath)!;
+        errors = Check(autoConfPath, text, getEnv, directory);
+        return new PodInstances(config, autoConfPath, text, getEnv, directory);
+    }
+
+    /// <summary>
+    /// Reads the template as it would be read for a pod, against a stand-in pod that has every port the template
+    /// names: what is left are the template's own errors (syntax, settings, unknown variables), not a pod's.
+    /// </summary>
+    public static IReadOnlyList<string> Check(string autoConfPath, string text, Func<string, string?> getEnv, string baseDirectory)
+    {
+        var ctx = new ConfigReadContext(autoConfPath, getEnv, baseDirectory);
+        if (!YamlDocumentLoader.TryLoad(ctx, text, out var root) || root is null)
+        {
+            return [.. ctx.ErrorsInFileOrder().Select(e => e.ToString())];
+        }
+
+        var ports = new List<V1ContainerPort> { new() { Name = "metrics", ContainerPort = TemplateVariables.FalcoMetricsPort } };
+        for (int at = text.IndexOf("%%port_", StringComparison.Ordinal); at >= 0; at = text.IndexOf("%%port_", at + 1, StringComparison.Ordinal))
+        {
+            int end = text.IndexOf("%%", at + 7, StringComparison.Ordinal);
+            if (end > at + 7)
+            {
+                ports.Add(new V1ContainerPort { Name = text[(at + 7)..end], ContainerPort = TemplateVariables.FalcoMetricsPort });
+            }
+        }
+
+        var container = new V1Container { Name = CheckName, Ports = ports };
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "template", Namespace = "template", Uid = "template" },
+            Spec = new V1PodSpec { NodeName = "template", Containers = [container] },
+            Status = new V1PodStatus { Phase = "Running", PodIP = "192.0.2.1" },
+        };
+        TemplateVariables.Resolve(ctx, root, pod, container, metricsPortFallback: true);
+        return [.. CheckConfigReader.Read(ctx, root).Errors.Select(e => e.ToString())];
+    }
+
     /// <summary>The environment lookup (injected: tests never touch the real one), also for in-cluster settings.</summary>
     public Func<string, string?> GetEnv => getEnv;
 

@@ -225,6 +225,11 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         }
 
         files.Add(ConfigLoader.CheckConfigPath(agent));
+        if (agent.Kubernetes is { Enabled: true })
+        {
+            files.Add(AutoConfPath(agent));
+        }
+
         return files;
     }
 }
