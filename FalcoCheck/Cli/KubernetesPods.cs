@@ -26,7 +26,7 @@ internal static class KubernetesPods
         IReadOnlyList<string> found;
         try
         {
-            PodInstances.Load(config, path, Environment.GetEnvironmentVariable, out found);
+            PodInstances.Load(config, path, Environment.GetEnvironmentVariable, secrets: null, out found);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -53,7 +53,7 @@ internal static class KubernetesPods
         try
         {
             // The template's own errors were listed by ValidateTemplate; the pods' follow.
-            var reader = PodInstances.Load(config, Daemon.AutoConfPath(agent), Environment.GetEnvironmentVariable, out _);
+            var reader = PodInstances.Load(config, Daemon.AutoConfPath(agent), Environment.GetEnvironmentVariable, agent.SecretBackend, out _);
             await using var discovery = new KubernetesDiscovery(reader, _ => Task.CompletedTask, NullLogger.Instance, TimeProvider.System);
             var (listed, pods) = await discovery.ListOnceAsync(cancellationToken).ConfigureAwait(false);
             int failed = 0;

@@ -41,7 +41,7 @@ internal sealed partial class Daemon
         try
         {
             // The kubernetes section itself needs a restart (it shapes the watch): the running one is kept.
-            return PodInstances.Load(_discovery.Reader.Config, AutoConfPath(agent), _options.GetEnv, out errors);
+            return PodInstances.Load(_discovery.Reader.Config, AutoConfPath(agent), _options.GetEnv, agent.SecretBackend, out errors);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -77,7 +77,7 @@ internal sealed partial class Daemon
         var logger = _loggers.CreateLogger("FalcoCheck.Discovery");
         try
         {
-            var reader = PodInstances.Load(config, AutoConfPath(_agent), _options.GetEnv, out var errors);
+            var reader = PodInstances.Load(config, AutoConfPath(_agent), _options.GetEnv, _agent.SecretBackend, out var errors);
             foreach (var error in errors)
             {
                 DaemonLog.ConfigError(_logger, error);
