@@ -60,7 +60,7 @@ internal sealed partial class Daemon
         var next = new Dictionary<InstanceConfig, InstanceSettings>(ReferenceEqualityComparer.Instance);
         foreach (var instance in _discovered)
         {
-            next[instance] = !rebuild && _discoveredSettings.TryGetValue(instance, out var built) ? built : InstanceSettingsFactory.Create(instance, agent);
+            next[instance] = !rebuild && _discoveredSettings.TryGetValue(instance, out var built) ? built : InstanceSettingsFactory.Create(instance, agent) with { Discovered = true };
         }
 
         _discoveredSettings = next;
