@@ -26,20 +26,7 @@ public class AutoConfReloadTests
         await using var confd = ReplayServer.StartEmbedded();
         await using var api = new StandInKubernetesApi();
         api.Add(FalcoPods.Chart("falco-a", "node-1", "127.0.0.1", pod.Port));
-        using var config = new TestConfig($"  - openmetrics_endpoint: {confd.BaseUrl}/metrics\n", agentExtra: "");
-        File.AppendAllText(config.AgentPath, $"""
-            sinks:
-              - type: file
-                path: ./metrics.jsonl
-            status:
-              enabled: false
-            watch_config: true
-            kubernetes:
-              enabled: true
-              kubeconfig: {api.WriteKubeconfig(config.Folder)}
-              node_name: node-1
-
-            """);
+        using var config = api.DaemonConfig(confd.BaseUrl + "/metrics", "watch_config: true\n");
         WriteTemplate(config, "    min_collection_interval: 15\n");
         await using var daemon = await DaemonHarness.StartAsync(config);
         InstanceLoop? Loop() => daemon.Daemon.Loops.SingleOrDefault(l => l.Settings.Name == pod.BaseUrl + "/metrics");
@@ -92,5 +79,17 @@ public class AutoConfReloadTests
         Assert.That(exit, Is.EqualTo(0), output + errors);
         Assert.That(output, Does.Contain(AutoConf(config) + ": ok"));
         Assert.That(api.Lists, Is.EqualTo(0), "without --kubernetes the API is not asked");
+    }
+
+    [Test]
+    public void The_template_check_reports_the_templates_errors_never_a_pods()
+    {
+        const string Template = "instances:\n  - openmetrics_endpoint: \"http://%%host%%:%%port_web%%/metrics\"\n    tags: [\"pod:%%kube_pod_name%%\"]\n"
+            + "  - openmetrics_endpoint: \"http://%%hostt%%:%%port%%/metrics\"\n";
+
+        var errors = FalcoCheck.Discovery.PodInstances.Check("auto_conf.yaml", Template, _ => null, Path.GetTempPath());
+
+        Assert.That(errors, Has.Count.EqualTo(1), string.Join("\n", errors));
+        Assert.That(errors[0], Does.StartWith("auto_conf.yaml:4:").And.Contain("instances[1].openmetrics_endpoint").And.Contain("'%%hostt%%'"));
     }
 }

@@ -37,35 +37,26 @@ public class DiscoveredSecretTests
         ["ad.datadoghq.com/falco.checks"] = $$$"""{"falco": {"instances": [{"openmetrics_endpoint": "http://%%host%%:{{{port}}}/metrics", "username": "falco", "password": "ENC[db]"}]}}""",
     };
 
-    private static async Task<TestHttpServer> FalcoEndpoint() => await Task.FromResult(new TestHttpServer(context =>
-        TestHttpServer.WriteAsync(context, "falcosecurity_falco_host_num_cpus_total 4\n"u8.ToArray())));
+    private static TestHttpServer FalcoEndpoint() => new(context =>
+        TestHttpServer.WriteAsync(context, "falcosecurity_falco_host_num_cpus_total 4\n"u8.ToArray()));
 
     /// <summary>conf.d's own instance scrapes <paramref name="confd"/>, so the pod's endpoint sees only the pod's requests.</summary>
     private static TestConfig Config(StandInKubernetesApi api, TestHttpServer confd, bool backend)
     {
-        var config = new TestConfig($"  - openmetrics_endpoint: {confd.Url}\n", agentExtra: "");
-        string extra = backend ? "secret_backend_command: " + Backend(config.Folder) : string.Empty;
-        File.AppendAllText(config.AgentPath, $"""
-            sinks:
-              - type: file
-                path: ./metrics.jsonl
-            status:
-              enabled: false
-            {extra}
-            kubernetes:
-              enabled: true
-              kubeconfig: {api.WriteKubeconfig(config.Folder)}
-              node_name: node-1
+        var config = api.DaemonConfig(confd.Url);
+        if (backend)
+        {
+            File.AppendAllText(config.AgentPath, "secret_backend_command: " + Backend(config.Folder) + "\n");
+        }
 
-            """);
         return config;
     }
 
     [Test]
     public async Task An_annotation_password_written_ENC_reaches_the_endpoint_and_nothing_else()
     {
-        await using var server = await FalcoEndpoint();
-        await using var confd = await FalcoEndpoint();
+        await using var server = FalcoEndpoint();
+        await using var confd = FalcoEndpoint();
         await using var api = new StandInKubernetesApi();
         using var config = Config(api, confd, backend: true);
         var pod = FalcoPods.Chart("falco-a", "node-1", "127.0.0.1", server.Port, annotations: Annotation(server.Port));
@@ -98,8 +89,8 @@ public class DiscoveredSecretTests
     [Test]
     public async Task ENC_in_auto_conf_yaml_without_a_backend_is_an_error_naming_what_is_missing()
     {
-        await using var server = await FalcoEndpoint();
-        await using var confd = await FalcoEndpoint();
+        await using var server = FalcoEndpoint();
+        await using var confd = FalcoEndpoint();
         await using var api = new StandInKubernetesApi();
         using var config = Config(api, confd, backend: false);
         File.WriteAllText(Path.Combine(config.Folder, "conf.d", "falco.d", "auto_conf.yaml"),

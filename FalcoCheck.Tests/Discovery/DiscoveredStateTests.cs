@@ -14,24 +14,8 @@ public class DiscoveredStateTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
-    private static TestConfig Config(StandInKubernetesApi api, ReplayServer confd)
-    {
-        var config = new TestConfig($"  - openmetrics_endpoint: {confd.BaseUrl}/metrics\n", agentExtra: "");
-        File.AppendAllText(config.AgentPath, $"""
-            sinks:
-              - type: file
-                path: ./metrics.jsonl
-            status:
-              enabled: false
-            state_flush_interval: 1
-            kubernetes:
-              enabled: true
-              kubeconfig: {api.WriteKubeconfig(config.Folder)}
-              node_name: node-1
-
-            """);
-        return config;
-    }
+    private static TestConfig Config(StandInKubernetesApi api, ReplayServer confd) =>
+        api.DaemonConfig(confd.BaseUrl + "/metrics", "state_flush_interval: 1\n");
 
     private static string[] StateFiles(TestConfig config, int port) =>
         Directory.Exists(Path.Combine(config.Folder, "state"))
