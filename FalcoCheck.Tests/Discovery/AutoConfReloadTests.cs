@@ -33,7 +33,7 @@ public class AutoConfReloadTests
         await Eventually.WaitAsync(() => Loop() is { Report.NextRun: not null }, "the pod's loop starts");
         var loop = Loop()!;
         Assert.That(loop.Settings.MinCollectionInterval, Is.EqualTo(TimeSpan.FromSeconds(15)));
-        int lists = api.Lists;
+        int lists = api.Lists, index = loop.Settings.Index;
 
         // The edit is seen by watch_config (polled on the daemon's clock) and applied to the pod already known.
         WriteTemplate(config, "    min_collection_interval: 45\n    tags:\n      - tier:edge\n");
@@ -47,6 +47,7 @@ public class AutoConfReloadTests
         Assert.That(Loop()!.Settings.MinCollectionInterval, Is.EqualTo(TimeSpan.FromSeconds(45)), "the new min_collection_interval applies");
         Assert.That(Loop()!.Settings.HealthTags, Has.Member("tier:edge"), "the new tags apply");
         Assert.That(Loop(), Is.SameAs(loop), "the same loop (its counters) takes the new settings");
+        Assert.That(Loop()!.Settings.Index, Is.EqualTo(index), "and keeps its number");
         Assert.That(api.Lists, Is.EqualTo(lists), "the pods already known were used, not a new list");
 
         // A broken template is refused: the running one stays, the error names the file, line and column.

@@ -103,10 +103,9 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
         lock (_pods)
         {
             _reader = reader;
-            foreach (var (uid, pod) in _podObjects.ToList())
+            foreach (var pod in _podObjects.Values.ToList())
             {
-                _pods.Remove(uid);
-                Upsert(pod);
+                Upsert(pod, reread: true);
             }
         }
 
@@ -329,11 +328,11 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     }
 
     /// <summary>Caller holds the lock. True when the instance set changed.</summary>
-    private bool Upsert(V1Pod pod)
+    private bool Upsert(V1Pod pod, bool reread = false)
     {
         string uid = pod.Metadata!.Uid!;
         _pods.TryGetValue(uid, out var previous);
-        var next = _reader.Read(pod, previous);
+        var next = _reader.Read(pod, reread ? null : previous);
         if (next is null)
         {
             return Remove(uid);
@@ -345,8 +344,11 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
             return false;
         }
 
-        // Stable numbers: a pod keeps its instance numbers for as long as its instances are unchanged.
-        next = next with { Instances = [.. next.Instances.Select(i => i with { Index = _nextIndex++ })] };
+        // Stable numbers: a pod keeps its instance numbers for as long as its instances are unchanged, and across a
+        // reload that re-reads it into as many instances (the same ones with new settings).
+        next = reread && previous is not null && previous.Instances.Count == next.Instances.Count
+            ? next with { Instances = [.. next.Instances.Select((i, n) => i with { Index = previous.Instances[n].Index })] }
+            : next with { Instances = [.. next.Instances.Select(i => i with { Index = _nextIndex++ })] };
         _pods[uid] = next;
         DiscoveryLog.PodFound(_logger, next.Name, next.Source, next.Instances.Count);
         foreach (var error in next.Errors)
