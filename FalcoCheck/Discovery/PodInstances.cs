@@ -15,10 +15,6 @@ namespace FalcoCheck.Discovery;
 internal sealed class PodInstances(KubernetesConfig config, string autoConfPath, string autoConfText, Func<string, string?> getEnv, string baseDirectory,
     SecretBackendConfig? secrets = null)
 {
-    // Values the secret backend gave, by handle, for the life of this reader (until the next reload makes another):
-    // the backend runs once per handle, not once per pod and resync. Failures are not kept: they are asked again.
-    private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
-
     public const string AnnotationPrefix = "ad.datadoghq.com/";
     public const string CheckName = "falco";
     public const string ChartLabel = "app.kubernetes.io/name";
@@ -29,6 +25,10 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
         instances:
           - openmetrics_endpoint: "http://%%host%%:%%port_metrics%%/metrics"
         """;
+
+    // Values the secret backend gave, by handle, for the life of this reader (until the next reload makes another):
+    // the backend runs once per handle, not once per pod and resync. Failures are not kept: they are asked again.
+    private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
 
     public KubernetesConfig Config => config;
 
