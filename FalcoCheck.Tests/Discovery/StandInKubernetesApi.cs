@@ -75,6 +75,19 @@ internal sealed class StandInKubernetesApi : IAsyncDisposable
     /// <summary>Subject of the client certificate of the last TLS connection, if one was presented.</summary>
     public string? ClientCertificateSubject { get; private set; }
 
+    /// <summary>
+    /// A daemon configuration that discovers this API's pods on node-1: conf.d's one instance at
+    /// <paramref name="confdEndpoint"/>, a file sink, no status endpoint (no fixed port another run may hold), and
+    /// <paramref name="extra"/> root settings of falcocheck.yaml (one per line).
+    /// </summary>
+    public TestConfig DaemonConfig(string confdEndpoint, string extra = "")
+    {
+        var config = new TestConfig($"  - openmetrics_endpoint: {confdEndpoint}\n", agentExtra: "");
+        File.AppendAllText(config.AgentPath, $"sinks:\n  - type: file\n    path: ./metrics.jsonl\nstatus:\n  enabled: false\n{extra}"
+            + $"kubernetes:\n  enabled: true\n  kubeconfig: {WriteKubeconfig(config.Folder)}\n  node_name: node-1\n");
+        return config;
+    }
+
     public string WriteKubeconfig(string folder)
     {
         string path = Path.Combine(folder, "kubeconfig");

@@ -30,7 +30,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
 
     public StringWriter Console { get; } = new();
 
-    public static async Task<DaemonHarness> StartAsync(TestConfig config, FakeTimeProvider? clock = null)
+    public static async Task<DaemonHarness> StartAsync(TestConfig config, FakeTimeProvider? clock = null, Microsoft.Extensions.Logging.ILoggerFactory? loggers = null)
     {
         clock ??= new FakeTimeProvider(DateTimeOffset.UtcNow);
         var (agent, check) = config.Load();
@@ -38,7 +38,7 @@ internal sealed class DaemonHarness : IAsyncDisposable
         var console = new StringWriter();
         var daemon = new Daemon(
             new DaemonOptions { ConfigArgument = config.AgentPath, Agent = agent, Check = check, GetEnv = _ => null, Console = console },
-            NullLoggerFactory.Instance,
+            loggers ?? NullLoggerFactory.Instance,
             clock);
         await daemon.StartAsync(CancellationToken.None);
         return new DaemonHarness(config, daemon, clock);

@@ -11,6 +11,37 @@ namespace FalcoCheck.Cli;
 /// </summary>
 internal static class KubernetesPods
 {
+    /// <summary>
+    /// With <c>kubernetes.enabled</c>, auto_conf.yaml is read as the daemon reads it (no API needed): its errors with
+    /// file:line:column, exit 2 for any. Without the file the built-in template is used, which has none.
+    /// </summary>
+    public static int ValidateTemplate(AgentConfig agent, TextWriter output, TextWriter errors)
+    {
+        string path = Daemon.AutoConfPath(agent);
+        if (agent.Kubernetes is not { Enabled: true } config || !File.Exists(path))
+        {
+            return CheckRunner.ExitOk;
+        }
+
+        IReadOnlyList<string> found;
+        try
+        {
+            PodInstances.Load(config, path, Environment.GetEnvironmentVariable, secrets: null, out found);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            found = [$"{path}: cannot read: {e.Message}"];
+        }
+
+        foreach (var error in found)
+        {
+            errors.WriteLine(error);
+        }
+
+        output.WriteLine(found.Count == 0 ? $"{path}: ok" : $"{path}: {found.Count} error(s)");
+        return found.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+    }
+
     public static async Task<int> ValidateAsync(AgentConfig agent, TextWriter output, TextWriter errors, CancellationToken cancellationToken)
     {
         if (agent.Kubernetes is not { Enabled: true } config)
@@ -19,11 +50,10 @@ internal static class KubernetesPods
             return CheckRunner.ExitConfigError;
         }
 
-        string autoConf = Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml");
         try
         {
-            string template = File.Exists(autoConf) ? await File.ReadAllTextAsync(autoConf, cancellationToken).ConfigureAwait(false) : PodInstances.DefaultAutoConf;
-            var reader = new PodInstances(config, autoConf, template, Environment.GetEnvironmentVariable, Path.GetDirectoryName(autoConf)!);
+            // The template's own errors were listed by ValidateTemplate; the pods' follow.
+            var reader = PodInstances.Load(config, Daemon.AutoConfPath(agent), Environment.GetEnvironmentVariable, agent.SecretBackend, out _);
             await using var discovery = new KubernetesDiscovery(reader, _ => Task.CompletedTask, NullLogger.Instance, TimeProvider.System);
             var (listed, pods) = await discovery.ListOnceAsync(cancellationToken).ConfigureAwait(false);
             int failed = 0;

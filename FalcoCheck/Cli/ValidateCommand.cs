@@ -33,7 +33,7 @@ internal static class ValidateCommand
 
             Console.Out.WriteLine($"{agent.SourceFile}: ok ({agent.Sinks.Count} sink(s))");
             Console.Out.WriteLine($"{check.SourceFile}: {check.Instances.Count} of {check.DeclaredInstanceCount} instance(s) valid, {check.Errors.Count} error(s), {check.Notices.Count} notice(s)");
-            int exit = check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
+            int exit = Math.Max(check.Errors.Count == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError, KubernetesPods.ValidateTemplate(agent, Console.Out, Console.Error));
             return parse.GetValue(kubernetes) ? Math.Max(exit, await KubernetesPods.ValidateAsync(agent, Console.Out, Console.Error, cancellationToken).ConfigureAwait(false)) : exit;
         });
         return command;

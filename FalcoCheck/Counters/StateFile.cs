@@ -22,8 +22,14 @@ internal sealed class StateFile : IDisposable
 
     public string Path { get; }
 
-    /// <summary>The state file name for an endpoint (or <c>endpoint#2</c> for its second instance): readable host and port plus a hash of the whole text.</summary>
-    public static string FileNameFor(string endpoint)
+    /// <summary>File names of discovered pods' state start so: the daemon may delete them, never those of conf.d or cron.</summary>
+    public const string DiscoveredPrefix = "falco_pod_";
+
+    /// <summary>
+    /// The state file name for an endpoint (or <c>endpoint#2</c> for its second instance): readable host and port plus
+    /// a hash of the whole text; <see cref="DiscoveredPrefix"/> for an instance of a discovered pod.
+    /// </summary>
+    public static string FileNameFor(string endpoint, bool discovered = false)
     {
         var uri = new Uri(endpoint);
         var hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(endpoint)))[..12];
@@ -33,14 +39,14 @@ internal sealed class StateFile : IDisposable
             host.Append(char.IsAsciiLetterOrDigit(c) || c == '.' || c == '-' ? c : '_');
         }
 
-        return $"falco_{host}_{uri.Port}_{hash}.json";
+        return $"{(discovered ? DiscoveredPrefix : "falco_")}{host}_{uri.Port}_{hash}.json";
     }
 
     /// <summary>Takes the instance's lock, waiting while another run holds it, up to <paramref name="wait"/>.</summary>
-    public static async Task<StateFile> AcquireAsync(string directory, string stateKey, TimeSpan wait, CancellationToken cancellationToken)
+    public static async Task<StateFile> AcquireAsync(string directory, string stateKey, TimeSpan wait, CancellationToken cancellationToken, bool discovered = false)
     {
         Directory.CreateDirectory(directory);
-        var path = System.IO.Path.Combine(directory, FileNameFor(stateKey));
+        var path = System.IO.Path.Combine(directory, FileNameFor(stateKey, discovered));
         var deadline = DateTimeOffset.UtcNow + wait;
         while (true)
         {
@@ -140,6 +146,14 @@ internal sealed class StateFile : IDisposable
         }
 
         File.Move(temp, Path, overwrite: true);
+    }
+
+    /// <summary>Deletes the state file and, once released, its lock (the instance is gone for good).</summary>
+    public void Delete()
+    {
+        File.Delete(Path);
+        _lock.Dispose();
+        File.Delete(Path + ".lock");
     }
 
     public void Dispose() => _lock.Dispose();

@@ -18,12 +18,15 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     /// <summary>Discovered instances are numbered from here, after any conf.d instance.</summary>
     public const int FirstIndex = 1000;
 
-    private readonly PodInstances _reader;
+    private PodInstances _reader;
     private readonly Func<IReadOnlyList<InstanceConfig>, Task> _apply;
     private readonly ILogger _logger;
     private readonly TimeProvider _clock;
     private readonly KubernetesApi _api;
     private readonly Dictionary<string, DiscoveredPod> _pods = new(StringComparer.Ordinal);
+
+    // The pods behind _pods, so a new template (a reload) is applied to them without a new list.
+    private readonly Dictionary<string, V1Pod> _podObjects = new(StringComparer.Ordinal);
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly CancellationTokenSource _stop = new();
     private Task _watching = Task.CompletedTask;
@@ -66,6 +69,49 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     public string? Proxy { get; }
 
     public string Scope { get; }
+
+    /// <summary>How pods become instances: kubernetes settings and the auto_conf.yaml template.</summary>
+    public PodInstances Reader
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return _reader;
+            }
+        }
+    }
+
+    /// <summary>The instances of the pods known now, in their order.</summary>
+    public IReadOnlyList<InstanceConfig> Instances
+    {
+        get
+        {
+            lock (_pods)
+            {
+                return [.. _pods.Values.SelectMany(p => p.Instances).OrderBy(i => i.Index)];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Reads every known pod again with <paramref name="reader"/> (a reload: auto_conf.yaml edited) and returns the
+    /// instances they make now; the watch goes on as it was.
+    /// </summary>
+    public IReadOnlyList<InstanceConfig> Reread(PodInstances reader)
+    {
+        lock (_pods)
+        {
+            _reader = reader;
+            foreach (var pod in _podObjects.Values.ToList())
+            {
+                Upsert(pod, reread: true);
+            }
+        }
+
+        _changed.Writer.TryWrite(true);
+        return Instances;
+    }
 
     public DiscoveryReport Report => _report with { Lists = Interlocked.Read(ref _lists), WatchEvents = Interlocked.Read(ref _events) };
 
@@ -282,23 +328,27 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
     }
 
     /// <summary>Caller holds the lock. True when the instance set changed.</summary>
-    private bool Upsert(V1Pod pod)
+    private bool Upsert(V1Pod pod, bool reread = false)
     {
         string uid = pod.Metadata!.Uid!;
         _pods.TryGetValue(uid, out var previous);
-        var next = _reader.Read(pod, previous);
+        var next = _reader.Read(pod, reread ? null : previous);
         if (next is null)
         {
             return Remove(uid);
         }
 
+        _podObjects[uid] = pod;
         if (ReferenceEquals(next, previous))
         {
             return false;
         }
 
-        // Stable numbers: a pod keeps its instance numbers for as long as its instances are unchanged.
-        next = next with { Instances = [.. next.Instances.Select(i => i with { Index = _nextIndex++ })] };
+        // Stable numbers: a pod keeps its instance numbers for as long as its instances are unchanged, and across a
+        // reload that re-reads it into as many instances (the same ones with new settings).
+        next = reread && previous is not null && previous.Instances.Count == next.Instances.Count
+            ? next with { Instances = [.. next.Instances.Select((i, n) => i with { Index = previous.Instances[n].Index })] }
+            : next with { Instances = [.. next.Instances.Select(i => i with { Index = _nextIndex++ })] };
         _pods[uid] = next;
         DiscoveryLog.PodFound(_logger, next.Name, next.Source, next.Instances.Count);
         foreach (var error in next.Errors)
@@ -311,6 +361,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     private bool Remove(string uid)
     {
+        _podObjects.Remove(uid);
         if (!_pods.Remove(uid, out var gone))
         {
             return false;

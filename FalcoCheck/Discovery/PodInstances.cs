@@ -12,7 +12,8 @@ namespace FalcoCheck.Discovery;
 /// Falco's chart sets) gets the auto_conf.yaml template. Either way the instance goes through conf.d's own reader,
 /// so every conf.d option works and errors read <c>pod NS/NAME annotation KEY:line:column: setting: message</c>.
 /// </summary>
-internal sealed class PodInstances(KubernetesConfig config, string autoConfPath, string autoConfText, Func<string, string?> getEnv, string baseDirectory)
+internal sealed class PodInstances(KubernetesConfig config, string autoConfPath, string autoConfText, Func<string, string?> getEnv, string baseDirectory,
+    SecretBackendConfig? secrets = null)
 {
     public const string AnnotationPrefix = "ad.datadoghq.com/";
     public const string CheckName = "falco";
@@ -25,7 +26,57 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
           - openmetrics_endpoint: "http://%%host%%:%%port_metrics%%/metrics"
         """;
 
+    // Values the secret backend gave, by handle, for the life of this reader (until the next reload makes another):
+    // the backend runs once per handle, not once per pod and resync. Failures are not kept: they are asked again.
+    private readonly Dictionary<string, string> _secrets = new(StringComparer.Ordinal);
+
     public KubernetesConfig Config => config;
+
+    /// <summary>
+    /// The template of <paramref name="autoConfPath"/> (the built-in one when the file is absent) and its errors,
+    /// file:line:column: a reload refuses a broken template as it refuses a broken conf.yaml. Throws IOException and
+    /// UnauthorizedAccessException when the file cannot be read.
+    /// </summary>
+    public static PodInstances Load(KubernetesConfig config, string autoConfPath, Func<string, string?> getEnv, SecretBackendConfig? secrets, out IReadOnlyList<string> errors)
+    {
+        string text = File.Exists(autoConfPath) ? File.ReadAllText(autoConfPath) : DefaultAutoConf;
+        string directory = Path.GetDirectoryName(autoConfPath)!;
+        errors = Check(autoConfPath, text, getEnv, directory);
+        return new PodInstances(config, autoConfPath, text, getEnv, directory, secrets);
+    }
+
+    /// <summary>
+    /// Reads the template as it would be read for a pod, against a stand-in pod that has every port the template
+    /// names: what is left are the template's own errors (syntax, settings, unknown variables), not a pod's.
+    /// </summary>
+    public static IReadOnlyList<string> Check(string autoConfPath, string text, Func<string, string?> getEnv, string baseDirectory)
+    {
+        var ctx = new ConfigReadContext(autoConfPath, getEnv, baseDirectory);
+        if (!YamlDocumentLoader.TryLoad(ctx, text, out var root) || root is null)
+        {
+            return [.. ctx.ErrorsInFileOrder().Select(e => e.ToString())];
+        }
+
+        var ports = new List<V1ContainerPort> { new() { Name = "metrics", ContainerPort = TemplateVariables.FalcoMetricsPort } };
+        for (int at = text.IndexOf("%%port_", StringComparison.Ordinal); at >= 0; at = text.IndexOf("%%port_", at + 1, StringComparison.Ordinal))
+        {
+            int end = text.IndexOf("%%", at + 7, StringComparison.Ordinal);
+            if (end > at + 7)
+            {
+                ports.Add(new V1ContainerPort { Name = text[(at + 7)..end], ContainerPort = TemplateVariables.FalcoMetricsPort });
+            }
+        }
+
+        var container = new V1Container { Name = CheckName, Ports = ports };
+        var pod = new V1Pod
+        {
+            Metadata = new V1ObjectMeta { Name = "template", Namespace = "template", Uid = "template" },
+            Spec = new V1PodSpec { NodeName = "template", Containers = [container] },
+            Status = new V1PodStatus { Phase = "Running", PodIP = "192.0.2.1" },
+        };
+        TemplateVariables.Resolve(ctx, root, pod, container, metricsPortFallback: true);
+        return [.. CheckConfigReader.Read(ctx, root).Errors.Select(e => e.ToString())];
+    }
 
     /// <summary>The environment lookup (injected: tests never touch the real one), also for in-cluster settings.</summary>
     public Func<string, string?> GetEnv => getEnv;
@@ -155,15 +206,92 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
         }
     }
 
-    /// <summary>Reads <c>{init_config, instances}</c> with conf.d's reader and tags what it made with the pod's metadata.</summary>
+    /// <summary>
+    /// Reads <c>{init_config, instances}</c> with conf.d's reader, its <c>ENC[handle]</c> values resolved by the
+    /// agent's secret backend as conf.d's are (after the template variables), and tags what it made with the pod's metadata.
+    /// </summary>
     private void Collect(ConfigReadContext ctx, YamlNode check, V1Pod pod, V1Container? container, List<InstanceConfig> instances, List<string> errors)
     {
+        ResolveSecrets(ctx, check);
         var read = CheckConfigReader.Read(ctx, check);
         errors.AddRange(read.Errors.Select(e => e.ToString()));
         var tags = PodTags.For(pod, container, config);
         foreach (var instance in read.Instances)
         {
             instances.Add(instance with { Tags = [.. instance.Tags, .. tags] });
+        }
+    }
+
+    /// <summary>Handles answered before are filled in from the cache; the others go to the backend, and its answers are kept.</summary>
+    private void ResolveSecrets(ConfigReadContext ctx, YamlNode check)
+    {
+        var references = new List<(YamlScalarNode Node, string Handle)>();
+        SecretReferencesIn(check, references);
+        if (references.Count == 0)
+        {
+            return;
+        }
+
+        lock (_secrets)
+        {
+            var asked = new List<(YamlScalarNode Node, string Handle)>();
+            foreach (var (node, handle) in references)
+            {
+                if (_secrets.TryGetValue(handle, out string? value))
+                {
+                    // As SecretReferences writes it: quoted, so a secret reads as a string whatever it looks like.
+                    node.Value = value;
+                    node.Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted;
+                }
+                else
+                {
+                    asked.Add((node, handle));
+                }
+            }
+
+            if (asked.Count == 0)
+            {
+                return;
+            }
+
+            SecretReferences.Resolve(ctx, check, secrets);
+            foreach (var (node, handle) in asked)
+            {
+                if (secrets is not null && !ctx.UnresolvedSecrets.ContainsKey(node) && node.Value is { } value)
+                {
+                    _secrets[handle] = value;
+                }
+            }
+        }
+    }
+
+    /// <summary>The <c>ENC[handle]</c> scalars, as <see cref="SecretReferences"/> finds them (whole values only).</summary>
+    private static void SecretReferencesIn(YamlNode node, List<(YamlScalarNode Node, string Handle)> references)
+    {
+        switch (node)
+        {
+            case YamlScalarNode { Value: { Length: > 5 } text } scalar when text.StartsWith("ENC[", StringComparison.Ordinal) && text.EndsWith(']'):
+                references.Add((scalar, text[4..^1]));
+                break;
+            case YamlSequenceNode sequence:
+                foreach (var child in sequence.Children)
+                {
+                    SecretReferencesIn(child, references);
+                }
+
+                break;
+            case YamlMappingNode mapping:
+                foreach (var (key, value) in mapping.Children)
+                {
+                    if (key is YamlScalarNode { Value: { } name } && name.StartsWith("secret_backend_", StringComparison.Ordinal))
+                    {
+                        continue;
+                    }
+
+                    SecretReferencesIn(value, references);
+                }
+
+                break;
         }
     }
 

@@ -23,6 +23,33 @@ internal sealed partial class Daemon
     private Dictionary<InstanceConfig, InstanceSettings> _discoveredSettings = new(ReferenceEqualityComparer.Instance);
     private Task _discoveryTelemetry = Task.CompletedTask;
 
+    /// <summary>The instance template for pods labelled app.kubernetes.io/name=falco; watched and re-read on reload.</summary>
+    public static string AutoConfPath(AgentConfig agent) => Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml");
+
+    /// <summary>
+    /// At a reload: auto_conf.yaml read again (null when discovery is off). Errors refuse the reload; else the
+    /// caller applies it with <see cref="KubernetesDiscovery.Reread"/>, to the pods already known.
+    /// </summary>
+    private PodInstances? ReadTemplate(AgentConfig agent, out IReadOnlyList<string> errors)
+    {
+        errors = [];
+        if (_discovery is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            // The kubernetes section itself needs a restart (it shapes the watch): the running one is kept.
+            return PodInstances.Load(_discovery.Reader.Config, AutoConfPath(agent), _options.GetEnv, agent.SecretBackend, out errors);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            errors = [$"{AutoConfPath(agent)}: cannot read: {e.Message}"];
+            return null;
+        }
+    }
+
     /// <summary>Kubernetes discovery's state for <c>status</c>; null when <c>kubernetes.enabled</c> is off.</summary>
     public DiscoveryReport? Kubernetes => _discovery?.Report ?? _discoveryFailure;
 
@@ -33,7 +60,7 @@ internal sealed partial class Daemon
         var next = new Dictionary<InstanceConfig, InstanceSettings>(ReferenceEqualityComparer.Instance);
         foreach (var instance in _discovered)
         {
-            next[instance] = !rebuild && _discoveredSettings.TryGetValue(instance, out var built) ? built : InstanceSettingsFactory.Create(instance, agent);
+            next[instance] = !rebuild && _discoveredSettings.TryGetValue(instance, out var built) ? built : InstanceSettingsFactory.Create(instance, agent) with { Discovered = true };
         }
 
         _discoveredSettings = next;
@@ -48,11 +75,14 @@ internal sealed partial class Daemon
         }
 
         var logger = _loggers.CreateLogger("FalcoCheck.Discovery");
-        string autoConf = Path.Combine(_agent.ConfdPath, "falco.d", "auto_conf.yaml");
         try
         {
-            string template = File.Exists(autoConf) ? File.ReadAllText(autoConf) : PodInstances.DefaultAutoConf;
-            var reader = new PodInstances(config, autoConf, template, _options.GetEnv, Path.GetDirectoryName(autoConf)!);
+            var reader = PodInstances.Load(config, AutoConfPath(_agent), _options.GetEnv, _agent.SecretBackend, out var errors);
+            foreach (var error in errors)
+            {
+                DaemonLog.ConfigError(_logger, error);
+            }
+
             _discovery = new KubernetesDiscovery(reader, ApplyDiscoveredAsync, logger, _clock) { MaxBackoff = _options.DiscoveryMaxBackoff };
         }
         catch (Exception e) when (e is KubernetesConnectionException or IOException or UnauthorizedAccessException or InvalidOperationException or ArgumentException or FormatException)
@@ -85,7 +115,8 @@ internal sealed partial class Daemon
 
         try
         {
-            _discovered = instances;
+            // The latest set, not the one handed over: a reload may have re-read the pods since this apply was queued.
+            _discovered = _discovery?.Instances ?? instances;
             await _scheduler!.ApplyAsync(WithDiscovered(_agent, _confdSettings, rebuild: false), _stopping.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)

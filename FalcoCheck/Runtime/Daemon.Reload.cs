@@ -2,7 +2,7 @@ using FalcoCheck.Configuration;
 
 namespace FalcoCheck.Runtime;
 
-/// <summary>Reload: read both files, refuse any error, then apply sinks, the scrape gate and the instances.</summary>
+/// <summary>Reload: read the files (with discovery, auto_conf.yaml too), refuse any error, then apply sinks, the scrape gate and the instances.</summary>
 internal sealed partial class Daemon
 {
     private async Task<ReloadReport> ApplyReloadAsync(string trigger, CancellationToken cancellationToken)
@@ -21,6 +21,12 @@ internal sealed partial class Daemon
         if (check.Errors.Count > 0)
         {
             return Refused(trigger, $"{check.Errors.Count} error(s) in {check.SourceFile}", [.. check.Errors.Select(error => error.ToString())]);
+        }
+
+        var template = ReadTemplate(agent, out var templateErrors);
+        if (templateErrors.Count > 0)
+        {
+            return Refused(trigger, $"{templateErrors.Count} error(s) in {AutoConfPath(agent)}", templateErrors);
         }
 
         List<InstanceSettings> settings;
@@ -59,6 +65,11 @@ internal sealed partial class Daemon
         {
             // Runs holding the old gate release it; new runs wait on the new one.
             context.Gate = new SemaphoreSlim(agent.MaxConcurrentScrapes);
+        }
+
+        if (template is not null)
+        {
+            _discovered = _discovery!.Reread(template);
         }
 
         var (kept, added, removed) = await _scheduler!.ApplyAsync(WithDiscovered(agent, settings, rebuild: true), cancellationToken).ConfigureAwait(false);

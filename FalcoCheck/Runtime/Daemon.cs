@@ -74,6 +74,17 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
             Reconciliation = Reconciliation,
         };
         _scheduler = new Scheduler(_context);
+
+        // Pods that went while the daemon was not running left their state files: past the counters' TTL, they go.
+        try
+        {
+            await _context.State.DeleteStaleDiscoveredAsync(new Counters.CounterStateOptions().Ttl, _clock.GetUtcNow()).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            DaemonLog.ConfigNotice(_logger, $"cannot clean up discovered pods' counter state in {_agent.StateDir}: {e.Message}");
+        }
+
         await _scheduler.ApplyAsync(WithDiscovered(_agent, settings, rebuild: true), cancellationToken).ConfigureAwait(false);
         StartDiscovery();
 
@@ -225,6 +236,11 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         }
 
         files.Add(ConfigLoader.CheckConfigPath(agent));
+        if (agent.Kubernetes is { Enabled: true })
+        {
+            files.Add(AutoConfPath(agent));
+        }
+
         return files;
     }
 }

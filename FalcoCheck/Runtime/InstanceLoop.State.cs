@@ -46,7 +46,7 @@ internal sealed partial class InstanceLoop
     {
         try
         {
-            if (await _context.State.LoadAsync(instance.Settings.StateKey, instance.Counters).ConfigureAwait(false) is { } warning)
+            if (await _context.State.LoadAsync(instance.Settings, instance.Counters).ConfigureAwait(false) is { } warning)
             {
                 InstanceLoopLog.StateProblem(_context.Logger, instance.Settings.Index, instance.Settings.Name, warning);
             }
@@ -67,7 +67,7 @@ internal sealed partial class InstanceLoop
         _lastSave = _context.Clock.GetUtcNow();
         try
         {
-            await _context.State.SaveAsync(instance.Settings.StateKey, instance.Counters).ConfigureAwait(false);
+            await _context.State.SaveAsync(instance.Settings, instance.Counters).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

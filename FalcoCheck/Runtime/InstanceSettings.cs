@@ -21,6 +21,12 @@ internal sealed record InstanceSettings
     /// <summary>Names the counter state file: the endpoint, and the occurrence from the second on, so two instances of one endpoint keep their own counters.</summary>
     public string StateKey => Occurrence == 1 ? Endpoint : Endpoint + "#" + Occurrence.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>
+    /// Made from a pod by Kubernetes discovery: its state file has a name of its own (<c>falco_pod_…</c>) and is
+    /// deleted when the pod goes, so pod churn does not fill state_dir.
+    /// </summary>
+    public bool Discovered { get; init; }
+
     /// <summary>Host the series are submitted for.</summary>
     public required string Host { get; init; }
 

@@ -46,7 +46,7 @@ internal sealed class Scheduler(RunContext context)
 
         var removed = current.Values.ToList();
         Volatile.Write(ref _loops, next);
-        await Task.WhenAll(removed.Select(loop => StopAsync(loop, cancellationToken))).ConfigureAwait(false);
+        await Task.WhenAll(removed.Select(loop => RetireAsync(loop, cancellationToken))).ConfigureAwait(false);
         foreach (var loop in added)
         {
             await loop.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -61,6 +61,27 @@ internal sealed class Scheduler(RunContext context)
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken) =>
         await Task.WhenAll(Volatile.Read(ref _loops).Values.Select(loop => StopAsync(loop, cancellationToken))).ConfigureAwait(false);
+
+    /// <summary>
+    /// A loop no longer configured stops; a discovered pod's (the pod went, or moved to another address) also
+    /// takes its state file with it, which nothing would load again but a new pod reusing the IP weeks later.
+    /// conf.d's instances keep theirs (a conf.yaml edit may bring them back), as does every loop at shutdown.
+    /// </summary>
+    private async Task RetireAsync(InstanceLoop loop, CancellationToken cancellationToken)
+    {
+        await StopAsync(loop, cancellationToken).ConfigureAwait(false);
+        if (loop.Settings.Discovered)
+        {
+            try
+            {
+                await context.State.DeleteAsync(loop.Settings).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                InstanceLoopLog.StateProblem(context.Logger, loop.Settings.Index, loop.Settings.Name, $"cannot delete the counter state of a pod that went from {context.State.Directory}: {e.Message}");
+            }
+        }
+    }
 
     private static async Task StopAsync(InstanceLoop loop, CancellationToken cancellationToken)
     {

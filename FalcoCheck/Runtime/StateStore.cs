@@ -23,17 +23,63 @@ internal sealed class StateStore : IDisposable
 
     public string Directory { get; }
 
-    /// <summary>Loads the saved counters of <paramref name="stateKey"/> (<see cref="InstanceSettings.StateKey"/>); the result is a warning when the file was ignored.</summary>
-    public Task<string?> LoadAsync(string stateKey, CounterState counters) => Enqueue(() =>
+    /// <summary>Loads the saved counters of the instance (its <see cref="InstanceSettings.StateKey"/>); the result is a warning when the file was ignored.</summary>
+    public Task<string?> LoadAsync(InstanceSettings settings, CounterState counters) => Enqueue(() =>
     {
-        using var file = Acquire(stateKey);
+        using var file = Acquire(settings);
         return file.LoadInto(counters);
     });
 
-    public Task<string?> SaveAsync(string stateKey, CounterState counters) => Enqueue(() =>
+    public Task<string?> SaveAsync(InstanceSettings settings, CounterState counters) => Enqueue(() =>
     {
-        using var file = Acquire(stateKey);
+        using var file = Acquire(settings);
         file.Save(counters);
+        return null;
+    });
+
+    /// <summary>Deletes the state file and lock of an instance that is gone for good (a discovered pod that went away).</summary>
+    public Task<string?> DeleteAsync(InstanceSettings settings) => Enqueue(() =>
+    {
+        using var file = Acquire(settings);
+        file.Delete();
+        return null;
+    });
+
+    /// <summary>
+    /// Deletes discovered pods' state files (<see cref="StateFile.DiscoveredPrefix"/>) not written for longer than
+    /// <paramref name="unusedFor"/>, with their locks: pods that went while the daemon was not running. Their
+    /// counters are past the TTL, so nothing would load them. Other files (conf.d's, cron <c>check</c>'s) are never
+    /// touched; a file whose lock is held is left.
+    /// </summary>
+    public Task DeleteStaleDiscoveredAsync(TimeSpan unusedFor, DateTimeOffset now) => Enqueue(() =>
+    {
+        if (!System.IO.Directory.Exists(Directory))
+        {
+            return null;
+        }
+
+        foreach (string path in System.IO.Directory.EnumerateFiles(Directory, StateFile.DiscoveredPrefix + "*.json"))
+        {
+            if (now.UtcDateTime - File.GetLastWriteTimeUtc(path) <= unusedFor)
+            {
+                continue;
+            }
+
+            try
+            {
+                using (new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+                {
+                    File.Delete(path);
+                }
+
+                File.Delete(path + ".lock");
+            }
+            catch (IOException)
+            {
+                // In use (another daemon on the same state_dir) or gone meanwhile: left as it is.
+            }
+        }
+
         return null;
     });
 
@@ -61,8 +107,8 @@ internal sealed class StateStore : IDisposable
     }
 
     // Blocking is this thread's job: the lock wait (one-shot runs of `check` on the same files) happens here, not on the pool.
-    private StateFile Acquire(string stateKey) =>
-        StateFile.AcquireAsync(Directory, stateKey, RunContext.StateLockWait, CancellationToken.None).GetAwaiter().GetResult();
+    private StateFile Acquire(InstanceSettings settings) =>
+        StateFile.AcquireAsync(Directory, settings.StateKey, RunContext.StateLockWait, CancellationToken.None, settings.Discovered).GetAwaiter().GetResult();
 
     private void Serve()
     {
