@@ -129,7 +129,7 @@ internal sealed class DaemonProcessTests
         using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.Unix, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Unspecified);
         socket.Bind(new System.Net.Sockets.UnixDomainSocketEndPoint(path));
 
-        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path });
+        await using var daemon = DaemonProcess.Start(config.AgentPath, statusPort, new Dictionary<string, string> { ["NOTIFY_SOCKET"] = path, ["INVOCATION_ID"] = "0123456789abcdef0123456789abcdef" });
         Assert.That(await ReceiveAsync(socket), Does.Contain("READY=1"), daemon.Errors);
         Assert.That(await daemon.StopAsync(), Is.Zero, daemon.Errors);
         Assert.That(await ReceiveAsync(socket), Does.Contain("STOPPING=1"));

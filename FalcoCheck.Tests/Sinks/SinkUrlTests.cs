@@ -23,7 +23,7 @@ namespace FalcoCheck.Tests.Sinks;
 /// </summary>
 internal sealed class SinkUrlTests
 {
-    private const string Key = "s3cret";
+    private const string Key = "s3cret0123456789";
 
     /// <summary>A prefix with an escaped space, a query with an escaped '&amp;' and a key, and a fragment.</summary>
     private const string Prefix = "/vm%20team/datadog";
@@ -82,6 +82,7 @@ internal sealed class SinkUrlTests
             string quoted = http.Redact("cannot parse /datadog/api/v2/series?dd-api-key=" + Key + "&tenant=t+1");
             Assert.That(quoted, Does.Not.Contain(Key).And.Not.Contain("t+1"));
             Assert.That(quoted, Does.StartWith("cannot parse /datadog/api/v2/series?"));
+            Assert.That(http.Redact("invalid API key " + Key), Does.Not.Contain(Key), "a server may quote the key alone");
         });
     }
 

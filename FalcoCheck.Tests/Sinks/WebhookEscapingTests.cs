@@ -143,6 +143,8 @@ internal sealed class WebhookEscapingTests
             Assert.That(card.TryGetProperty("text", out _), Is.False, "the output is in the section, under its markdown switch");
             Assert.That(section.GetProperty("markdown").GetBoolean(), Is.False);
             Assert.That(section.GetProperty("text").GetString(), Is.EqualTo(Output), "as Falco wrote it");
+            Assert.That(card.GetProperty("title").GetString(), Is.EqualTo("Falco alert"), "the card's title is markdown: no alert text there");
+            Assert.That(section.GetProperty("activityTitle").GetString(), Is.EqualTo("Terminal shell in container"));
             var facts = section.GetProperty("facts").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("value").GetString());
             Assert.That(facts["hostname"], Is.EqualTo("node-<1>&"));
         });

@@ -104,7 +104,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 // One unusable state_dir (not ours, read-only, a lock held for a minute) costs the counts, not the run.
-                await errors.WriteLineAsync($"cannot use counter state in {agent.StateDir}: {e.Message}; this run sends no counts").ConfigureAwait(false);
+                await errors.WriteLineAsync($"cannot use counter state in {agent.StateDir}: {e.Message}; this run's counts start from a baseline").ConfigureAwait(false);
                 return await instance.RunOnceAsync(cancellationToken).ConfigureAwait(false);
             }
 

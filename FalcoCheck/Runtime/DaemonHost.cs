@@ -49,10 +49,11 @@ internal static class DaemonHost
 
         // sd_notify READY=1 and STOPPING=1 when systemd started us (Type=notify); nothing otherwise. AddSystemd finds
         // systemd by reading /proc/<parent>/comm, which a unit with ProtectProc=invisible hides from a non-root service
-        // (dotnet/runtime#125368): READY=1 would never be sent and systemd would fail the start. NOTIFY_SOCKET is what
-        // Type=notify sets, so it decides too.
+        // (dotnet/runtime#125368): READY=1 would never be sent and systemd would fail the start. NOTIFY_SOCKET (set for
+        // Type=notify) with INVOCATION_ID (set for every unit, so a NOTIFY_SOCKET leaked into a shell does not count)
+        // decides too.
         builder.Services.AddSystemd();
-        if (!SystemdHelpers.IsSystemdService() && Environment.GetEnvironmentVariable("NOTIFY_SOCKET") is { Length: > 0 })
+        if (!SystemdHelpers.IsSystemdService() && !string.IsNullOrEmpty(options.GetEnv("NOTIFY_SOCKET")) && !string.IsNullOrEmpty(options.GetEnv("INVOCATION_ID")))
         {
             builder.Services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
             builder.Services.AddSingleton<IHostLifetime, SystemdLifetime>();

@@ -185,9 +185,10 @@ internal sealed partial class InstanceLoop : BackgroundService
     }
 
     /// <summary>
-    /// Waits <paramref name="delay"/> on <paramref name="clock"/>, to the tick. Not Task.Delay, which drops the part
-    /// below a millisecond (a wait under one does not wait at all): the loop would run its slot before it came, and on a
-    /// clock that stands still during the run (a test's), the next slot too, twice in one interval.
+    /// Waits <paramref name="delay"/> on <paramref name="clock"/>'s timer (a test's fake clock fires it to the tick; the
+    /// system's still counts whole milliseconds, which the caller's loop rounds up). Not Task.Delay, whose wait under a
+    /// millisecond does not wait at all: the loop would run its slot before it came, and on a clock that stands still
+    /// during the run (a test's), the next slot too, twice in one interval.
     /// </summary>
     private static async Task DelayAsync(TimeProvider clock, TimeSpan delay, CancellationToken cancellationToken)
     {

@@ -130,7 +130,16 @@ internal sealed class DiskSpool : IDisposable
 
             // The batch goes to the file in one write from one buffer; a failure (a full disk) takes the segment back
             // to where it ended, so no line of a refused batch, whole or cut, is ever read back.
-            long before = writer.Length;
+            long before;
+            try
+            {
+                before = writer.Length;
+            }
+            catch (IOException)
+            {
+                return false; // nothing written yet
+            }
+
             byte[] lines = ArrayPool<byte>.Shared.Rent((int)Math.Min(size, Array.MaxLength));
             try
             {

@@ -55,7 +55,9 @@ internal sealed record HttpEndpointOptions
             yield return header;
         }
 
-        // A query may carry a key (?dd-api-key=…): each pair, as written and decoded, as a server would quote it back.
+        // A query may carry a key (?dd-api-key=…): each pair, as written and decoded, as a server would quote it back,
+        // and a value of eight characters or more alone ("invalid API key …"); shorter ones (tenant=a) are not worth
+        // cutting from every message.
         foreach (string pair in Url.Query.TrimStart('?').Split('&', StringSplitOptions.RemoveEmptyEntries))
         {
             yield return new Secret(pair);
@@ -63,6 +65,11 @@ internal sealed record HttpEndpointOptions
             if (decoded != pair)
             {
                 yield return new Secret(decoded);
+            }
+
+            if (decoded.IndexOf('=', StringComparison.Ordinal) is int equals and >= 0 && decoded.Length - equals - 1 >= 8)
+            {
+                yield return new Secret(decoded[(equals + 1)..]);
             }
         }
     }

@@ -101,10 +101,12 @@ internal static class WebhookEncoder
         json.WriteString("@context", "https://schema.org/extensions");
         json.WriteString("summary", alert.Rule);
         json.WriteString("themeColor", Colour(alert.Priority)[1..]);
-        json.WriteString("title", alert.Rule);
+        // The card's title is markdown whatever the sections say: fixed text there, the rule and the output in the
+        // section, whose markdown switch covers its title, text and facts, so they show as Falco wrote them.
+        json.WriteString("title", "Falco alert");
         json.WriteStartArray("sections");
         json.WriteStartObject();
-        // The output goes in the section, whose markdown switch covers its text and facts: shown as Falco wrote it.
+        json.WriteString("activityTitle", alert.Rule);
         json.WriteString("text", Output(alert));
         json.WriteBoolean("markdown", false);
         json.WriteStartArray("facts");
