@@ -28,13 +28,26 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
 
     /// <summary>Request lines of authorised requests (<c>CONNECT kube-api.test:443 HTTP/1.1</c>).</summary>
-    public List<string> Passed { get; } = [];
+    public IReadOnlyList<string> Passed => Snapshot(_passed);
 
     /// <summary>Request lines answered 407.</summary>
-    public List<string> Refused { get; } = [];
+    public IReadOnlyList<string> Refused => Snapshot(_refused);
 
     /// <summary>Every Proxy-Authorization header received (null for a request without one).</summary>
-    public List<string?> Authorizations { get; } = [];
+    public IReadOnlyList<string?> Authorizations => Snapshot(_authorizations);
+
+    // Filled by the proxy's connection tasks while a test reads: read as copies taken under the lock.
+    private readonly List<string> _passed = [];
+    private readonly List<string> _refused = [];
+    private readonly List<string?> _authorizations = [];
+
+    private static T[] Snapshot<T>(List<T> list)
+    {
+        lock (list)
+        {
+            return [.. list];
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
@@ -97,25 +110,25 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
                     }
                 }
 
-                lock (Authorizations)
+                lock (_authorizations)
                 {
-                    Authorizations.Add(authorization);
+                    _authorizations.Add(authorization);
                 }
 
                 if (authorization != _expected)
                 {
-                    lock (Refused)
+                    lock (_refused)
                     {
-                        Refused.Add(requestLine);
+                        _refused.Add(requestLine);
                     }
 
                     await stream.WriteAsync("HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"falcocheck-test\"\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"u8.ToArray());
                     return;
                 }
 
-                lock (Passed)
+                lock (_passed)
                 {
-                    Passed.Add(requestLine);
+                    _passed.Add(requestLine);
                 }
 
                 string[] parts = requestLine.Split(' ');
