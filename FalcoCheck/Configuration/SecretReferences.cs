@@ -47,8 +47,11 @@ internal static class SecretReferences
         };
     }
 
-    /// <summary>Resolves every <c>ENC[handle]</c> under <paramref name="root"/>; errors go to the context.</summary>
-    public static void Resolve(ConfigReadContext ctx, YamlNode? root, SecretBackendConfig? backend)
+    /// <summary>
+    /// Resolves every <c>ENC[handle]</c> under <paramref name="root"/>; errors go to the context. <paramref name="cache"/>
+    /// keeps the answers across calls (each pod read by discovery); a failure is not kept, so it is asked again.
+    /// </summary>
+    public static void Resolve(ConfigReadContext ctx, YamlNode? root, SecretBackendConfig? backend, Dictionary<string, string>? cache = null)
     {
         var references = new List<(YamlScalarNode Node, string Handle)>();
         Collect(root, references);
@@ -67,26 +70,41 @@ internal static class SecretReferences
             return;
         }
 
-        List<string> handles = [.. references.Select(r => r.Handle).Distinct(StringComparer.Ordinal)];
-        Dictionary<string, SecretBackend.Answer>? answers = SecretBackend.Fetch(backend, handles, out string? failure);
+        // Handles answered before (kept by the caller across reads, as discovery does per pod) are not asked again.
+        List<string> handles = [.. references.Select(r => r.Handle).Where(h => cache?.ContainsKey(h) != true).Distinct(StringComparer.Ordinal)];
+        string? failure = null;
+        Dictionary<string, SecretBackend.Answer>? answers = handles.Count == 0 ? [] : SecretBackend.Fetch(backend, handles, out failure);
         foreach (var (node, handle) in references)
         {
-            if (answers is null)
+            if (cache is not null && cache.TryGetValue(handle, out string? known))
+            {
+                Set(ctx, node, known);
+            }
+            else if (answers is null)
             {
                 ctx.UnresolvedSecrets[node] = $"ENC[{handle}] could not be resolved: {failure}";
             }
             else if (answers[handle] is { Value: { } value })
             {
-                // Quoted, so a secret reads as a string whatever it looks like ("123", "true").
-                node.Value = value;
-                node.Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted;
-                ctx.ResolvedSecrets.Add(node);
+                Set(ctx, node, value);
+                if (cache is not null)
+                {
+                    cache[handle] = value;
+                }
             }
             else
             {
                 ctx.UnresolvedSecrets[node] = $"ENC[{handle}] could not be resolved: {answers[handle].Error}";
             }
         }
+    }
+
+    /// <summary>Quoted, so a secret reads as a string whatever it looks like ("123", "true"); never expanded.</summary>
+    private static void Set(ConfigReadContext ctx, YamlScalarNode node, string value)
+    {
+        node.Value = value;
+        node.Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted;
+        ctx.ResolvedSecrets.Add(node);
     }
 
     private static bool IsReference(string text) =>

@@ -225,73 +225,9 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
     /// <summary>Handles answered before are filled in from the cache; the others go to the backend, and its answers are kept.</summary>
     private void ResolveSecrets(ConfigReadContext ctx, YamlNode check)
     {
-        var references = new List<(YamlScalarNode Node, string Handle)>();
-        SecretReferencesIn(check, references);
-        if (references.Count == 0)
-        {
-            return;
-        }
-
         lock (_secrets)
         {
-            var asked = new List<(YamlScalarNode Node, string Handle)>();
-            foreach (var (node, handle) in references)
-            {
-                if (_secrets.TryGetValue(handle, out string? value))
-                {
-                    // As SecretReferences writes it: quoted, so a secret reads as a string whatever it looks like.
-                    node.Value = value;
-                    node.Style = YamlDotNet.Core.ScalarStyle.DoubleQuoted;
-                }
-                else
-                {
-                    asked.Add((node, handle));
-                }
-            }
-
-            if (asked.Count == 0)
-            {
-                return;
-            }
-
-            SecretReferences.Resolve(ctx, check, secrets);
-            foreach (var (node, handle) in asked)
-            {
-                if (secrets is not null && !ctx.UnresolvedSecrets.ContainsKey(node) && node.Value is { } value)
-                {
-                    _secrets[handle] = value;
-                }
-            }
-        }
-    }
-
-    /// <summary>The <c>ENC[handle]</c> scalars, as <see cref="SecretReferences"/> finds them (whole values only).</summary>
-    private static void SecretReferencesIn(YamlNode node, List<(YamlScalarNode Node, string Handle)> references)
-    {
-        switch (node)
-        {
-            case YamlScalarNode { Value: { Length: > 5 } text } scalar when text.StartsWith("ENC[", StringComparison.Ordinal) && text.EndsWith(']'):
-                references.Add((scalar, text[4..^1]));
-                break;
-            case YamlSequenceNode sequence:
-                foreach (var child in sequence.Children)
-                {
-                    SecretReferencesIn(child, references);
-                }
-
-                break;
-            case YamlMappingNode mapping:
-                foreach (var (key, value) in mapping.Children)
-                {
-                    if (key is YamlScalarNode { Value: { } name } && name.StartsWith("secret_backend_", StringComparison.Ordinal))
-                    {
-                        continue;
-                    }
-
-                    SecretReferencesIn(value, references);
-                }
-
-                break;
+            SecretReferences.Resolve(ctx, check, secrets, _secrets);
         }
     }
 
