@@ -38,7 +38,8 @@ internal static class KubernetesProxy
             return Direct;
         }
 
-        // Go parses (and rejects) the proxy before it looks at NO_PROXY; so do we. "proxy:3128" is http.
+        // Go drops a proxy it cannot parse and connects directly; here that is an error (named, its value not quoted), as
+        // a typo is likelier than a wish to bypass the proxy. Checked before NO_PROXY. "proxy:3128" is http.
         Uri proxy = IsProxyUrl(value, out var url) ? url
             : !value.Contains("://", StringComparison.Ordinal) && IsProxyUrl("http://" + value, out var bare) ? bare
             : throw new KubernetesConnectionException($"{name} is not a proxy URL (expected http://host:port, https://host:port or socks5://host:port)");
