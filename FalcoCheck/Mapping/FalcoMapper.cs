@@ -318,6 +318,9 @@ internal sealed class FalcoMapper
             _partIndex[(slot, first)] = _parts.Count;
             _parts.Add((slot, _samples[slot].Value));
             _slotSeries[slot] = Merged;
+            // Label rules that merge without losing a label (renames) are only seen here: the counter state must know
+            // the value is a sum from now on, also in a later scrape where only one of the raw series is left.
+            _samples[slot].Context.MarkMayMerge();
         }
 
         ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(_partIndex, (slot, series), out var exists);

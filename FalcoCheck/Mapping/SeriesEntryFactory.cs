@@ -211,6 +211,7 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
     {
         var tags = new List<string>(labels.Count + options.InstanceTags.Count + 2);
         string? host = null;
+        var mayMerge = false;
         if (extraLabel is { } extraTag)
         {
             tags.Add(extraTag.Key + ":" + extraTag.Value);
@@ -223,9 +224,16 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 host = value;
             }
 
-            if (FalcoMetricTable.IsDroppedLabel(key) || options.ExcludeLabels.Contains(key) ||
-                (options.IncludeLabels.Count > 0 && !options.IncludeLabels.Contains(key)))
+            if (FalcoMetricTable.IsDroppedLabel(key))
             {
+                continue;
+            }
+
+            if (options.ExcludeLabels.Contains(key) || (options.IncludeLabels.Count > 0 && !options.IncludeLabels.Contains(key)))
+            {
+                // What told this raw series from another may be gone: the context may be a sum (see SeriesContext.MayMerge).
+                // Not the hostname label: the host still tells them apart.
+                mayMerge |= key != options.HostnameLabel;
                 continue;
             }
 
@@ -235,7 +243,10 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 continue;
             }
 
-            var tagName = options.RenameLabels.TryGetValue(key, out var renamed) ? renamed : FalcoMetricTable.RenameLabel(key);
+            var userRenamed = options.RenameLabels.TryGetValue(key, out var renamed);
+            var tagName = userRenamed ? renamed! : FalcoMetricTable.RenameLabel(key);
+            // Renamed onto a name another raw series has as its own label, two series can meet; not knowable here.
+            mayMerge |= userRenamed && tagName != key;
             tags.Add(tagName + ":" + value);
             if (key == "priority" && RuleTags.PriorityName(value) is { } priorityName)
             {
@@ -251,7 +262,14 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         }
 
         tags.AddRange(options.InstanceTags);
-        return Shared(new SeriesContext(name, kind, unit, [.. tags], host));
+        var context = Shared(new SeriesContext(name, kind, unit, [.. tags], host, mayMerge));
+        if (mayMerge)
+        {
+            // Another raw series may have built the shared one without losing a label.
+            context.MarkMayMerge();
+        }
+
+        return context;
     }
 
     /// <summary>The context already built with the same content, or <paramref name="context"/> (kept while there is room).</summary>
