@@ -112,7 +112,6 @@ internal sealed class FalcoMapper
             _slotSeries.Clear();
             _uncached?.Clear();
             _factory.EndScrape();
-
             if (_parts.Count > 0)
             {
                 _parts.Clear();

@@ -32,8 +32,8 @@ internal sealed class SeriesContext
 
     /// <summary>
     /// True when label rules can give this context to more than one raw series (a label was excluded, not included or
-    /// renamed onto another, or the mapper saw two raw series with it): its value is then a sum, and a fall of the sum
-    /// is not a reset by itself (<see cref="Counters.CounterState"/>).
+    /// renamed, or the mapper saw two raw series with it): its value is then a sum, and a fall of the sum is not a
+    /// reset by itself (<see cref="Counters.CounterState"/>).
     /// </summary>
     public bool MayMerge => (_root ?? this)._mayMerge;
 
