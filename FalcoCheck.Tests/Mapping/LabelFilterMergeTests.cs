@@ -103,4 +103,30 @@ internal sealed class LabelFilterMergeTests
         Assert.That(Matches(mapper).Single().Value, Is.EqualTo(27));
         Assert.That(allocated, Is.LessThanOrEqualTo(1024));
     }
+    [Test]
+    public void Past_the_series_cache_a_repeated_block_keeps_the_later_value_not_the_sum()
+    {
+        // Falco 0.40.0's repeated process-wide blocks with a series cache of one: the series past it are not cached,
+        // yet a repeat is still the same raw series (later value), never a second one summed in or sent twice.
+        var cached = Map(RepoPaths.DatadogFixture, new MappingOptions(), scrapes: 2);
+        var uncached = Map(RepoPaths.DatadogFixture, new MappingOptions { MaxCachedSeries = 1 }, scrapes: 2);
+
+        Assert.That(uncached.CachedSeries, Is.EqualTo(1));
+        Assert.That(uncached.Facts.MergedSeries, Is.Zero);
+        Assert.That(uncached.Facts.DuplicateSeries, Is.EqualTo(cached.Facts.DuplicateSeries).And.GreaterThan(0));
+        Assert.That(uncached.Samples.Select(s => s.Context.Key), Is.Unique);
+        Assert.That(
+            uncached.Samples.Select(s => (s.Context.Key, s.Value)),
+            Is.EquivalentTo(cached.Samples.Select(s => (s.Context.Key, s.Value))));
+        Assert.That(Matches(uncached).Select(s => s.Value), Is.EquivalentTo(Matches(cached).Select(s => s.Value)));
+    }
+    [Test]
+    public void Past_the_series_cache_two_merged_rules_are_still_one_context_and_summed()
+    {
+        var mapper = Map(RulesFixture, new MappingOptions { IncludeLabels = new HashSet<string> { "source" }, MaxCachedSeries = 1 }, scrapes: 2);
+
+        Assert.That(Matches(mapper).Select(s => s.Value), Is.EqualTo(new[] { 27d }));
+        Assert.That(mapper.Facts.MergedSeries, Is.EqualTo(1));
+        Assert.That(mapper.Samples.Select(s => s.Context.Key), Is.Unique);
+    }
 }

@@ -82,13 +82,13 @@ internal sealed class CounterState
     /// The increase of one counter since the previous run. False on first sight when the counter predates the
     /// interval (a baseline is recorded instead).
     /// </summary>
-    public bool TryGetDelta(string key, double cumulative, out double delta) => TryGetDelta((object)key, cumulative, out delta);
+    public bool TryGetDelta(string key, double cumulative, out double delta) => TryGetDelta((object)key, cumulative, false, out delta);
 
     /// <inheritdoc cref="TryGetDelta(string, double, out double)"/>
     /// <remarks>Keyed by <see cref="SeriesContext.Key"/>'s text, without building it while the context stays the same.</remarks>
-    public bool TryGetDelta(SeriesContext context, double cumulative, out double delta) => TryGetDelta((object)context, cumulative, out delta);
+    public bool TryGetDelta(SeriesContext context, double cumulative, out double delta) => TryGetDelta(context, cumulative, context.MayMerge, out delta);
 
-    private bool TryGetDelta(object key, double cumulative, out double delta)
+    private bool TryGetDelta(object key, double cumulative, bool sum, out double delta)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_values, key);
         if (!Unsafe.IsNullRef(ref slot))
@@ -104,6 +104,18 @@ internal sealed class CounterState
                 // on, so the text is dropped and later lookups match by reference.
                 _values.Remove(key);
                 _values.Add(key, new Entry(key, new CounterValue(cumulative, _runMs)));
+            }
+
+            if (sum && !_restarted && cumulative < previous.Value)
+            {
+                // A sum of raw series (label rules merged them) that falls while Falco kept running: one of them left
+                // the scrape (max_series_per_scrape cut another set) or reset alone (one of several Falcos behind the
+                // endpoint restarted). Sending the whole sum would be a spike; the fallen sum is a new baseline, and
+                // this interval's increase of the others is not sent. Prometheus takes each raw series' rate and sums
+                // them; keeping state per raw series would, but needs the mapper to hand over every part and the state
+                // file to keep them: not done yet.
+                delta = 0;
+                return false;
             }
 
             // A restart or a decrease is a reset: everything counted since is the increase, never a negative.

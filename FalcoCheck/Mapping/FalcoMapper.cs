@@ -41,22 +41,28 @@ internal sealed class FalcoMapper
     [ThreadStatic]
     private static Dictionary<SeriesContext, int>? t_slots;
     [ThreadStatic]
-    private static List<int>? t_slotSeries;
+    private static List<SeriesEntry>? t_slotSeries;
     [ThreadStatic]
     private static List<(int Slot, double Value)>? t_parts;
     [ThreadStatic]
-    private static Dictionary<(int Slot, int Series), int>? t_partIndex;
+    private static Dictionary<(int Slot, SeriesEntry Series), int>? t_partIndex;
 
     // This thread's scratch, taken by Map before anything reads it (a field read per sample, not a thread-static one);
     // empty on entry, because Map's finally empties it.
     private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
     private Dictionary<SeriesContext, int> _slots = null!;
-    // Per sample slot: the raw series (SeriesEntry.Id) whose value it holds, or Merged when several; their values
-    // are then in _parts, one per raw series (_partIndex finds it), and summed when the payload is mapped.
-    private List<int> _slotSeries = null!;
+    // Per sample slot: the raw series (its SeriesEntry, one object per raw series content, see Lookup) whose value it
+    // holds, or Merged when several; their values are then in _parts, one per raw series (_partIndex finds it), and
+    // summed when the payload is mapped.
+    private List<SeriesEntry> _slotSeries = null!;
     private List<(int Slot, double Value)> _parts = null!;
-    private Dictionary<(int Slot, int Series), int> _partIndex = null!;
-    private const int Merged = -1;
+    private Dictionary<(int Slot, SeriesEntry Series), int> _partIndex = null!;
+    private static readonly SeriesEntry Merged = new(SeriesRole.Dropped, null);
+    // Raw series past the series cache, for the current scrape only (null until the cache is full): a repeat of one
+    // (Falco's repeated blocks) must get the same entry, so it is read as a repeat (later wins), not as a second raw
+    // series summed in. Keyed by the series' bytes, i.e. by content.
+    private Dictionary<byte[], SeriesEntry>? _uncached;
+    private Dictionary<byte[], SeriesEntry>.AlternateLookup<ReadOnlySpan<byte>> _uncachedLookup;
     private readonly List<KeyValuePair<string, string>> _labels = [];
     private readonly List<MappedSample> _samples = [];
     private readonly ScrapeFacts _facts = new();
@@ -104,6 +110,8 @@ internal sealed class FalcoMapper
             _pending.Clear();
             _slots.Clear();
             _slotSeries.Clear();
+            _uncached?.Clear();
+            _factory.EndScrape();
             if (_parts.Count > 0)
             {
                 _parts.Clear();
@@ -182,7 +190,8 @@ internal sealed class FalcoMapper
 
     private SeriesEntry Lookup(ref TextParser parser, ReadOnlySpan<byte> family, MetricType familyType, ReadOnlySpan<byte> help)
     {
-        if (_lookup.TryGetValue(parser.Series, out var entry))
+        if (_lookup.TryGetValue(parser.Series, out var entry) ||
+            (_uncached is not null && _uncachedLookup.TryGetValue(parser.Series, out entry)))
         {
             return entry;
         }
@@ -203,8 +212,24 @@ internal sealed class FalcoMapper
             // The key's bytes are shared with every other instance that saw the same series.
             _cache[SharedSeriesText.Key(parser.Series)] = entry;
         }
+        else
+        {
+            UncachedSeen(parser.Series, entry);
+        }
 
         return entry;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void UncachedSeen(ReadOnlySpan<byte> series, SeriesEntry entry)
+    {
+        if (_uncached is null)
+        {
+            _uncached = new(ByteKeyComparer.Instance);
+            _uncachedLookup = _uncached.GetAlternateLookup<ReadOnlySpan<byte>>();
+        }
+
+        _uncached[series.ToArray()] = entry;
     }
 
     private void Accept(ref TextParser parser, SeriesEntry entry, ref int block)
@@ -271,10 +296,10 @@ internal sealed class FalcoMapper
         {
             // A block beyond the last engine has no engine of its own: it lands on the last one and is deduplicated.
             var engine = block >= 0 && engines.Count > 0 ? engines[Math.Min(block, engines.Count - 1)] : null;
-            Add(entry.ContextFor(engine, info), value, entry.Id);
+            Add(entry.ContextFor(engine, info), value, entry);
             if (entry.Twin is { } twin)
             {
-                Add(twin.WithInfo(info), value, entry.Id);
+                Add(twin.WithInfo(info), value, entry);
             }
         }
 
@@ -284,7 +309,7 @@ internal sealed class FalcoMapper
         }
     }
 
-    private void Add(SeriesContext context, double value, int series)
+    private void Add(SeriesContext context, double value, SeriesEntry series)
     {
         // One lookup: the slot is read, or added for this context.
         ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_slots, context, out var exists);
@@ -296,7 +321,7 @@ internal sealed class FalcoMapper
             return;
         }
 
-        if (_slotSeries[slot] == series)
+        if (ReferenceEquals(_slotSeries[slot], series))
         {
             // The same raw series again (Falco's repeated blocks): the later reading.
             _samples[slot] = new MappedSample(context, value);
@@ -309,15 +334,18 @@ internal sealed class FalcoMapper
 
     /// <summary>Another raw series with the slot's context (label filters merged them): its value is kept apart until summed.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void AddPart(int slot, double value, int series)
+    private void AddPart(int slot, double value, SeriesEntry series)
     {
         var first = _slotSeries[slot];
-        if (first != Merged)
+        if (!ReferenceEquals(first, Merged))
         {
             // The slot's first raw series becomes the first part.
             _partIndex[(slot, first)] = _parts.Count;
             _parts.Add((slot, _samples[slot].Value));
             _slotSeries[slot] = Merged;
+            // Label rules that merge without losing a label (renames) are only seen here: the counter state must know
+            // the value is a sum from now on, also in a later scrape where only one of the raw series is left.
+            _samples[slot].Context.MarkMayMerge();
         }
 
         ref var part = ref CollectionsMarshal.GetValueRefOrAddDefault(_partIndex, (slot, series), out var exists);

@@ -8,14 +8,37 @@ namespace FalcoCheck.Mapping;
 /// </summary>
 internal sealed class SeriesContext
 {
-    public SeriesContext(string name, MetricKind kind, string? unit, string[] tags, string? host)
+    public SeriesContext(string name, MetricKind kind, string? unit, string[] tags, string? host, bool mayMerge = false)
     {
         Name = name;
         Kind = kind;
         Unit = unit;
         Tags = tags;
         Host = host;
+        _mayMerge = mayMerge;
     }
+
+    /// <summary>A context derived from <paramref name="root"/> (engine or info tags added): it shares the root's <see cref="MayMerge"/>.</summary>
+    private SeriesContext(SeriesContext root, string[] tags)
+        : this(root.Name, root.Kind, root.Unit, tags, root.Host)
+    {
+        _root = root;
+    }
+
+    // The context the series entry holds; null when this is it. Derived contexts read its merge flag, which can be set
+    // after they were built.
+    private readonly SeriesContext? _root;
+    private bool _mayMerge;
+
+    /// <summary>
+    /// True when label rules can give this context to more than one raw series (a label was excluded, not included or
+    /// renamed, or the mapper saw two raw series with it): its value is then a sum, and a fall of the sum is not a
+    /// reset by itself (<see cref="Counters.CounterState"/>).
+    /// </summary>
+    public bool MayMerge => (_root ?? this)._mayMerge;
+
+    /// <summary>Marks this context (and every context derived from the same one) as a sum of raw series.</summary>
+    public void MarkMayMerge() => (_root ?? this)._mayMerge = true;
 
     public string Name { get; }
 
@@ -81,7 +104,7 @@ internal sealed class SeriesContext
         tags.AddRange(Tags);
         AddInfo(tags, info);
         _info = info;
-        _withInfo = tags.Count == Tags.Length ? this : new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+        _withInfo = tags.Count == Tags.Length ? this : new SeriesContext(_root ?? this, [.. tags]);
         return _withInfo;
     }
 
@@ -153,7 +176,7 @@ internal sealed class SeriesContext
         var tags = new List<string>(Tags.Length + 1 + info.Tags.Length) { engineTag };
         tags.AddRange(Tags);
         AddInfo(tags, info);
-        return new SeriesContext(Name, Kind, Unit, [.. tags], Host);
+        return new SeriesContext(_root ?? this, [.. tags]);
     }
 
     private struct EngineContext

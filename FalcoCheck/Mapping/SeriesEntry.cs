@@ -4,21 +4,20 @@ namespace FalcoCheck.Mapping;
 /// What the mapper decided about one raw series (<c>name{labels}</c> bytes): computed on first sight, cached
 /// for every later scrape (CONVENTIONS 4).
 /// </summary>
+/// <remarks>
+/// One object per raw series content for the mapper's life while cached, and within one scrape past the cache: the
+/// mapper tells raw series apart by this object (a repeat of one is the same object, a merge is two).
+/// </remarks>
 internal sealed class SeriesEntry
 {
-    public SeriesEntry(int id, SeriesRole role, SeriesContext? context, bool perEngine = false, string? text = null, string? engineName = null)
+    public SeriesEntry(SeriesRole role, SeriesContext? context, bool perEngine = false, string? text = null, string? engineName = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(id);
-        Id = id;
         Role = role;
         Context = context;
         PerEngine = perEngine;
         Text = text;
         EngineName = engineName;
     }
-
-    /// <summary>Dense id, used to tell contexts apart inside one scrape.</summary>
-    public int Id { get; }
 
     public SeriesRole Role { get; }
 

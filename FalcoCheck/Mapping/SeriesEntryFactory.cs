@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using FalcoCheck.Parsing;
 
 namespace FalcoCheck.Mapping;
@@ -13,38 +14,39 @@ namespace FalcoCheck.Mapping;
 /// </remarks>
 internal sealed class SeriesEntryFactory(MappingOptions options)
 {
-    private int _nextId;
-
     // Every context built, by content (name, kind, unit, host, tags): at most MaxCachedSeries, as the series cache.
     private readonly Dictionary<SeriesContext, SeriesContext> _contexts = new(SameContext.Instance);
 
+    // Past that, the contexts built in the current scrape (EndScrape empties it): two raw series that label rules merge
+    // still get one context object in a scrape, so the mapper sums them instead of sending one context twice.
+    private Dictionary<SeriesContext, SeriesContext>? _scrapeContexts;
+
     public SeriesEntry Create(string rawName, List<KeyValuePair<string, string>> labels, MetricType familyType, string? familyName, bool helpSaysDeprecated = false)
     {
-        var id = _nextId++;
         switch (rawName)
         {
             case FalcoMetricTable.VersionInfo:
-                return new SeriesEntry(id, SeriesRole.Version, null, text: Find(labels, "version"));
+                return new SeriesEntry(SeriesRole.Version, null, text: Find(labels, "version"));
             case FalcoMetricTable.StartTimestamp:
-                return new SeriesEntry(id, SeriesRole.StartTimestamp, null);
+                return new SeriesEntry(SeriesRole.StartTimestamp, null);
             case FalcoMetricTable.ReloadTimestamp:
-                return new SeriesEntry(id, SeriesRole.ReloadTimestamp, null);
+                return new SeriesEntry(SeriesRole.ReloadTimestamp, null);
             case FalcoMetricTable.BootTimestamp:
-                return new SeriesEntry(id, SeriesRole.BootTimestamp, null);
+                return new SeriesEntry(SeriesRole.BootTimestamp, null);
         }
 
         // Filters see the name as the endpoint writes it (minus raw_metric_prefix); the table sees the newest naming.
         var stripped = StripPrefix(rawName);
         if (IsExcluded(stripped, labels))
         {
-            return Dropped(id);
+            return Dropped();
         }
 
         var extra = FindExtra(stripped, familyType, familyName is null ? null : StripPrefix(familyName));
         var canonical = FalcoSeriesNormalizer.Normalize(rawName, labels, helpSaysDeprecated);
         if (canonical is null && !extra.Matched)
         {
-            return Dropped(id);
+            return Dropped();
         }
 
         canonical ??= rawName;
@@ -61,27 +63,27 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         if (extra.Matched)
         {
             return extra.Name is null
-                ? Dropped(id)
-                : new SeriesEntry(id, SeriesRole.Metric, BuildContext(extra.Name, extra.Kind, row?.Unit, labels), row?.PerEngine ?? false, engineName: engine) { InfoTag = info };
+                ? Dropped()
+                : new SeriesEntry(SeriesRole.Metric, BuildContext(extra.Name, extra.Kind, row?.Unit, labels), row?.PerEngine ?? false, engineName: engine) { InfoTag = info };
         }
 
         if (row is null)
         {
             return options.ExtendedMetrics && PluginMetricName(canonical, familyType) is { } plugin
-                ? new SeriesEntry(id, SeriesRole.Metric, BuildContext(plugin.Name, plugin.Kind, null, labels, ("plugin", plugin.Plugin)))
-                : Dropped(id);
+                ? new SeriesEntry(SeriesRole.Metric, BuildContext(plugin.Name, plugin.Kind, null, labels, ("plugin", plugin.Plugin)))
+                : Dropped();
         }
 
         if (row.Extended && !options.ExtendedMetrics)
         {
-            return Dropped(id);
+            return Dropped();
         }
 
         var context = BuildContext(row.Name, row.Kind, row.Unit, labels);
         var twin = row.GaugeTwin is { } twinName && options.ExtendedMetrics
             ? Shared(new SeriesContext(twinName, MetricKind.Gauge, row.Unit, context.Tags, context.Host))
             : null;
-        return new SeriesEntry(id, SeriesRole.Metric, context, row.PerEngine, engineName: engine) { Twin = twin, InfoTag = info };
+        return new SeriesEntry(SeriesRole.Metric, context, row.PerEngine, engineName: engine) { Twin = twin, InfoTag = info };
     }
 
     /// <summary>
@@ -114,9 +116,7 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         return (name, counter ? MetricKind.MonotonicCount : MetricKind.Gauge, rest[..split]);
     }
 
-    public SeriesEntry Dropped() => Dropped(_nextId++);
-
-    private static SeriesEntry Dropped(int id) => new(id, SeriesRole.Dropped, null);
+    private static SeriesEntry Dropped() => new(SeriesRole.Dropped, null);
 
     private static string? Find(List<KeyValuePair<string, string>> labels, string name)
     {
@@ -211,6 +211,7 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
     {
         var tags = new List<string>(labels.Count + options.InstanceTags.Count + 2);
         string? host = null;
+        var mayMerge = false;
         if (extraLabel is { } extraTag)
         {
             tags.Add(extraTag.Key + ":" + extraTag.Value);
@@ -223,9 +224,16 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 host = value;
             }
 
-            if (FalcoMetricTable.IsDroppedLabel(key) || options.ExcludeLabels.Contains(key) ||
-                (options.IncludeLabels.Count > 0 && !options.IncludeLabels.Contains(key)))
+            if (FalcoMetricTable.IsDroppedLabel(key))
             {
+                continue;
+            }
+
+            if (options.ExcludeLabels.Contains(key) || (options.IncludeLabels.Count > 0 && !options.IncludeLabels.Contains(key)))
+            {
+                // What told this raw series from another may be gone: the context may be a sum (see SeriesContext.MayMerge).
+                // Not the hostname label: the host still tells them apart.
+                mayMerge |= key != options.HostnameLabel;
                 continue;
             }
 
@@ -235,7 +243,10 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 continue;
             }
 
-            var tagName = options.RenameLabels.TryGetValue(key, out var renamed) ? renamed : FalcoMetricTable.RenameLabel(key);
+            var userRenamed = options.RenameLabels.TryGetValue(key, out var renamed);
+            var tagName = userRenamed ? renamed! : FalcoMetricTable.RenameLabel(key);
+            // Renamed onto a name another raw series has as its own label, two series can meet; not knowable here.
+            mayMerge |= userRenamed && tagName != key;
             tags.Add(tagName + ":" + value);
             if (key == "priority" && RuleTags.PriorityName(value) is { } priorityName)
             {
@@ -251,7 +262,14 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         }
 
         tags.AddRange(options.InstanceTags);
-        return Shared(new SeriesContext(name, kind, unit, [.. tags], host));
+        var context = Shared(new SeriesContext(name, kind, unit, [.. tags], host, mayMerge));
+        if (mayMerge)
+        {
+            // Another raw series may have built the shared one without losing a label.
+            context.MarkMayMerge();
+        }
+
+        return context;
     }
 
     /// <summary>The context already built with the same content, or <paramref name="context"/> (kept while there is room).</summary>
@@ -265,10 +283,15 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         if (_contexts.Count < options.MaxCachedSeries)
         {
             _contexts.Add(context, context);
+            return context;
         }
 
-        return context;
+        ref var built = ref CollectionsMarshal.GetValueRefOrAddDefault(_scrapeContexts ??= new(SameContext.Instance), context, out _);
+        return built ??= context;
     }
+
+    /// <summary>Ends a scrape: forgets the contexts built past the cache.</summary>
+    public void EndScrape() => _scrapeContexts?.Clear();
 
     /// <summary>Contexts equal by what a backend sees: name, kind, unit, host and the tags in any order.</summary>
     private sealed class SameContext : IEqualityComparer<SeriesContext>
