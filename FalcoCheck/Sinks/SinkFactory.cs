@@ -57,13 +57,34 @@ internal static class SinkFactory
 
     /// <summary>
     /// Named by the sink's endpoint rather than its place in the list, so reordering <c>sinks:</c> keeps each
-    /// spool with its backend, and a spool is never replayed to another backend.
+    /// spool with its backend, and a spool is never replayed to another backend. The name leaves out what may be
+    /// secret (the query, the user, header values), which can be all that tells two backends apart (two tenants of
+    /// one URL: <c>?tenant=</c>, <c>X-Scope-OrgID</c>, a Grafana Cloud user): those go into the hash too, only when
+    /// present, so the folders of other sinks keep their names.
     /// </summary>
     public static string SpoolFolder(string stateDir, SinkConfig config, string sinkName)
     {
-        string hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(sinkName)))[..12];
+        var identity = new StringBuilder(sinkName);
+        if (Endpoint(config) is { } endpoint && (endpoint.Url.Query.Length > 0 || endpoint.Username is not null || endpoint.Headers.Count > 0))
+        {
+            identity.Append('\n').Append(endpoint.Url.Query).Append('\n').Append(endpoint.Username);
+            foreach (var (name, value) in endpoint.Headers.OrderBy(h => h.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                identity.Append('\n').Append(name.ToLowerInvariant()).Append(':').Append(value.Reveal());
+            }
+        }
+
+        string hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(identity.ToString())))[..12];
         return Path.Combine(stateDir, SpoolFolderName, config.Type + "-" + hash);
     }
+
+    private static HttpEndpointOptions? Endpoint(SinkConfig config) => config switch
+    {
+        DatadogSinkConfig datadog => datadog.Options.Endpoint,
+        RemoteWriteSinkConfig remoteWrite => remoteWrite.Options.Endpoint,
+        OtlpSinkConfig otlp => otlp.Options.Endpoint,
+        _ => null,
+    };
 
     /// <summary>The sender of a log sink in <c>alerts.sinks</c>; the alert pipeline puts it behind its queue.</summary>
     public static IBatchSender<LogBatch> CreateLogSender(SinkConfig config, TextWriter console, TimeProvider clock) => config switch
