@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using FalcoCheck.Tests.Support;
 
 namespace FalcoCheck.Tests.Runtime;
 
@@ -14,10 +15,8 @@ internal sealed class HangingEndpoint : IAsyncDisposable
 {
     private static readonly byte[] Body = "# TYPE x gauge\nx 1\n"u8.ToArray();
 
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-    private readonly CancellationTokenSource _stop = new();
+    private readonly LoopbackTcpServer _server;
     private readonly TimeSpan? _answerAfter;
-    private readonly Task _loop;
     private readonly ConcurrentQueue<string> _paths = new();
     private int _inFlight;
     private int _maxInFlight;
@@ -26,12 +25,10 @@ internal sealed class HangingEndpoint : IAsyncDisposable
     public HangingEndpoint(TimeSpan? answerAfter = null)
     {
         _answerAfter = answerAfter;
-        _listener.Start();
-        Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-        _loop = Task.Run(AcceptAsync);
+        _server = new LoopbackTcpServer(HandleAsync);
     }
 
-    public int Port { get; }
+    public int Port => _server.Port;
 
     public string Url => $"http://127.0.0.1:{Port}/metrics";
 
@@ -44,31 +41,7 @@ internal sealed class HangingEndpoint : IAsyncDisposable
     /// <summary>The path of each request, in the order they arrived: which instance asked, and how often.</summary>
     public IReadOnlyList<string> Paths => [.. _paths];
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _loop;
-        _stop.Dispose();
-    }
-
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(client));
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task HandleAsync(TcpClient client)
     {
@@ -82,7 +55,7 @@ internal sealed class HangingEndpoint : IAsyncDisposable
             {
                 while (!request.ToString().Contains("\r\n\r\n", StringComparison.Ordinal))
                 {
-                    var read = await stream.ReadAsync(buffer, _stop.Token);
+                    var read = await stream.ReadAsync(buffer, _server.Stopping);
                     if (read == 0)
                     {
                         return;
@@ -102,15 +75,15 @@ internal sealed class HangingEndpoint : IAsyncDisposable
 
                 if (_answerAfter is { } delay)
                 {
-                    await Task.Delay(delay, _stop.Token);
+                    await Task.Delay(delay, _server.Stopping);
                     var head = Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: {Body.Length}\r\nConnection: close\r\n\r\n");
-                    await stream.WriteAsync(head, _stop.Token);
-                    await stream.WriteAsync(Body, _stop.Token);
+                    await stream.WriteAsync(head, _server.Stopping);
+                    await stream.WriteAsync(Body, _server.Stopping);
                     return;
                 }
 
                 // Hung: wait for the client to give up and close.
-                while (await stream.ReadAsync(buffer, _stop.Token) > 0)
+                while (await stream.ReadAsync(buffer, _server.Stopping) > 0)
                 {
                 }
             }

@@ -13,19 +13,16 @@ namespace FalcoCheck.Tests.Support;
 /// </summary>
 internal sealed class AuthenticatingProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly LoopbackTcpServer _server;
     private readonly string _expected;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     public AuthenticatingProxy(string user, string password)
     {
         _expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes(user + ":" + password));
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackTcpServer(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     /// <summary>Request lines of authorised requests (<c>CONNECT kube-api.test:443 HTTP/1.1</c>).</summary>
     public IReadOnlyList<string> Passed => Snapshot(_passed);
@@ -49,38 +46,7 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException or OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task ServeAsync(TcpClient client)
     {
@@ -154,8 +120,8 @@ internal sealed class AuthenticatingProxy : IAsyncDisposable
                     await up.WriteAsync(Encoding.ASCII.GetBytes(head.Append("\r\n").ToString()));
                 }
 
-                var toServer = stream.CopyToAsync(up, _stop.Token);
-                var toClient = up.CopyToAsync(stream, _stop.Token);
+                var toServer = stream.CopyToAsync(up, _server.Stopping);
+                var toClient = up.CopyToAsync(stream, _server.Stopping);
                 await Task.WhenAny(toServer, toClient);
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException or OperationCanceledException)

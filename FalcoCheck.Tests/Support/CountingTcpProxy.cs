@@ -10,51 +10,33 @@ namespace FalcoCheck.Tests.Support;
 /// </summary>
 internal sealed class CountingTcpProxy : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly LoopbackTcpServer _server;
     private readonly int _target;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
     private int _accepted;
 
     public CountingTcpProxy(int targetPort)
     {
         _target = targetPort;
-        _listener.Start();
-        _loop = Task.Run(AcceptAsync);
+        _server = new LoopbackTcpServer(ForwardAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     /// <summary>Connections accepted so far.</summary>
     public int Accepted => Volatile.Read(ref _accepted);
 
-    private async Task AcceptAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            Socket client;
-            try
-            {
-                client = await _listener.AcceptSocketAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
-            {
-                return;
-            }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
-            Interlocked.Increment(ref _accepted);
-            _ = Task.Run(() => ForwardAsync(client));
-        }
-    }
-
-    private async Task ForwardAsync(Socket client)
+    private async Task ForwardAsync(TcpClient accepted)
     {
-        using (client)
+        Interlocked.Increment(ref _accepted);
+        Socket client = accepted.Client;
+        using (accepted)
         using (var server = new Socket(SocketType.Stream, ProtocolType.Tcp))
         {
             try
             {
-                await server.ConnectAsync(IPAddress.Loopback, _target, _stop.Token);
+                await server.ConnectAsync(IPAddress.Loopback, _target, _server.Stopping);
                 await Task.WhenAll(PumpAsync(client, server), PumpAsync(server, client));
             }
             catch (Exception e) when (e is OperationCanceledException or SocketException or ObjectDisposedException)
@@ -70,9 +52,9 @@ internal sealed class CountingTcpProxy : IAsyncDisposable
         try
         {
             int read;
-            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _stop.Token)) > 0)
+            while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, _server.Stopping)) > 0)
             {
-                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _stop.Token);
+                await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, _server.Stopping);
             }
 
             to.Shutdown(SocketShutdown.Send);
@@ -82,13 +64,5 @@ internal sealed class CountingTcpProxy : IAsyncDisposable
             // A reset on one side: reset the other too, as a direct connection would have been.
             to.Close(0);
         }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        await _loop;
-        _stop.Dispose();
     }
 }

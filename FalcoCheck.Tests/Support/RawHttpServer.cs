@@ -12,13 +12,11 @@ namespace FalcoCheck.Tests.Support;
 /// </summary>
 internal sealed class RawHttpServer : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly LoopbackTcpServer _server;
     private readonly X509Certificate2? _certificate;
     private readonly bool _requireClientCertificate;
     private readonly X509Certificate2Collection? _intermediates;
     private readonly byte[] _body;
-    private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
 
     public RawHttpServer(byte[] body, X509Certificate2? certificate = null, bool requireClientCertificate = false, X509Certificate2Collection? intermediates = null)
     {
@@ -26,11 +24,10 @@ internal sealed class RawHttpServer : IAsyncDisposable
         _body = body;
         _certificate = certificate;
         _requireClientCertificate = requireClientCertificate;
-        _listener.Start();
-        _loop = Task.Run(LoopAsync);
+        _server = new LoopbackTcpServer(ServeAsync);
     }
 
-    public int Port => ((IPEndPoint)_listener.LocalEndpoint).Port;
+    public int Port => _server.Port;
 
     /// <summary>Request lines received, e.g. <c>GET http://falco.example:8765/metrics HTTP/1.1</c> through a proxy.</summary>
     public List<string> RequestLines { get; } = [];
@@ -38,38 +35,7 @@ internal sealed class RawHttpServer : IAsyncDisposable
     /// <summary>Subject of the client certificate of the last TLS connection, if one was presented.</summary>
     public string? ClientCertificateSubject { get; private set; }
 
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        _listener.Stop();
-        try
-        {
-            await _loop;
-        }
-        catch (Exception e) when (e is ObjectDisposedException or SocketException or OperationCanceledException)
-        {
-        }
-
-        _stop.Dispose();
-    }
-
-    private async Task LoopAsync()
-    {
-        while (!_stop.IsCancellationRequested)
-        {
-            TcpClient client;
-            try
-            {
-                client = await _listener.AcceptTcpClientAsync(_stop.Token);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException or OperationCanceledException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => ServeAsync(client));
-        }
-    }
+    public ValueTask DisposeAsync() => _server.DisposeAsync();
 
     private async Task ServeAsync(TcpClient client)
     {
