@@ -71,13 +71,13 @@ internal sealed class CounterContextKeyTests
         state.TryGetDelta(Rule("Shell"), 12, out _);
         state.TryGetDelta(Rule("Write", host: null), 3, out _);
         state.EndRun();
-        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", TimeSpan.FromSeconds(1), CancellationToken.None))
+        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None))
         {
             file.Save(state);
         }
 
         var loaded = new CounterState();
-        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", TimeSpan.FromSeconds(1), CancellationToken.None))
+        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None))
         {
             Assert.That(file.LoadInto(loaded), Is.Null);
         }

@@ -20,13 +20,13 @@ internal sealed class StateFileTests
         state.TryGetDelta("falco.rules.matches.count|h|rule:x", 12, out _);
         state.EndRun();
 
-        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", TimeSpan.FromSeconds(1), CancellationToken.None))
+        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None))
         {
             file.Save(state);
         }
 
         var loaded = new CounterState();
-        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", TimeSpan.FromSeconds(1), CancellationToken.None))
+        using (var file = await StateFile.AcquireAsync(_folder, "http://127.0.0.1:8765/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None))
         {
             Assert.That(file.LoadInto(loaded), Is.Null);
         }
@@ -40,9 +40,9 @@ internal sealed class StateFileTests
     [Test]
     public async Task A_second_run_waits_for_the_lock_of_the_first()
     {
-        using var first = await StateFile.AcquireAsync(_folder, "http://a/metrics", TimeSpan.FromSeconds(1), CancellationToken.None);
+        using var first = await StateFile.AcquireAsync(_folder, "http://a/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None);
 
-        var second = StateFile.AcquireAsync(_folder, "http://a/metrics", TimeSpan.FromMilliseconds(300), CancellationToken.None);
+        var second = StateFile.AcquireAsync(_folder, "http://a/metrics", discovered: false, TimeSpan.FromMilliseconds(300), CancellationToken.None);
 
         Assert.ThrowsAsync<IOException>(async () => await second);
     }
@@ -52,7 +52,7 @@ internal sealed class StateFileTests
     {
         var name = StateFile.FileNameFor("http://a/metrics");
         await File.WriteAllTextAsync(Path.Combine(_folder, name), "{not json");
-        using var file = await StateFile.AcquireAsync(_folder, "http://a/metrics", TimeSpan.FromSeconds(1), CancellationToken.None);
+        using var file = await StateFile.AcquireAsync(_folder, "http://a/metrics", discovered: false, TimeSpan.FromSeconds(1), CancellationToken.None);
         var state = new CounterState();
 
         Assert.That(file.LoadInto(state), Does.Contain("unreadable"));

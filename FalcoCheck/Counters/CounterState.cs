@@ -19,7 +19,7 @@ internal sealed class CounterState
     private readonly CounterStateOptions _options;
     private bool _restarted;
     private bool _flushFirstValues;
-    private string? _keptIdentity;
+    private string? _restoredIdentity;
     private long _runMs;
 
     public CounterState(CounterStateOptions? options = null)
@@ -43,7 +43,7 @@ internal sealed class CounterState
     public Dictionary<string, string> FileHashes { get; } = new(StringComparer.Ordinal);
 
     /// <summary>The series identity the counters are kept under (<see cref="CounterStateOptions.SeriesIdentity"/>).</summary>
-    public string? SeriesIdentity => _keptIdentity ?? _options.SeriesIdentity;
+    public string? SeriesIdentity => _restoredIdentity ?? _options.SeriesIdentity;
 
     /// <summary>Counters kept.</summary>
     public int Count => _values.Count;
@@ -69,9 +69,9 @@ internal sealed class CounterState
         // Counters kept under other names and tags (the instance's tags or label rules changed) match none of this
         // run's: a counter not seen before may then be an old one renamed, so it only sets a baseline, as on a first run.
         var lastStartNs = Math.Max(startNs ?? long.MinValue, reloadNs ?? long.MinValue);
-        var renamed = _keptIdentity is not null && _options.SeriesIdentity is not null && _keptIdentity != _options.SeriesIdentity;
-        _keptIdentity = null;
-        _flushFirstValues = (LastRunMs is not null && !renamed)
+        var identityChanged = _restoredIdentity is not null && _options.SeriesIdentity is not null && _restoredIdentity != _options.SeriesIdentity;
+        _restoredIdentity = null;
+        _flushFirstValues = (LastRunMs is not null && !identityChanged)
             || (lastStartNs != long.MinValue && lastStartNs / 1_000_000 >= nowMs - (long)interval.TotalMilliseconds);
 
         FalcoStartNs = startNs ?? FalcoStartNs;
@@ -88,7 +88,7 @@ internal sealed class CounterState
     /// <remarks>Keyed by <see cref="SeriesContext.Key"/>'s text, without building it while the context stays the same.</remarks>
     public bool TryGetDelta(SeriesContext context, double cumulative, out double delta) => TryGetDelta(context, cumulative, context.MayMerge, out delta);
 
-    private bool TryGetDelta(object key, double cumulative, bool sum, out double delta)
+    private bool TryGetDelta(object key, double cumulative, bool mayMerge, out double delta)
     {
         ref var slot = ref CollectionsMarshal.GetValueRefOrNullRef(_values, key);
         if (!Unsafe.IsNullRef(ref slot))
@@ -106,7 +106,7 @@ internal sealed class CounterState
                 _values.Add(key, new Entry(key, new CounterValue(cumulative, _runMs)));
             }
 
-            if (sum && !_restarted && cumulative < previous.Value)
+            if (mayMerge && !_restarted && cumulative < previous.Value)
             {
                 // A sum of raw series (label rules merged them) that falls while Falco kept running: one of them left
                 // the scrape (max_series_per_scrape cut another set) or reset alone (one of several Falcos behind the
@@ -176,7 +176,7 @@ internal sealed class CounterState
     /// </summary>
     public void Restore(long? startNs, long? reloadNs, long? lastRunMs, IEnumerable<KeyValuePair<string, CounterValue>> values, string? seriesIdentity = null)
     {
-        _keptIdentity = seriesIdentity;
+        _restoredIdentity = seriesIdentity;
         FalcoStartNs = startNs;
         FalcoReloadNs = reloadNs;
         LastRunMs = lastRunMs;

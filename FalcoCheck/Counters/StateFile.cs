@@ -29,10 +29,10 @@ internal sealed class StateFile : IDisposable
     /// The state file name for an endpoint (or <c>endpoint#2</c> for its second instance): readable host and port plus
     /// a hash of the whole text; <see cref="DiscoveredPrefix"/> for an instance of a discovered pod.
     /// </summary>
-    public static string FileNameFor(string endpoint, bool discovered = false)
+    public static string FileNameFor(string stateKey, bool discovered = false)
     {
-        var uri = new Uri(endpoint);
-        var hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(endpoint)))[..12];
+        var uri = new Uri(stateKey);
+        var hash = Convert.ToHexStringLower(ManagedSha256.HashData(Encoding.UTF8.GetBytes(stateKey)))[..12];
         var host = new StringBuilder();
         foreach (var c in uri.Host)
         {
@@ -43,7 +43,7 @@ internal sealed class StateFile : IDisposable
     }
 
     /// <summary>Takes the instance's lock, waiting while another run holds it, up to <paramref name="wait"/>.</summary>
-    public static async Task<StateFile> AcquireAsync(string directory, string stateKey, TimeSpan wait, CancellationToken cancellationToken, bool discovered = false)
+    public static async Task<StateFile> AcquireAsync(string directory, string stateKey, bool discovered, TimeSpan wait, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(directory);
         var path = System.IO.Path.Combine(directory, FileNameFor(stateKey, discovered));

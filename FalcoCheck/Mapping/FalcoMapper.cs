@@ -52,12 +52,13 @@ internal sealed class FalcoMapper
     private List<(SeriesEntry Entry, int Block, double Value)> _pending = null!;
     private Dictionary<SeriesContext, int> _slots = null!;
     // Per sample slot: the raw series (its SeriesEntry, one object per raw series content, see Lookup) whose value it
-    // holds, or Merged when several; their values are then in _parts, one per raw series (_partIndex finds it), and
+    // holds, or SeveralSeries when several; their values are then in _parts, one per raw series (_partIndex finds it), and
     // summed when the payload is mapped.
     private List<SeriesEntry> _slotSeries = null!;
     private List<(int Slot, double Value)> _parts = null!;
     private Dictionary<(int Slot, SeriesEntry Series), int> _partIndex = null!;
-    private static readonly SeriesEntry Merged = new(SeriesRole.Dropped, null);
+    // A marker only, never mapped: the slot holds the values of several raw series.
+    private static readonly SeriesEntry SeveralSeries = new(SeriesRole.Dropped, null);
     // Raw series past the series cache, for the current scrape only (null until the cache is full): a repeat of one
     // (Falco's repeated blocks) must get the same entry, so it is read as a repeat (later wins), not as a second raw
     // series summed in. Keyed by the series' bytes, i.e. by content.
@@ -337,12 +338,12 @@ internal sealed class FalcoMapper
     private void AddPart(int slot, double value, SeriesEntry series)
     {
         var first = _slotSeries[slot];
-        if (!ReferenceEquals(first, Merged))
+        if (!ReferenceEquals(first, SeveralSeries))
         {
             // The slot's first raw series becomes the first part.
             _partIndex[(slot, first)] = _parts.Count;
             _parts.Add((slot, _samples[slot].Value));
-            _slotSeries[slot] = Merged;
+            _slotSeries[slot] = SeveralSeries;
             // Label rules that merge without losing a label (renames) are only seen here: the counter state must know
             // the value is a sum from now on, also in a later scrape where only one of the raw series is left.
             _samples[slot].Context.MarkMayMerge();

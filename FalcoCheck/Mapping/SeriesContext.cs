@@ -8,14 +8,13 @@ namespace FalcoCheck.Mapping;
 /// </summary>
 internal sealed class SeriesContext
 {
-    public SeriesContext(string name, MetricKind kind, string? unit, string[] tags, string? host, bool mayMerge = false)
+    public SeriesContext(string name, MetricKind kind, string? unit, string[] tags, string? host)
     {
         Name = name;
         Kind = kind;
         Unit = unit;
         Tags = tags;
         Host = host;
-        _mayMerge = mayMerge;
     }
 
     /// <summary>A context derived from <paramref name="root"/> (engine or info tags added): it shares the root's <see cref="MayMerge"/>.</summary>

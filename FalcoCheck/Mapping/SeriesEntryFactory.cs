@@ -262,10 +262,10 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
         }
 
         tags.AddRange(options.InstanceTags);
-        var context = Shared(new SeriesContext(name, kind, unit, [.. tags], host, mayMerge));
+        var context = Shared(new SeriesContext(name, kind, unit, [.. tags], host));
         if (mayMerge)
         {
-            // Another raw series may have built the shared one without losing a label.
+            // On the shared one: another raw series may have built it without losing a label.
             context.MarkMayMerge();
         }
 
@@ -312,7 +312,13 @@ internal sealed class SeriesEntryFactory(MappingOptions options)
                 return false;
             }
 
-            // The tags as sets (not the key text, where a tag holding a comma could pass for two).
+            // The tags as sets (not the key text, where a tag holding a comma could pass for two); raw series with the
+            // same content nearly always list them in the same order, so that is tried before sorting copies.
+            if (x.Tags.AsSpan().SequenceEqual(y.Tags))
+            {
+                return true;
+            }
+
             var a = (string[])x.Tags.Clone();
             var b = (string[])y.Tags.Clone();
             Array.Sort(a, StringComparer.Ordinal);

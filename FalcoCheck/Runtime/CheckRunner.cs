@@ -99,7 +99,7 @@ internal sealed class CheckRunner(AgentConfig agent, CheckConfig check, TextWrit
             StateFile state;
             try
             {
-                state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.StateKey, StateLockWait, cancellationToken).ConfigureAwait(false);
+                state = await StateFile.AcquireAsync(agent.StateDir, instance.Settings.StateKey, discovered: false, StateLockWait, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -108,7 +108,7 @@ internal sealed class StateStore : IDisposable
 
     // Blocking is this thread's job: the lock wait (one-shot runs of `check` on the same files) happens here, not on the pool.
     private StateFile Acquire(InstanceSettings settings) =>
-        StateFile.AcquireAsync(Directory, settings.StateKey, RunContext.StateLockWait, CancellationToken.None, settings.Discovered).GetAwaiter().GetResult();
+        StateFile.AcquireAsync(Directory, settings.StateKey, settings.Discovered, RunContext.StateLockWait, CancellationToken.None).GetAwaiter().GetResult();
 
     private void Serve()
     {
