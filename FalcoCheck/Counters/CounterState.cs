@@ -170,6 +170,16 @@ internal sealed class CounterState
         }
     }
 
+    /// <summary>Takes over the counters and file hashes of the instance a reload replaced.</summary>
+    public void CarryFrom(CounterState old)
+    {
+        Restore(old.FalcoStartNs, old.FalcoReloadNs, old.LastRunMs, old.Values, old.SeriesIdentity);
+        foreach (var (file, hash) in old.FileHashes)
+        {
+            FileHashes[file] = hash; // rules and config drift is still seen across the reload
+        }
+    }
+
     /// <summary>
     /// Restores what a state file (or the instance before a reload) holds; <paramref name="seriesIdentity"/> is what
     /// the counters were kept under, null when unknown (a file from before it was saved).

@@ -6,8 +6,10 @@ internal sealed record CounterStateOptions
     /// <summary>Default cap on distinct counters kept per instance.</summary>
     public const int DefaultMaxContexts = 100_000;
 
+    public static readonly TimeSpan DefaultTtl = TimeSpan.FromHours(1);
+
     /// <summary>A counter not seen for this long is forgotten (its next sighting sets a new baseline).</summary>
-    public TimeSpan Ttl { get; init; } = TimeSpan.FromHours(1);
+    public TimeSpan Ttl { get; init; } = DefaultTtl;
 
     public int MaxContexts { get; init; } = DefaultMaxContexts;
 

@@ -62,6 +62,24 @@ internal sealed class StateFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Deletes the state file at <paramref name="path"/> and its lock unless another run holds the lock (then false):
+    /// the start-up sweep of files nobody will load again.
+    /// </summary>
+    public static bool TryDeleteUnheld(string path)
+    {
+        try
+        {
+            using var held = new StateFile(path, new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None));
+            held.Delete();
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Loads the saved state into <paramref name="state"/>; a missing or unreadable file leaves it empty.</summary>
     /// <returns>Null when loaded (or absent), else why the file was ignored.</returns>
     public string? LoadInto(CounterState state)

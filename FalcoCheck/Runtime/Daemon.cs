@@ -78,7 +78,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         // Pods that went while the daemon was not running left their state files: past the counters' TTL, they go.
         try
         {
-            await _context.State.DeleteStaleDiscoveredAsync(new Counters.CounterStateOptions().Ttl, _clock.GetUtcNow()).ConfigureAwait(false);
+            await _context.State.DeleteStaleDiscoveredAsync(Counters.CounterStateOptions.DefaultTtl, _clock.GetUtcNow()).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

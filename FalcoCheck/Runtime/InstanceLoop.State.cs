@@ -25,11 +25,7 @@ internal sealed partial class InstanceLoop
 
         if (_carriedCounters is { } counters)
         {
-            _instance.Counters.Restore(counters.FalcoStartNs, counters.FalcoReloadNs, counters.LastRunMs, counters.Values, counters.SeriesIdentity);
-            foreach (var (file, hash) in counters.FileHashes)
-            {
-                _instance.Counters.FileHashes[file] = hash; // rules and config drift is still seen across the reload
-            }
+            _instance.Counters.CarryFrom(counters);
 
             _carriedCounters = null;
         }

@@ -65,19 +65,8 @@ internal sealed class StateStore : IDisposable
                 continue;
             }
 
-            try
-            {
-                using (new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
-                {
-                    File.Delete(path);
-                }
-
-                File.Delete(path + ".lock");
-            }
-            catch (IOException)
-            {
-                // In use (another daemon on the same state_dir) or gone meanwhile: left as it is.
-            }
+            // A file in use (another daemon on the same state_dir) is left as it is.
+            StateFile.TryDeleteUnheld(path);
         }
 
         return null;
