@@ -93,7 +93,7 @@ internal sealed class RetryClassifierTests
             response.Headers.TryAddWithoutValidation(h.Name, h.Value);
         }
 
-        var outcome = RetryClassifier.ForOtlp(RetryClassifier.Classify(response.StatusCode, response.Headers, Now, null));
+        var outcome = RetryClassifier.Classify(response.StatusCode, response.Headers, Now, null, RetryRule.Otlp);
 
         Assert.That(outcome.Status, Is.EqualTo(expected));
         Assert.That(outcome.RetryAfter, Is.EqualTo(retryAfter));
@@ -102,7 +102,7 @@ internal sealed class RetryClassifierTests
 
     [Test]
     public void Otlp_rules_keep_transport_failures_retryable() =>
-        Assert.That(RetryClassifier.ForOtlp(RetryClassifier.Classify(new IOException("reset"))).Status, Is.EqualTo(DeliveryStatus.Retry));
+        Assert.That(RetryClassifier.Classify(new IOException("reset")).Status, Is.EqualTo(DeliveryStatus.Retry));
 
     private static TestCaseData Answer(string name, int status, DeliveryStatus expected, (string, string)? header = null, TimeSpan? retryAfter = null) =>
         new TestCaseData(status, expected, header, retryAfter).SetName(name);

@@ -5,9 +5,6 @@ namespace FalcoCheck.Sinks.Delivery;
 /// <param name="RetryAfter">The wait the backend asked for (Retry-After, X-Ratelimit-Reset), when it did.</param>
 internal readonly record struct DeliveryOutcome(DeliveryStatus Status, string? Reason = null, TimeSpan? RetryAfter = null)
 {
-    /// <summary>The HTTP status of a refused request (not 2xx), so a sink with its own rules can read it again (OTLP).</summary>
-    public int? HttpStatus { get; init; }
-
     public static DeliveryOutcome Sent { get; } = new(DeliveryStatus.Sent);
 
     public static DeliveryOutcome Retry(string reason, TimeSpan? retryAfter = null) => new(DeliveryStatus.Retry, reason, retryAfter);

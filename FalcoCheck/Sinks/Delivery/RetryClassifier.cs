@@ -10,8 +10,8 @@ namespace FalcoCheck.Sinks.Delivery;
 /// <summary>
 /// Turns a backend's answer or a transport failure into <see cref="DeliveryOutcome"/>, the same way for every
 /// sink. Retry 408, 429 and 5xx except 501 (Vector's <c>RetryLogic</c>); split on 413; reject everything else that
-/// is not 2xx, since sending it again cannot change the answer. The OTLP sinks narrow this to their spec's
-/// 429/502/503/504 (<see cref="ForOtlp"/>), remote write to 429 and 5xx (<see cref="ForRemoteWrite"/>).
+/// is not 2xx, since sending it again cannot change the answer. A sink whose protocol says less is retryable passes
+/// its <see cref="RetryRule"/> (OTLP: 429/502/503/504; remote write: 429 and 5xx).
 /// </summary>
 internal static class RetryClassifier
 {
@@ -30,7 +30,7 @@ internal static class RetryClassifier
     /// <summary>Whether this exception is a transport failure worth another try (refused, reset, timed out).</summary>
     public static bool IsRetryable(Exception exception) => Classify(exception).Status == DeliveryStatus.Retry;
 
-    public static DeliveryOutcome Classify(HttpStatusCode status, HttpResponseHeaders headers, DateTimeOffset now, string? body)
+    public static DeliveryOutcome Classify(HttpStatusCode status, HttpResponseHeaders headers, DateTimeOffset now, string? body, RetryRule? rule = null)
     {
         int code = (int)status;
         if (code is >= 200 and <= 299)
@@ -44,34 +44,18 @@ internal static class RetryClassifier
             return DeliveryOutcome.Split(reason);
         }
 
-        return (IsRetryable(status) ? DeliveryOutcome.Retry(reason, RetryAfter(headers, now)) : DeliveryOutcome.Rejected(reason)) with { HttpStatus = code };
+        if (!IsRetryable(status))
+        {
+            return DeliveryOutcome.Rejected(reason);
+        }
+
+        return rule is null || rule.Retryable(code)
+            ? DeliveryOutcome.Retry(reason, RetryAfter(headers, now))
+            : DeliveryOutcome.Rejected($"{reason} (not retryable under {rule.Spec})");
     }
 
-    /// <summary>
-    /// OTLP/HTTP's rule (https://opentelemetry.io/docs/specs/otlp/#failures-1): only 429, 502, 503 and 504 are
-    /// retryable; any other 4xx or 5xx "MUST NOT be retried". A collector that answers 500 to one batch would
-    /// otherwise hold every later batch behind it for good.
-    /// </summary>
-    public static bool IsRetryableForOtlp(HttpStatusCode status) => (int)status is 429 or 502 or 503 or 504;
-
-    /// <summary>
-    /// <paramref name="outcome"/> under OTLP's rule: an answer the shared rule retries but OTLP does not (408, 500,
-    /// 505…) is rejected, its items dropped and counted. Transport failures and 413 (split, not sent again) are kept.
-    /// </summary>
-    public static DeliveryOutcome ForOtlp(DeliveryOutcome outcome) =>
-        Narrow(outcome, code => IsRetryableForOtlp((HttpStatusCode)code), "OTLP/HTTP");
-
-    /// <summary>
-    /// Prometheus Remote-Write 1.0: senders "MUST NOT retry write requests on HTTP 2xx and 4xx responses other than
-    /// 429", so a 408 is rejected (501 stays rejected too: the receiver does not implement the call).
-    /// </summary>
-    public static DeliveryOutcome ForRemoteWrite(DeliveryOutcome outcome) => Narrow(outcome, code => code is 429 or >= 500, "Prometheus Remote-Write 1.0");
-
-    /// <summary>A retry the shared rule gives but <paramref name="spec"/> forbids becomes a rejection, its items dropped and counted.</summary>
-    private static DeliveryOutcome Narrow(DeliveryOutcome outcome, Func<int, bool> retryable, string spec) =>
-        outcome is { Status: DeliveryStatus.Retry, HttpStatus: { } code } && !retryable(code)
-            ? DeliveryOutcome.Rejected($"{outcome.Reason} (not retryable under {spec})") with { HttpStatus = code }
-            : outcome;
+    /// <summary>Whether OTLP/HTTP allows sending this answer's request again (<see cref="RetryRule.Otlp"/>).</summary>
+    public static bool IsRetryableForOtlp(HttpStatusCode status) => RetryRule.Otlp.Retryable((int)status);
 
     public static DeliveryOutcome Classify(Exception exception) => exception switch
     {

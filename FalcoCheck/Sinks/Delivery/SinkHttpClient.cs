@@ -26,10 +26,13 @@ internal sealed class SinkHttpClient : IDisposable
     private readonly HttpClient _client;
     private readonly TimeProvider _clock;
     private readonly string[] _secrets;
+    private readonly RetryRule? _retryRule;
 
-    public SinkHttpClient(HttpEndpointOptions endpoint, TimeSpan timeout, TimeProvider clock, IEnumerable<Secret>? moreSecrets = null)
+    /// <param name="retryRule">The protocol's own retryable answers, when narrower than the shared rule (OTLP, remote write).</param>
+    public SinkHttpClient(HttpEndpointOptions endpoint, TimeSpan timeout, TimeProvider clock, IEnumerable<Secret>? moreSecrets = null, RetryRule? retryRule = null)
     {
         _clock = clock;
+        _retryRule = retryRule;
         _secrets = [.. endpoint.Secrets().Concat(moreSecrets ?? []).Select(s => s.Reveal()).Where(s => s.Length > 0)];
         var pipeline = BuildPipeline(timeout, clock);
         var handler = new ResilienceHandler(pipeline) { InnerHandler = CreateSocketsHandler(endpoint, timeout) };
@@ -48,7 +51,7 @@ internal sealed class SinkHttpClient : IDisposable
             using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             byte[] body = await ReadBodyAsync(response, cancellationToken).ConfigureAwait(false);
             string? text = response.IsSuccessStatusCode ? null : Redact(Encoding.UTF8.GetString(body));
-            var outcome = RetryClassifier.Classify(response.StatusCode, response.Headers, _clock.GetUtcNow(), text);
+            var outcome = RetryClassifier.Classify(response.StatusCode, response.Headers, _clock.GetUtcNow(), text, _retryRule);
             return (outcome, outcome.Status == DeliveryStatus.Sent ? body : []);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -11,7 +11,7 @@ namespace FalcoCheck.Sinks.Otlp;
 /// OTLP/HTTP with binary protobuf (https://opentelemetry.io/docs/specs/otlp/#otlphttp): <c>POST</c> an
 /// ExportMetricsServiceRequest to the metrics URL. Points the server reports as rejected in a partial success are
 /// counted as dropped, not retried (OTLP spec, "Partial Success"); only 429, 502, 503 and 504 are retried
-/// (<see cref="RetryClassifier.ForOtlp"/>). Runs behind a <see cref="QueuedSink"/>.
+/// (<see cref="RetryRule.Otlp"/>). Runs behind a <see cref="QueuedSink"/>.
 /// </summary>
 internal sealed class OtlpSink : IBatchSender<Batch>
 {
@@ -25,7 +25,7 @@ internal sealed class OtlpSink : IBatchSender<Batch>
     public OtlpSink(OtlpOptions options, TimeProvider clock)
     {
         _options = options;
-        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock, retryRule: RetryRule.Otlp);
         _compressor = new PayloadCompressor(options.Compression);
         Name = $"otlp ({options.Endpoint.DisplayName})";
     }
@@ -49,8 +49,7 @@ internal sealed class OtlpSink : IBatchSender<Batch>
         int taken = OtlpEncoder.Write(points.Span[..Math.Min(points.Length, batch.MaxItemsPerRequest)], batch.FalcoVersion, _options, _raw);
         var body = _compressor.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, _compressor.ContentEncoding());
-        var (answer, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var outcome = RetryClassifier.ForOtlp(answer);
+        var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)
         {
             Rejected += rejection.RejectedDataPoints;

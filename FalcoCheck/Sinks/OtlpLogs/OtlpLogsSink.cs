@@ -13,7 +13,7 @@ namespace FalcoCheck.Sinks.OtlpLogs;
 /// OTLP/HTTP logs with binary protobuf (https://opentelemetry.io/docs/specs/otlp/#otlphttp): <c>POST</c> an
 /// ExportLogsServiceRequest (<see cref="OtlpLogsEncoder"/>) to the logs URL, through the metrics sinks'
 /// <see cref="SinkHttpClient"/>. Records the receiver reports as rejected in a partial success are dropped, not
-/// retried (OTLP spec, "Partial Success"), and only 429, 502, 503 and 504 are retried (<see cref="RetryClassifier.ForOtlp"/>),
+/// retried (OTLP spec, "Partial Success"), and only 429, 502, 503 and 504 are retried (<see cref="RetryRule.Otlp"/>),
 /// as the metrics OTLP sink does.
 /// </summary>
 internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
@@ -34,7 +34,7 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
         _options = options;
         _clock = clock;
         // The queue in front retries; this client only sends, within the timeout.
-        _http = new SinkHttpClient(options.Endpoint, options.Timeout, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Timeout, clock, retryRule: RetryRule.Otlp);
         _compressor = new PayloadCompressor(options.Compression);
         Name = "otlp_logs:" + options.Endpoint.DisplayName;
     }
@@ -54,8 +54,7 @@ internal sealed class OtlpLogsSink : IBatchSender<LogBatch>
 
         ReadOnlyMemory<byte> body = _compressor.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, _compressor.ContentEncoding());
-        var (answer, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        var outcome = RetryClassifier.ForOtlp(answer);
+        var (outcome, response) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
         if (outcome.Status == DeliveryStatus.Sent && PartialRejection(response) is { } rejection)
         {
             return SendAttempt.Of(DeliveryOutcome.Rejected(string.Create(CultureInfo.InvariantCulture,

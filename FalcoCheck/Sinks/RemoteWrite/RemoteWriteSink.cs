@@ -23,7 +23,7 @@ internal sealed class RemoteWriteSink : IBatchSender<Batch>
     public RemoteWriteSink(RemoteWriteOptions options, TimeProvider clock)
     {
         _options = options;
-        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock);
+        _http = new SinkHttpClient(options.Endpoint, options.Delivery.Timeout, clock, retryRule: RetryRule.RemoteWrite);
         Name = $"prometheus_remote_write ({options.Endpoint.DisplayName})";
     }
 
@@ -44,8 +44,8 @@ internal sealed class RemoteWriteSink : IBatchSender<Batch>
         var body = _snappy.Compress(_raw.WrittenMemory);
         using var request = SinkHttpClient.Post(_options.Endpoint, body, Protobuf, "snappy");
         request.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
-        var (answer, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        return new SendAttempt(RetryClassifier.ForRemoteWrite(answer), taken, 0);
+        var (outcome, _) = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return new SendAttempt(outcome, taken, 0);
     }
 
     public void Dispose()
