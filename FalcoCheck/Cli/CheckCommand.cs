@@ -12,15 +12,7 @@ internal static class CheckCommand
         var instance = new Option<int?>("--instance", "-i") { Description = "Run only this instance (its index in conf.yaml, from 0)" };
         var json = new Option<bool>("--json") { Description = "Print JSON lines (the file sink's format) instead of a table" };
         var rate = new Option<bool>("--rate") { Description = "Run twice, one interval apart, so counts show (state files are not touched)" };
-        var rateInterval = new Option<double?>("--rate-interval") { Description = "Seconds between the two --rate runs (default: each instance's min_collection_interval)" };
-
-        rateInterval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is { } seconds && !(seconds is >= 0 and <= 86_400))
-            {
-                result.AddError("--rate-interval must be between 0 and 86400 seconds");
-            }
-        });
+        var rateInterval = RateIntervalOption.Create("Seconds between the two --rate runs (default: each instance's min_collection_interval)");
 
         var command = new Command("check", "Scrape every configured Falco once, submit, and print what was submitted");
         config.AddTo(command);

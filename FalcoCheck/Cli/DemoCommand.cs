@@ -15,14 +15,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var json = new Option<bool>("--json") { Description = "Print JSON lines instead of a table" };
-        var interval = new Option<double>("--rate-interval") { Description = "Seconds between the two scrapes", DefaultValueFactory = _ => 1.0 };
-        interval.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double>() is not (>= 0 and <= 86_400))
-            {
-                result.AddError("--rate-interval must be between 0 and 86400 seconds");
-            }
-        });
+        var interval = RateIntervalOption.Create("Seconds between the two scrapes", @default: 1.0);
         var command = new Command("demo", "Run the check against recorded Falco payloads served on 127.0.0.1 (needs nothing else)");
         command.Options.Add(json);
         command.Options.Add(interval);
@@ -45,7 +38,7 @@ internal static class DemoCommand
             {
                 Json = parse.GetValue(json),
                 Rate = true,
-                RateInterval = TimeSpan.FromSeconds(parse.GetValue(interval)),
+                RateInterval = TimeSpan.FromSeconds(parse.GetValue(interval) ?? 1.0),
             };
             var exit = await new CheckRunner(agent, check, Console.Out, Console.Error, TimeProvider.System).RunAsync(options, cancellationToken).ConfigureAwait(false);
             Console.Error.WriteLine($"demo: the file sink wrote {Path.Combine(folder, "metrics.jsonl")}");

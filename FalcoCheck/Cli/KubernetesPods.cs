@@ -67,7 +67,7 @@ internal static class KubernetesPods
                 }
             }
 
-            await output.WriteLineAsync($"kubernetes {discovery.Api}{(discovery.Proxy is { } proxy ? " through the proxy " + proxy : string.Empty)} {discovery.Scope}: {listed} pod(s) listed, {pods.Count} Falco pod(s) ready, {failed} error(s)").ConfigureAwait(false);
+            await output.WriteLineAsync($"kubernetes {discovery.Api}{KubernetesConnection.Through(discovery.Proxy)} {discovery.Scope}: {listed} pod(s) listed, {pods.Count} Falco pod(s) ready, {failed} error(s)").ConfigureAwait(false);
             return failed == 0 ? CheckRunner.ExitOk : CheckRunner.ExitConfigError;
         }
         catch (Exception e) when (e is HttpRequestException or KubernetesApiException or KubernetesConnectionException

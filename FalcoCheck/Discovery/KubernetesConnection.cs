@@ -120,6 +120,9 @@ internal sealed class KubernetesConnection : IDisposable
         return handler;
     }
 
+    /// <summary>" through the proxy X" after the API's address in log lines and reports, or nothing without a proxy.</summary>
+    public static string Through(string? proxyShown) => proxyShown is null ? string.Empty : " through the proxy " + proxyShown;
+
     /// <summary>The proxy the API is reached through, without its user-info (for the log and errors); null for none.</summary>
     public string? ProxyShown => Proxy.Skip || Proxy.For(Server) is not { Address: { } address } ? null : EndpointRedactor.Redact(address);
 

@@ -127,7 +127,7 @@ internal sealed class KubernetesDiscovery : IAsyncDisposable
 
     public void Start()
     {
-        DiscoveryLog.Watching(_logger, Scope, Api, Proxy is null ? string.Empty : " through the proxy " + Proxy);
+        DiscoveryLog.Watching(_logger, Scope, Api, KubernetesConnection.Through(Proxy));
         _watching = Task.Run(() => RunAsync(_stop.Token));
         _publishing = Task.Run(() => PublishAsync(_stop.Token));
     }

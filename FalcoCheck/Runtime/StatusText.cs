@@ -35,7 +35,7 @@ internal static class StatusText
         {
             output.WriteLine();
             output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Kubernetes {k8s.Api}{(k8s.Proxy is { } proxy ? " through the proxy " + proxy : string.Empty)} {k8s.Scope}: {(k8s.Up ? "UP" : "DOWN")} — {k8s.Message}; last list {Time(k8s.LastList, now)} ({k8s.PodsListed} pod(s)), {k8s.Lists} list(s), {k8s.WatchEvents} watch event(s)"));
+                $"Kubernetes {k8s.Api}{Discovery.KubernetesConnection.Through(k8s.Proxy)} {k8s.Scope}: {(k8s.Up ? "UP" : "DOWN")} — {k8s.Message}; last list {Time(k8s.LastList, now)} ({k8s.PodsListed} pod(s)), {k8s.Lists} list(s), {k8s.WatchEvents} watch event(s)"));
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {k8s.Pods.Count} Falco pod(s), {k8s.Instances} instance(s)"));
             foreach (var pod in k8s.Pods)
             {
