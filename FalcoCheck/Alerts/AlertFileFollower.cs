@@ -68,20 +68,25 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         for (int i = _retiring.Count - 1; i >= 0; i--)
         {
             FollowedFile old = _retiring[i];
-            await ReadAsync(old, persist: false, cancellationToken).ConfigureAwait(false);
+            await ReadAsync(old, cancellationToken).ConfigureAwait(false);
             if (now - old.LastData >= options.RotateWait)
             {
-                await ReadAsync(old, persist: false, cancellationToken, final: true).ConfigureAwait(false);
+                await ReadAsync(old, cancellationToken, final: true).ConfigureAwait(false);
                 old.Dispose();
                 _retiring.RemoveAt(i);
                 SaveState();
             }
         }
 
-        _current ??= OpenNew(0, now);
         if (_current is null)
         {
-            return;
+            _current = FollowedFile.TryOpen(path, 0, now);
+            if (_current is null)
+            {
+                return;
+            }
+
+            SaveState();
         }
 
         if (_current.Length < _current.Offset)
@@ -93,18 +98,17 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         }
 
         _current.Fingerprint ??= FileOffsetStore.Fingerprint(_current.Stream);
-        await ReadAsync(_current, persist: true, cancellationToken).ConfigureAwait(false);
+        await ReadAsync(_current, cancellationToken).ConfigureAwait(false);
 
         if (IsRotated(_current))
         {
             AlertLog.Rotated(logger, path);
             _retiring.Add(_current);
-            _current = null;
-            SaveState();
-            _current = OpenNew(0, now);
+            _current = FollowedFile.TryOpen(path, 0, now);
+            SaveState(); // the rotated file's place, and the new file's (none while it is not there yet)
             if (_current is not null)
             {
-                await ReadAsync(_current, persist: true, cancellationToken).ConfigureAwait(false);
+                await ReadAsync(_current, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -162,18 +166,6 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
         }
     }
 
-    private FollowedFile? OpenNew(long offset, DateTimeOffset now)
-    {
-        FollowedFile? file = FollowedFile.TryOpen(path, offset, now);
-        if (file is not null)
-        {
-            _current = file;
-            SaveState();
-        }
-
-        return file;
-    }
-
     /// <summary>
     /// Saves the current file's position, and the last rotated file's while it is still read: a stop in that window
     /// resumes the rotated file's rest after the restart instead of losing it.
@@ -202,7 +194,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
     }
 
     /// <summary>Queues the complete lines after the offset, chunk by chunk; waits while the queues are full.</summary>
-    private async Task ReadAsync(FollowedFile file, bool persist, CancellationToken cancellationToken, bool final = false)
+    private async Task ReadAsync(FollowedFile file, CancellationToken cancellationToken, bool final = false)
     {
         byte[] buffer = new byte[ChunkBytes];
         while (true)
@@ -226,7 +218,7 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
                 AlertLog.LongLineSkipped(logger, path, ChunkBytes);
                 file.LastData = clock.GetUtcNow();
                 file.Offset = next;
-                Save(file, persist);
+                Save(file);
                 continue;
             }
 
@@ -260,14 +252,14 @@ internal sealed class AlertFileFollower(string path, FileOffsetStore store, Aler
             }
 
             file.Offset += end;
-            Save(file, persist);
+            Save(file);
         }
     }
 
     /// <summary>After a chunk: the current file's progress, or a rotated file's while it is the one kept in the state.</summary>
-    private void Save(FollowedFile file, bool persist)
+    private void Save(FollowedFile file)
     {
-        if (persist || (_retiring.Count > 0 && ReferenceEquals(file, _retiring[^1])))
+        if (ReferenceEquals(file, _current) || (_retiring.Count > 0 && ReferenceEquals(file, _retiring[^1])))
         {
             SaveState();
         }

@@ -58,13 +58,9 @@ internal sealed class PodInstances(KubernetesConfig config, string autoConfPath,
         }
 
         var ports = new List<V1ContainerPort> { new() { Name = "metrics", ContainerPort = TemplateVariables.FalcoMetricsPort } };
-        for (int at = text.IndexOf("%%port_", StringComparison.Ordinal); at >= 0; at = text.IndexOf("%%port_", at + 1, StringComparison.Ordinal))
+        foreach (string name in TemplateVariables.PortNames(text))
         {
-            int end = text.IndexOf("%%", at + 7, StringComparison.Ordinal);
-            if (end > at + 7)
-            {
-                ports.Add(new V1ContainerPort { Name = text[(at + 7)..end], ContainerPort = TemplateVariables.FalcoMetricsPort });
-            }
+            ports.Add(new V1ContainerPort { Name = name, ContainerPort = TemplateVariables.FalcoMetricsPort });
         }
 
         var container = new V1Container { Name = CheckName, Ports = ports };

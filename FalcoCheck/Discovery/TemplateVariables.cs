@@ -133,6 +133,18 @@ internal static partial class TemplateVariables
         return null;
     }
 
+    /// <summary>The port names <paramref name="text"/> refers to as <c>%%port_NAME%%</c>.</summary>
+    public static IEnumerable<string> PortNames(string text)
+    {
+        foreach (Match match in Reference().Matches(text))
+        {
+            if (match.Groups[1].Value.StartsWith("port_", StringComparison.Ordinal))
+            {
+                yield return match.Groups[1].Value["port_".Length..];
+            }
+        }
+    }
+
     [GeneratedRegex("%%([A-Za-z0-9_.-]+)%%", RegexOptions.CultureInvariant)]
     private static partial Regex Reference();
 }
