@@ -17,7 +17,7 @@ internal static class KubernetesPods
     /// </summary>
     public static int ValidateTemplate(AgentConfig agent, TextWriter output, TextWriter errors)
     {
-        string path = Daemon.AutoConfPath(agent);
+        string path = ConfigLoader.AutoConfPath(agent);
         if (agent.Kubernetes is not { Enabled: true } config || !File.Exists(path))
         {
             return CheckRunner.ExitOk;
@@ -53,7 +53,7 @@ internal static class KubernetesPods
         try
         {
             // The template's own errors were listed by ValidateTemplate; the pods' follow.
-            var reader = PodInstances.Load(config, Daemon.AutoConfPath(agent), Environment.GetEnvironmentVariable, agent.SecretBackend, out _);
+            var reader = PodInstances.Load(config, ConfigLoader.AutoConfPath(agent), Environment.GetEnvironmentVariable, agent.SecretBackend, out _);
             await using var discovery = new KubernetesDiscovery(reader, _ => Task.CompletedTask, NullLogger.Instance, TimeProvider.System);
             var (listed, pods) = await discovery.ListOnceAsync(cancellationToken).ConfigureAwait(false);
             int failed = 0;

@@ -83,6 +83,16 @@ internal static class ConfigLoader
         return Path.Combine(agent.ConfdPath, "falco.d", "conf.yaml");
     }
 
+    /// <summary>
+    /// The instance template of Kubernetes discovery (pods labelled app.kubernetes.io/name=falco), beside conf.yaml as
+    /// the Datadog Agent's auto_conf.yaml; the daemon watches it and reads it again on reload.
+    /// </summary>
+    public static string AutoConfPath(AgentConfig agent)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        return Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml");
+    }
+
     private static bool TryReadText(ConfigReadContext ctx, string path, out string text)
     {
         text = string.Empty;

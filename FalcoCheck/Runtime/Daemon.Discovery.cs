@@ -23,9 +23,6 @@ internal sealed partial class Daemon
     private Dictionary<InstanceConfig, InstanceSettings> _discoveredSettings = new(ReferenceEqualityComparer.Instance);
     private Task _discoveryTelemetry = Task.CompletedTask;
 
-    /// <summary>The instance template for pods labelled app.kubernetes.io/name=falco; watched and re-read on reload.</summary>
-    public static string AutoConfPath(AgentConfig agent) => Path.Combine(agent.ConfdPath, "falco.d", "auto_conf.yaml");
-
     /// <summary>
     /// At a reload: auto_conf.yaml read again (null when discovery is off). Errors refuse the reload; else the
     /// caller applies it with <see cref="KubernetesDiscovery.Reread"/>, to the pods already known.
@@ -41,11 +38,11 @@ internal sealed partial class Daemon
         try
         {
             // The kubernetes section itself needs a restart (it shapes the watch): the running one is kept.
-            return PodInstances.Load(_discovery.Reader.Config, AutoConfPath(agent), _options.GetEnv, agent.SecretBackend, out errors);
+            return PodInstances.Load(_discovery.Reader.Config, ConfigLoader.AutoConfPath(agent), _options.GetEnv, agent.SecretBackend, out errors);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            errors = [$"{AutoConfPath(agent)}: cannot read: {e.Message}"];
+            errors = [$"{ConfigLoader.AutoConfPath(agent)}: cannot read: {e.Message}"];
             return null;
         }
     }
@@ -77,7 +74,7 @@ internal sealed partial class Daemon
         var logger = _loggers.CreateLogger("FalcoCheck.Discovery");
         try
         {
-            var reader = PodInstances.Load(config, AutoConfPath(_agent), _options.GetEnv, _agent.SecretBackend, out var errors);
+            var reader = PodInstances.Load(config, ConfigLoader.AutoConfPath(_agent), _options.GetEnv, _agent.SecretBackend, out var errors);
             foreach (var error in errors)
             {
                 DaemonLog.ConfigError(_logger, error);

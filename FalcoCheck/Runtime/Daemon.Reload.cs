@@ -26,7 +26,7 @@ internal sealed partial class Daemon
         var template = ReadTemplate(agent, out var templateErrors);
         if (templateErrors.Count > 0)
         {
-            return Refused(trigger, $"{templateErrors.Count} error(s) in {AutoConfPath(agent)}", templateErrors);
+            return Refused(trigger, $"{templateErrors.Count} error(s) in {ConfigLoader.AutoConfPath(agent)}", templateErrors);
         }
 
         List<InstanceSettings> settings;

@@ -238,7 +238,7 @@ internal sealed partial class Daemon : IHostedService, IAsyncDisposable
         files.Add(ConfigLoader.CheckConfigPath(agent));
         if (agent.Kubernetes is { Enabled: true })
         {
-            files.Add(AutoConfPath(agent));
+            files.Add(ConfigLoader.AutoConfPath(agent));
         }
 
         return files;
