@@ -10,17 +10,17 @@ namespace FalcoCheck.Configuration;
 
 /// <summary>
 /// The log sinks of <c>alerts.sinks</c> that speak another system's protocol: alertmanager, webhook, syslog, nats, loki
-/// and otlp_logs, one reader each. The HTTP ones take the metrics sinks' auth and TLS keys (<see cref="NetworkSinkReader"/>).
+/// and otlp_logs, one reader each. The HTTP ones take the metrics sinks' auth and TLS keys (<see cref="ConnectionOptionsReader"/>).
 /// </summary>
 internal static partial class AlertsConfigReader
 {
-    private static readonly TextOption<Uri> AlertmanagerUrl = Url("url", NetworkSinkReader.HttpSchemes,
+    private static readonly TextOption<Uri> AlertmanagerUrl = Url("url", ConnectionOptionsReader.HttpSchemes,
         "Alertmanager's base URL (with its route prefix if any); the sink appends `api/v2/alerts`", "http://127.0.0.1:9093", required: true);
     private static readonly ValueOption<TimeSpan> ExpiresAfter = Seconds("expires_after", null,
         "seconds (at most a day) until `endsAt`; Falcosidekick's `expiresafter`", "3600", "none");
     private static readonly TextOption<IReadOnlyDictionary<string, string>> AlertmanagerLabels = StringMap("extra_labels",
         "fixed labels (`cluster: prod-eu`); names `[a-zA-Z_][a-zA-Z0-9_]*`", "\n  cluster: prod-eu");
-    private static readonly TextOption<Uri> WebhookUrl = Url("url", NetworkSinkReader.HttpSchemes,
+    private static readonly TextOption<Uri> WebhookUrl = Url("url", ConnectionOptionsReader.HttpSchemes,
         "the webhook's URL (its path is often its token: never printed)", "\"%%env_SLACK_WEBHOOK_URL%%\"", required: true);
     private static readonly ValueOption<WebhookFormat> PayloadFormat = Choice("format",
         [("json", WebhookFormat.Json), ("slack", WebhookFormat.Slack), ("mattermost", WebhookFormat.Mattermost), ("teams", WebhookFormat.Teams)],
@@ -46,7 +46,7 @@ internal static partial class AlertsConfigReader
         .Excluding("username", "are two ways to log in");
     private static readonly ValueOption<TimeSpan> NatsTimeout = Timeout(NatsOptions.DefaultTimeout);
 
-    private static readonly TextOption<Uri> LokiUrl = Url("url", NetworkSinkReader.HttpSchemes, "Loki's base URL; the sink appends `loki/api/v1/push`",
+    private static readonly TextOption<Uri> LokiUrl = Url("url", ConnectionOptionsReader.HttpSchemes, "Loki's base URL; the sink appends `loki/api/v1/push`",
         "http://127.0.0.1:3100", required: true);
     private static readonly TextOption<string> Tenant = Text("tenant", "sent as `X-Scope-OrgID`", "<TENANT>");
     private static readonly ValueOption<LokiEncoding> Encoding = Choice("encoding", [("protobuf", LokiEncoding.Protobuf), ("json", LokiEncoding.Json)],
@@ -57,31 +57,31 @@ internal static partial class AlertsConfigReader
         "\n  cluster: prod-eu");
     private static readonly ValueOption<TimeSpan> LokiTimeout = Timeout(LokiOptions.DefaultTimeout);
 
-    private static readonly TextOption<Uri> OtlpLogsUrl = Url("url", NetworkSinkReader.HttpSchemes, "the collector; a bare address gets `/v1/logs`",
+    private static readonly TextOption<Uri> OtlpLogsUrl = Url("url", ConnectionOptionsReader.HttpSchemes, "the collector; a bare address gets `/v1/logs`",
         "http://127.0.0.1:4318", required: true);
     private static readonly ValueOption<TimeSpan> OtlpLogsTimeout = Timeout(OtlpLogsOptions.DefaultTimeout);
 
     public static OptionSection Alertmanager => field ??= Sink(AlertmanagerSinkConfig.TypeName, "Alertmanager's v2 API",
-        () => [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [AlertmanagerUrl, ExpiresAfter, AlertmanagerLabels, AlertmanagerTimeout, .. ConnectionOptionsReader.Auth, .. ConnectionOptionsReader.Tls]);
 
     public static OptionSection Webhook => field ??= Sink(WebhookSinkConfig.TypeName, "a webhook: JSON, Slack, Mattermost or Teams",
-        () => [WebhookUrl, PayloadFormat, WebhookTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [WebhookUrl, PayloadFormat, WebhookTimeout, .. ConnectionOptionsReader.Auth, .. ConnectionOptionsReader.Tls]);
 
     public static OptionSection Syslog => field ??= Sink(SyslogSinkConfig.TypeName, "RFC 5424 messages",
-        () => [SyslogHost, SyslogPort, SyslogProtocol, TextFormat, Facility, SyslogTimeout, .. NetworkSinkReader.Tls]);
+        () => [SyslogHost, SyslogPort, SyslogProtocol, TextFormat, Facility, SyslogTimeout, .. ConnectionOptionsReader.Tls]);
 
     public static OptionSection Nats => field ??= Sink(NatsSinkConfig.TypeName, "NATS messages",
-        () => [NatsUrl, Subject, NetworkSinkReader.Username, NetworkSinkReader.Password, NatsToken, NatsTimeout, .. NetworkSinkReader.Tls]);
+        () => [NatsUrl, Subject, ConnectionOptionsReader.Username, ConnectionOptionsReader.Password, NatsToken, NatsTimeout, .. ConnectionOptionsReader.Tls]);
 
     public static OptionSection Loki => field ??= Sink(LokiSinkConfig.TypeName, "Grafana Loki's push API",
-        () => [LokiUrl, Tenant, Encoding, TextFormat, LokiLabels, ExtraLabels, LokiTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [LokiUrl, Tenant, Encoding, TextFormat, LokiLabels, ExtraLabels, LokiTimeout, .. ConnectionOptionsReader.Auth, .. ConnectionOptionsReader.Tls]);
 
     public static OptionSection OtlpLogs => field ??= Sink(OtlpLogsSinkConfig.TypeName, "OTLP/HTTP logs",
-        () => [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. NetworkSinkReader.Auth, .. NetworkSinkReader.Tls]);
+        () => [OtlpLogsUrl, SinkConfigReader.ServiceName, SinkConfigReader.OtlpCompression, OtlpLogsTimeout, .. ConnectionOptionsReader.Auth, .. ConnectionOptionsReader.Tls]);
 
     private static AlertmanagerSinkConfig? ReadAlertmanager(ConfigMapping map)
     {
-        var endpoint = NetworkSinkReader.Endpoint(map, AlertmanagerUrl);
+        var endpoint = ConnectionOptionsReader.Endpoint(map, AlertmanagerUrl);
         TimeSpan? expires = ExpiresAfter.Written(map);
 
         IReadOnlyDictionary<string, string>? labels = AlertmanagerLabels.Read(map);
@@ -106,7 +106,7 @@ internal static partial class AlertsConfigReader
     {
         // ValueReader.Url never quotes the text back, which matters here: the URL's path is the webhook's token.
         Uri? url = WebhookUrl.Read(map);
-        var endpoint = url is null ? null : NetworkSinkReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
+        var endpoint = url is null ? null : ConnectionOptionsReader.Endpoint(map, url, withAuth: true) with { DisplayName = WebhookOptions.DisplayName(url) };
         return endpoint is null ? null
             : new WebhookSinkConfig(map.Position, new WebhookOptions { Endpoint = endpoint, Format = PayloadFormat.Read(map), Timeout = WebhookTimeout.Read(map) });
     }
@@ -121,7 +121,7 @@ internal static partial class AlertsConfigReader
         string? facility = Facility.Read(map);
         if (transport != SyslogTransport.Tls)
         {
-            foreach (string key in NetworkSinkReader.Tls.Select(o => o.Name))
+            foreach (string key in ConnectionOptionsReader.Tls.Select(o => o.Name))
             {
                 if (map.Has(key))
                 {
@@ -138,7 +138,7 @@ internal static partial class AlertsConfigReader
             Format = TextFormat.Read(map) ? SyslogFormat.Text : SyslogFormat.Json,
             Facility = SyslogOptions.FacilityCode(facility),
             Timeout = SyslogTimeout.Read(map),
-            Tls = NetworkSinkReader.ReadTls(map),
+            Tls = ConnectionOptionsReader.ReadTls(map),
         };
         return new SyslogSinkConfig(map.Position, options);
     }
@@ -156,11 +156,11 @@ internal static partial class AlertsConfigReader
         {
             Url = url ?? new Uri("nats://127.0.0.1:4222"),
             Subject = subject,
-            Username = NetworkSinkReader.Username.Read(map),
-            Password = NetworkSinkReader.Password.Read(map),
+            Username = ConnectionOptionsReader.Username.Read(map),
+            Password = ConnectionOptionsReader.Password.Read(map),
             Token = NatsToken.Read(map),
             Timeout = NatsTimeout.Read(map),
-            Tls = NetworkSinkReader.ReadTls(map),
+            Tls = ConnectionOptionsReader.ReadTls(map),
         };
         return new NatsSinkConfig(map.Position, options);
     }
@@ -178,7 +178,7 @@ internal static partial class AlertsConfigReader
         Uri push = url.AbsolutePath.EndsWith("/" + LokiOptions.PushPath, StringComparison.Ordinal)
             ? url
             : Sinks.Delivery.SinkHttpClient.Below(url, LokiOptions.PushPath);
-        var endpoint = NetworkSinkReader.Endpoint(map, push, withAuth: true);
+        var endpoint = ConnectionOptionsReader.Endpoint(map, push, withAuth: true);
         var labels = new List<LokiLabel>();
         if (LokiLabels.Read(map) is { } names)
         {
@@ -240,7 +240,7 @@ internal static partial class AlertsConfigReader
         Uri logs = url.AbsolutePath == "/" ? Sinks.Delivery.SinkHttpClient.Below(url, OtlpLogsOptions.LogsPath) : url;
         var options = new OtlpLogsOptions
         {
-            Endpoint = NetworkSinkReader.Endpoint(map, logs, withAuth: true),
+            Endpoint = ConnectionOptionsReader.Endpoint(map, logs, withAuth: true),
             ServiceName = SinkConfigReader.ServiceName.Read(map)!,
             Compression = SinkConfigReader.OtlpCompression.Read(map),
             Timeout = OtlpLogsTimeout.Read(map),

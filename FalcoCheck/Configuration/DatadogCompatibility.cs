@@ -128,9 +128,9 @@ internal static class DatadogCompatibility
     public static void WarnInsecure(ConfigMapping map, bool tlsVerify)
     {
         bool ignore = InstanceConfigReader.TlsIgnoreWarning.Read(map);
-        if (!tlsVerify && !ignore && map.Get(NetworkSinkReader.TlsVerify.Name) is { } node)
+        if (!tlsVerify && !ignore && map.Get(ConnectionOptionsReader.TlsVerify.Name) is { } node)
         {
-            map.Context.Notice(node, map.PathOf(NetworkSinkReader.TlsVerify.Name),
+            map.Context.Notice(node, map.PathOf(ConnectionOptionsReader.TlsVerify.Name),
                 "the endpoint's certificate is not checked; set tls_ignore_warning: true to silence this notice");
         }
     }

@@ -3,7 +3,7 @@ using FalcoCheck.Mapping;
 using FalcoCheck.Parsing;
 using YamlDotNet.RepresentationModel;
 using static FalcoCheck.Configuration.Declare;
-using Net = FalcoCheck.Configuration.NetworkSinkReader;
+using Net = FalcoCheck.Configuration.ConnectionOptionsReader;
 
 namespace FalcoCheck.Configuration;
 

@@ -36,13 +36,13 @@ internal static class KubernetesConfigReader
         }
 
         ConfigReadContext ctx = map.Context;
-
+        var namespaces = map.StringItems(Namespaces.Name) ?? []; // with each item's place, for its own error
         var config = new KubernetesConfig
         {
             Enabled = Enabled.Read(map),
             Kubeconfig = Kubeconfig.Read(map),
             NodeName = NodeName.Read(map) is { Length: > 0 } node ? node : null,
-            Namespaces = Namespaces.Read(map) ?? [],
+            Namespaces = [.. namespaces.Select(n => n.Text)],
             ClusterName = ClusterName.Read(map) ?? (ctx.GetEnv("DD_CLUSTER_NAME") is { Length: > 0 } env ? env.Trim() : null),
             PodLabelsAsTags = PodLabelsAsTags.Read(map) ?? new Dictionary<string, string>(StringComparer.Ordinal),
             ResyncPeriod = ResyncPeriod.Read(map),
@@ -53,8 +53,7 @@ internal static class KubernetesConfigReader
             map.Error(NodeName.Name, $"expected a node name (lower-case letters, digits, '-' and '.'), got {ValueReader.Quote(name)}");
         }
 
-        // Read again item by item (only once the list read without error) for each item's own place.
-        foreach ((string ns, YamlNode item, string path) in config.Namespaces.Count == 0 ? [] : map.StringItems(Namespaces.Name) ?? [])
+        foreach ((string ns, YamlNode item, string path) in namespaces)
         {
             if (!IsName(ns) || ns.Contains('.', StringComparison.Ordinal))
             {

@@ -4,7 +4,7 @@ using FalcoCheck.Sinks.DogStatsD;
 using FalcoCheck.Sinks.Otlp;
 using FalcoCheck.Sinks.RemoteWrite;
 using YamlDotNet.RepresentationModel;
-using Net = FalcoCheck.Configuration.NetworkSinkReader;
+using Net = FalcoCheck.Configuration.ConnectionOptionsReader;
 using static FalcoCheck.Configuration.Declare;
 
 namespace FalcoCheck.Configuration;

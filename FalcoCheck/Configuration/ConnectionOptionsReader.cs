@@ -4,10 +4,11 @@ using static FalcoCheck.Configuration.Declare;
 namespace FalcoCheck.Configuration;
 
 /// <summary>
-/// The options every network sink shares, declared once: delivery (timeouts, retries, queue), and for HTTP sinks the
-/// endpoint's URL, authentication and TLS. Names follow the instance options (<c>username</c>, <c>tls_verify</c>…).
+/// The options of an outgoing connection, declared once for every network sink and the instances (which take the
+/// authentication and TLS ones): the endpoint's URL, authentication, TLS, and the sinks' delivery (timeouts, retries,
+/// queue, spool).
 /// </summary>
-internal static class NetworkSinkReader
+internal static class ConnectionOptionsReader
 {
     /// <summary>A spool of a terabyte is a typo; 0 turns the spool off.</summary>
     public const long SpoolSizeLimit = 1L << 40;
