@@ -24,10 +24,8 @@ internal sealed class AlertIntake
     /// <summary>A sink turning full is logged at most this often (a queue at the edge turns full and back often).</summary>
     private static readonly TimeSpan FullLogInterval = TimeSpan.FromMinutes(1);
 
-    /// <summary>Per sink: full at its last offer, and when that was last logged.</summary>
-    private readonly bool[] _full;
-    private readonly DateTimeOffset[] _fullLogged;
-    private readonly bool[] _fullAnnounced;
+    /// <summary>Per sink: full at its last offer, when that was last logged, and whether the log still says so.</summary>
+    private readonly (bool Full, DateTimeOffset Logged, bool Announced)[] _fullness;
 
     /// <param name="routes">One per sink, in the same order; null or shorter sends the rest everything.</param>
     /// <param name="snapshots">Where Falco's metrics snapshots go; null drops them (they are never queued as alerts).</param>
@@ -40,9 +38,7 @@ internal sealed class AlertIntake
         _counter = counter;
         _snapshots = snapshots;
         _logger = logger ?? NullLogger.Instance;
-        _full = new bool[sinks.Count];
-        _fullLogged = new DateTimeOffset[sinks.Count];
-        _fullAnnounced = new bool[sinks.Count];
+        _fullness = new (bool, DateTimeOffset, bool)[sinks.Count];
         _routes = new AlertRoute[sinks.Count];
         for (int i = 0; i < _routes.Length; i++)
         {
@@ -79,8 +75,7 @@ internal sealed class AlertIntake
         // The reserve step, under one lock so an answer holds until the enqueue: each sink that receives something
         // is asked for room. A full one is still handed its share, and its queue drops what fits neither its memory
         // nor its spool (its oldest, counted there); only when none has room is nothing queued anywhere.
-        var room = new bool[shares.Length];
-        var batches = new LogBatch?[shares.Length];
+        var offers = new (LogBatch Share, bool Room)?[shares.Length];
         lock (_gate)
         {
             bool routed = false;
@@ -90,10 +85,10 @@ internal sealed class AlertIntake
                 if (shares[s].Length > 0)
                 {
                     var share = new LogBatch(shares[s]);
-                    batches[s] = share;
-                    room[s] = _sinks[s].HasRoomFor(share);
+                    bool room = _sinks[s].HasRoomFor(share);
+                    offers[s] = (share, room);
                     routed = true;
-                    anyRoom |= room[s];
+                    anyRoom |= room;
                 }
             }
 
@@ -104,9 +99,9 @@ internal sealed class AlertIntake
 
             for (int s = 0; s < shares.Length; s++)
             {
-                if (batches[s] is { } share)
+                if (offers[s] is (LogBatch share, bool room))
                 {
-                    NoteRoom(s, room[s]);
+                    NoteRoom(s, room);
                     _sinks[s].Enqueue(share);
                 }
             }
@@ -138,22 +133,23 @@ internal sealed class AlertIntake
     /// </summary>
     private void NoteRoom(int sink, bool room)
     {
-        if (_full[sink] == !room)
+        ref var fullness = ref _fullness[sink];
+        if (fullness.Full == !room)
         {
             return;
         }
 
-        _full[sink] = !room;
+        fullness.Full = !room;
         DateTimeOffset now = Context.Clock.GetUtcNow();
-        if (!room && now - _fullLogged[sink] >= FullLogInterval)
+        if (!room && now - fullness.Logged >= FullLogInterval)
         {
-            _fullLogged[sink] = now;
-            _fullAnnounced[sink] = true;
+            fullness.Logged = now;
+            fullness.Announced = true;
             AlertLog.SinkFull(_logger, _sinks[sink].Name, _sinks[sink].LastError ?? "the backend is slow");
         }
-        else if (room && _fullAnnounced[sink])
+        else if (room && fullness.Announced)
         {
-            _fullAnnounced[sink] = false;
+            fullness.Announced = false;
             AlertLog.SinkHasRoom(_logger, _sinks[sink].Name);
         }
     }
